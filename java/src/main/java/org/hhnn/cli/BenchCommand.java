@@ -1,0 +1,55 @@
+package org.hhnn.cli;
+
+import com.google.gson.Gson;
+import com.google.gson.JsonObject;
+import java.util.concurrent.Callable;
+import org.hhnn.backend.Backend;
+import org.hhnn.workload.Workload;
+import org.hhnn.workload.Workloads;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+/** {@code hhnn bench --workload NAME}: times one workload on one backend (median of repeats). */
+@Command(name = "bench", mixinStandardHelpOptions = true, description = "Time a benchmark workload on a backend.")
+public final class BenchCommand implements Callable<Integer> {
+    @Mixin BackendOptions backendOptions = new BackendOptions();
+
+    @Option(names = "--workload", required = true, description = "workload: gemm")
+    String workload;
+
+    @Option(names = "--size", defaultValue = "1024", description = "problem size where the workload has one (gemm: n of n³; default ${DEFAULT-VALUE})")
+    int size;
+
+    @Option(names = "--repeats", defaultValue = "5", description = "timed repetitions (default: ${DEFAULT-VALUE})")
+    int repeats;
+
+    @Option(names = "--warmup", defaultValue = "2", description = "untimed warm-up repetitions (default: ${DEFAULT-VALUE})")
+    int warmup;
+
+    @Option(names = "--json", description = "print one JSON object")
+    boolean json;
+
+    @Override public Integer call() {
+        if (repeats < 1) throw new IllegalArgumentException("--repeats must be at least 1, got " + repeats);
+        Backend backend = backendOptions.resolve();
+        try (Workload w = Workloads.create(workload, backend, size)) {
+            Workloads.Summary s = Workloads.Summary.of(Workloads.measure(w, warmup, repeats));
+            if (json) {
+                JsonObject o = new JsonObject();
+                o.addProperty("workload", w.name());
+                o.addProperty("backend", backend.name());
+                o.addProperty("unit", w.unit());
+                o.addProperty("median", s.median());
+                o.addProperty("best", s.best());
+                o.addProperty("worst", s.worst());
+                o.addProperty("repeats", s.repeats());
+                System.out.println(new Gson().toJson(o));
+            } else {
+                System.out.printf("%s on %s: median %.3f %s (best %.3f, worst %.3f, %d repeats)%n",
+                        w.name(), backend.name(), s.median(), w.unit(), s.best(), s.worst(), s.repeats());
+            }
+        }
+        return 0;
+    }
+}

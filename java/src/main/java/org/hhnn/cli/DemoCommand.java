@@ -1,0 +1,52 @@
+package org.hhnn.cli;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.LocalDateTime;
+import java.time.format.DateTimeFormatter;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code hhnn demo}: the main job. Trains the demo model on Fashion-MNIST on the fastest backend
+ * and writes metrics, a checkpoint and the training curves under runs/&lt;timestamp&gt;/.
+ */
+@Command(name = "demo", mixinStandardHelpOptions = true,
+        description = "Train the demo model on Fashion-MNIST end to end; results under runs/<timestamp>/.")
+public final class DemoCommand implements Callable<Integer> {
+    @Option(names = "--epochs", defaultValue = "3", description = "epochs (default: ${DEFAULT-VALUE})")
+    int epochs;
+
+    @Option(names = "--runs-dir", defaultValue = "runs", description = "where run folders go (default: ${DEFAULT-VALUE})")
+    Path runsDir;
+
+    @Option(names = "--data", paramLabel = "DIR", description = "Fashion-MNIST directory (default: /usr/share/datasets/fashion-mnist)")
+    Path data;
+
+    @Option(names = "--backend", paramLabel = "NAME", description = "backend (default: the fastest available)")
+    String backend;
+
+    @Override public Integer call() throws Exception {
+        Path run = runsDir.resolve(LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")));
+        Files.createDirectories(run);
+        TrainCommand t = new TrainCommand();
+        t.backendOptions.backend = backend;
+        t.model = "mlp";
+        t.dataset = "fashion-mnist";
+        t.data = data;
+        t.epochs = epochs;
+        t.batchSize = 64;
+        t.lr = 1e-3f;
+        t.optimizer = "adam";
+        t.seed = 1;
+        t.valSplit = 0.1;
+        t.metricsOut = run.resolve("metrics.json");
+        t.checkpointDir = run.resolve("checkpoint");
+        t.plot = run.resolve("curves.png");
+        System.err.println("INFO demo: training " + t.model + " on Fashion-MNIST for " + epochs + " epochs; results go to " + run);
+        t.runTraining();
+        System.out.println("results in " + run + ": metrics.json, checkpoint/, curves.png");
+        return 0;
+    }
+}

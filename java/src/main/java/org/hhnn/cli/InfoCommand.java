@@ -1,0 +1,67 @@
+package org.hhnn.cli;
+
+import com.google.gson.GsonBuilder;
+import com.google.gson.JsonObject;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import org.hhnn.backend.Backends;
+import org.hhnn.backend.cpu.CpuBackend;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code hhnn info}: versions, platform, and each backend's availability (and why not). */
+@Command(name = "info", mixinStandardHelpOptions = true, description = "Show versions, platform and backend availability.")
+public final class InfoCommand implements Callable<Integer> {
+    @Option(names = "--json", description = "print one JSON object")
+    boolean json;
+
+    static JsonObject collect() {
+        JsonObject o = new JsonObject();
+        o.addProperty("version", Version.get());
+        o.addProperty("java", System.getProperty("java.version") + " (" + System.getProperty("java.vm.name") + ")");
+        o.addProperty("os", System.getProperty("os.name") + " " + System.getProperty("os.version"));
+        o.addProperty("arch", System.getProperty("os.arch"));
+        o.addProperty("cores", Runtime.getRuntime().availableProcessors());
+        JsonObject backends = new JsonObject();
+        for (Map.Entry<String, String> e : Backends.availability().entrySet()) {
+            JsonObject b = new JsonObject();
+            b.addProperty("available", e.getValue() == null);
+            if (e.getValue() != null) b.addProperty("cause", e.getValue());
+            backends.add(e.getKey(), b);
+        }
+        if (CpuBackend.isAvailable()) {
+            JsonObject cpu = backends.getAsJsonObject("cpu");
+            cpu.addProperty("library", CpuBackend.libraryPath());
+            cpu.addProperty("blas", CpuBackend.blasInfo());
+            cpu.addProperty("threads", CpuBackend.threads());
+        }
+        o.add("backends", backends);
+        o.addProperty("default_backend", Backends.fastest().backend().name());
+        return o;
+    }
+
+    @Override public Integer call() {
+        JsonObject o = collect();
+        if (json) {
+            System.out.println(new GsonBuilder().setPrettyPrinting().create().toJson(o));
+            return 0;
+        }
+        System.out.println("hhnn " + o.get("version").getAsString());
+        System.out.println("java     " + o.get("java").getAsString());
+        System.out.println("platform " + o.get("os").getAsString() + " / " + o.get("arch").getAsString() + ", " + o.get("cores").getAsInt() + " cores");
+        System.out.println("backends (fastest first; default: " + o.get("default_backend").getAsString() + ")");
+        for (Map.Entry<String, com.google.gson.JsonElement> e : o.getAsJsonObject("backends").entrySet()) {
+            JsonObject b = e.getValue().getAsJsonObject();
+            if (b.get("available").getAsBoolean()) {
+                StringBuilder s = new StringBuilder("  ✓ " + e.getKey());
+                if (b.has("library")) s.append("  library ").append(b.get("library").getAsString())
+                        .append("; BLAS ").append(b.get("blas").getAsString())
+                        .append("; ").append(b.get("threads").getAsInt()).append(" threads");
+                System.out.println(s);
+            } else {
+                System.out.println("  ✗ " + e.getKey() + "  " + b.get("cause").getAsString());
+            }
+        }
+        return 0;
+    }
+}

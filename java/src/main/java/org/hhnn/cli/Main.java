@@ -1,0 +1,46 @@
+package org.hhnn.cli;
+
+import java.io.PrintWriter;
+import org.hhnn.backend.BackendUnavailableException;
+import org.hhnn.data.DataException;
+import org.hhnn.train.CheckpointException;
+import org.hhnn.train.TrainingDivergedException;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/** The {@code hhnn} command line: a thin layer over the Java API. */
+@Command(name = "hhnn", mixinStandardHelpOptions = true, versionProvider = Version.class,
+        description = "Train Hodgkin-Huxley and modulated neural networks fast.",
+        subcommands = {TrainCommand.class, EvalCommand.class, InfoCommand.class, DemoCommand.class,
+                BenchCommand.class, CommandLine.HelpCommand.class})
+public final class Main implements Runnable {
+
+    @Override public void run() { new CommandLine(this).usage(System.out); }
+
+    public static void main(String[] args) {
+        System.exit(execute(args));
+    }
+
+    /** Runs a command line and returns its exit code (tests call this instead of main). */
+    public static int execute(String... args) {
+        CommandLine cl = new CommandLine(new Main());
+        cl.setExecutionExceptionHandler((ex, cmd, parsed) -> {
+            // Known user-facing failures: one sentence, non-zero exit, no stack trace.
+            Throwable e = ex;
+            if (e instanceof DataException || e instanceof CheckpointException || e instanceof BackendUnavailableException
+                    || e instanceof TrainingDivergedException || e instanceof IllegalArgumentException
+                    || e instanceof java.nio.file.NoSuchFileException) {
+                cmd.getErr().println("hhnn: " + message(e));
+                return 1;
+            }
+            throw ex;
+        });
+        cl.setErr(new PrintWriter(System.err, true));
+        return cl.execute(args);
+    }
+
+    private static String message(Throwable e) {
+        if (e instanceof java.nio.file.NoSuchFileException) return "no such file: " + e.getMessage();
+        return e.getMessage();
+    }
+}

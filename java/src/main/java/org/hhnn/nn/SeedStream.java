@@ -1,0 +1,22 @@
+package org.hhnn.nn;
+
+/**
+ * Per-model source of dropout seeds: seed i is a hash of (base seed, i). Its counter is saved in
+ * checkpoints so that a resumed run draws the same masks as an uninterrupted one.
+ */
+public final class SeedStream {
+    private final long base;
+    private long counter;
+
+    public SeedStream(long base) { this.base = base; }
+
+    public long next() {
+        long z = base * 0x9E3779B97F4A7C15L + (++counter);
+        z = (z ^ (z >>> 33)) * 0xFF51AFD7ED558CCDL;
+        z = (z ^ (z >>> 33)) * 0xC4CEB9FE1A85EC53L;
+        return z ^ (z >>> 33);
+    }
+
+    public long counter() { return counter; }
+    public void setCounter(long c) { counter = c; }
+}
