@@ -15,6 +15,9 @@ public final class Ops {
     /** y = x Wᵀ + b; x (B, in), W (out, in), b (out) or null. */
     public static Tensor linear(Tensor x, Tensor w, Tensor b) { return LinearFn.apply(x, w, b); }
 
+    /** x + b with b (cols) broadcast over the rows of x (.., cols). */
+    public static Tensor addBias(Tensor x, Tensor b) { return AddBiasFn.apply(x, b); }
+
     /** A (m, k) · B (k, n). */
     public static Tensor matmul(Tensor a, Tensor b) { return MatMulFn.apply(a, b); }
 

@@ -30,20 +30,16 @@ public final class DemoCommand implements Callable<Integer> {
     @Override public Integer call() throws Exception {
         Path run = runsDir.resolve(LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")));
         Files.createDirectories(run);
+        // The demo is `train` with fixed flags: parse them with picocli so every other default is train's own.
+        java.util.List<String> args = new java.util.ArrayList<>(java.util.List.of(
+                "--model", "mlp", "--dataset", "fashion-mnist", "--epochs", Integer.toString(epochs), "--seed", "1",
+                "--metrics-out", run.resolve("metrics.json").toString(),
+                "--checkpoint-dir", run.resolve("checkpoint").toString(),
+                "--plot", run.resolve("curves.png").toString()));
+        if (data != null) args.addAll(java.util.List.of("--data", data.toString()));
+        if (backend != null) args.addAll(java.util.List.of("--backend", backend));
         TrainCommand t = new TrainCommand();
-        t.backendOptions.backend = backend;
-        t.model = "mlp";
-        t.dataset = "fashion-mnist";
-        t.data = data;
-        t.epochs = epochs;
-        t.batchSize = 64;
-        t.lr = 1e-3f;
-        t.optimizer = "adam";
-        t.seed = 1;
-        t.valSplit = 0.1;
-        t.metricsOut = run.resolve("metrics.json");
-        t.checkpointDir = run.resolve("checkpoint");
-        t.plot = run.resolve("curves.png");
+        new picocli.CommandLine(t).parseArgs(args.toArray(new String[0]));
         System.err.println("INFO demo: training " + t.model + " on Fashion-MNIST for " + epochs + " epochs; results go to " + run);
         t.runTraining();
         System.out.println("results in " + run + ": metrics.json, checkpoint/, curves.png");

@@ -59,8 +59,9 @@ public class TrainCommand implements Callable<Integer> {
     @Option(names = "--lr-decay", defaultValue = "0", description = "Keras-style time decay: lr / (1 + decay * step)")
     float lrDecay;
 
-    @Option(names = "--lr-steps", split = ",", paramLabel = "F", description = "multiply the lr by 0.1 at these fractions of training, e.g. 0.5,0.8")
-    double[] lrSteps = {};
+    @Option(names = "--lr-steps", paramLabel = "F,F|none", defaultValue = "0.5,0.8",
+            description = "multiply the lr by 0.1 at these fractions of training, or none (default: ${DEFAULT-VALUE})")
+    String lrSteps;
 
     @Option(names = "--clip-norm", defaultValue = "0", description = "global gradient-norm clipping (0 = off)")
     double clipNorm;
@@ -89,6 +90,10 @@ public class TrainCommand implements Callable<Integer> {
     @Option(names = "--resume", paramLabel = "DIR", description = "continue training from this checkpoint directory (to --epochs in total)")
     Path resume;
 
+    @Option(names = "--stop-after", paramLabel = "N", defaultValue = "0",
+            description = "stop after N epochs of this run (the schedule still spans --epochs); continue later with --resume")
+    int stopAfter;
+
     @Option(names = "--plot", paramLabel = "PNG", description = "write the loss/accuracy curves here")
     Path plot;
 
@@ -98,6 +103,21 @@ public class TrainCommand implements Callable<Integer> {
     @Override public Integer call() throws IOException {
         runTraining();
         return 0;
+    }
+
+    static double[] parseSteps(String s) {
+        if (s.equalsIgnoreCase("none") || s.isBlank()) return new double[0];
+        String[] parts = s.split(",");
+        double[] f = new double[parts.length];
+        for (int i = 0; i < parts.length; i++) {
+            try {
+                f[i] = Double.parseDouble(parts[i].trim());
+            } catch (NumberFormatException e) {
+                throw new IllegalArgumentException("--lr-steps: '" + parts[i] + "' is not a number (expected fractions like 0.5,0.8 or none)");
+            }
+            if (!(f[i] > 0 && f[i] < 1)) throw new IllegalArgumentException("--lr-steps: " + f[i] + " is not a fraction in (0, 1)");
+        }
+        return f;
     }
 
     /** Trains, tests, writes what was asked for, and returns the metrics object. */
@@ -123,12 +143,13 @@ public class TrainCommand implements Callable<Integer> {
             cfg.momentum = momentum;
             cfg.weightDecay = weightDecay;
             cfg.lrDecay = lrDecay;
-            cfg.lrSteps = lrSteps;
+            cfg.lrSteps = parseSteps(lrSteps);
             cfg.clipNorm = clipNorm;
             cfg.seed = seed;
             cfg.valFraction = valSplit;
             cfg.checkpointDir = checkpointDir;
             JsonObject mc = Models.defaults(model, full.features(), full.numClasses());
+            Models.setInputStats(mc, full.split(valSplit, seed).train().x()); // statistics of the training part only
             if (hidden != null) {
                 JsonArray h = new JsonArray();
                 for (int v : hidden) h.add(v);
@@ -140,6 +161,8 @@ public class TrainCommand implements Callable<Integer> {
         }
         TrainConfig cfg = trainer.config();
         cfg.progress = !noProgress;
+        if (stopAfter < 0) throw new IllegalArgumentException("--stop-after must be >= 0, got " + stopAfter);
+        cfg.stopAfter = stopAfter;
         Dataset.Split split = full.split(cfg.valFraction, cfg.seed);
 
         JsonObject dataInfo = new JsonObject();

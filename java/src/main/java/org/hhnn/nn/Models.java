@@ -21,6 +21,9 @@ public final class Models {
         c.addProperty("model", model);
         c.addProperty("in_features", inFeatures);
         c.addProperty("classes", classes);
+        // Input standardisation statistics (scalars over the training set); 0 / 1 = none.
+        c.addProperty("input_mean", 0.0);
+        c.addProperty("input_std", 1.0);
         switch (model) {
             case "mlp": {
                 JsonArray hidden = new JsonArray();
@@ -35,6 +38,21 @@ public final class Models {
         }
     }
 
+    /** Sets the config's input statistics from training features x (all elements pooled). */
+    public static void setInputStats(JsonObject config, float[] x) {
+        double sum = 0, sq = 0;
+        for (float v : x) { sum += v; sq += (double) v * v; }
+        double mean = sum / x.length, var = Math.max(sq / x.length - mean * mean, 0);
+        config.addProperty("input_mean", (float) mean);
+        config.addProperty("input_std", (float) Math.max(Math.sqrt(var), 1e-6));
+    }
+
+    private static void addStandardize(Sequential s, JsonObject config, Backend backend, int in) {
+        float mean = config.has("input_mean") ? config.get("input_mean").getAsFloat() : 0f;
+        float std = config.has("input_std") ? config.get("input_std").getAsFloat() : 1f;
+        if (mean != 0f || std != 1f) s.add(new Standardize(backend, in, mean, std));
+    }
+
     public static Network build(JsonObject config, Backend backend, long seed) {
         String model = config.get("model").getAsString();
         SplittableRandom rng = new SplittableRandom(seed);
@@ -45,6 +63,7 @@ public final class Models {
                 UnaryOp act = UnaryOp.parse(config.get("activation").getAsString());
                 float p = config.get("dropout").getAsFloat();
                 Sequential s = new Sequential();
+                addStandardize(s, config, backend, in);
                 int prev = in;
                 for (var h : config.getAsJsonArray("hidden")) {
                     s.add(new Linear(backend, prev, h.getAsInt(), rng));

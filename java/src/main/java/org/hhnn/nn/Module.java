@@ -65,9 +65,10 @@ public abstract class Module {
 
     /** Frees every parameter and gradient (the module is unusable afterwards). */
     public void free() {
-        for (Tensor t : parameters()) {
+        for (Tensor t : params.values()) {
             if (t.grad() != null) t.grad().free();
             t.free();
         }
+        children.values().forEach(Module::free);
     }
 }

@@ -13,8 +13,8 @@ public final class TrainConfig {
     public float weightDecay = 0f;
     /** Keras-style time decay of the learning rate: lr / (1 + decay · step). */
     public float lrDecay = 0f;
-    /** ×0.1 at these fractions of training (empty: constant). */
-    public double[] lrSteps = {};
+    /** ×0.1 at these fractions of training (empty: constant); DESIGN.md's schedule by default. */
+    public double[] lrSteps = {0.5, 0.8};
     /** Global-norm gradient clipping; 0 = off. */
     public double clipNorm = 0;
     public long seed = 1;
@@ -22,6 +22,8 @@ public final class TrainConfig {
     public double valFraction = 0.1;
     /** Checkpoint after every epoch here (null: no checkpoints). */
     public Path checkpointDir;
+    /** Stop after this many epochs of this run (0: run to {@link #epochs}); resume later with the checkpoint. Not saved. */
+    public int stopAfter = 0;
     /** Progress bars on stderr. */
     public boolean progress = true;
 

@@ -138,6 +138,11 @@ public final class Trainer {
             if (bar != null) bar.finish(summary);
             else log.println(summary);
             if (cfg.checkpointDir != null) saveCheckpoint(cfg.checkpointDir, epoch + 1);
+            if (cfg.stopAfter > 0 && epoch + 1 - startEpoch >= cfg.stopAfter && epoch + 1 < cfg.epochs) {
+                log.println("INFO stopping after " + cfg.stopAfter + " epoch(s) as asked (--stop-after); "
+                        + (cfg.checkpointDir != null ? "continue with --resume " + cfg.checkpointDir : "no checkpoint was written"));
+                break;
+            }
         }
         return history();
     }

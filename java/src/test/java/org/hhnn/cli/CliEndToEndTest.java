@@ -75,8 +75,9 @@ class CliEndToEndTest {
         assertEquals(0, run(train("reference", 3, a, "--dropout", "0.2")).code);
         assertEquals(0, run(train("reference", 3, b, "--dropout", "0.2")).code);
         assertEquals(json(a).get("train_loss"), json(b).get("train_loss"), "same seed, same backend: same losses");
-        // 1 epoch with a checkpoint, then resume to 3 epochs: the same losses as the straight run.
-        assertEquals(0, run(train("reference", 1, c, "--dropout", "0.2", "--checkpoint-dir", ck.toString())).code);
+        // A 3-epoch run stopped after 1 epoch with a checkpoint, then resumed: the same losses as the straight run.
+        assertEquals(0, run(train("reference", 3, c, "--dropout", "0.2", "--checkpoint-dir", ck.toString(), "--stop-after", "1")).code);
+        assertEquals(1, json(c).getAsJsonArray("train_loss").size());
         Run resumed = run(train("reference", 3, c, "--resume", ck.toString()));
         assertEquals(0, resumed.code, resumed.err);
         assertEquals(json(a).get("train_loss"), json(c).get("train_loss"), "resumed run diverged from the straight run");
