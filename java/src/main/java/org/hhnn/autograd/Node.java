@@ -2,15 +2,17 @@ package org.hhnn.autograd;
 
 import org.hhnn.tensor.Tensor;
 
-/** One recorded op on the tape: the function, its inputs and its output. */
+/** One recorded op on the tape: the function, its inputs and its outputs. */
 public final class Node {
-    final Function fn;
+    final MultiFunction fn;
+    final String name;
     final Tensor[] inputs;
-    final Tensor output;
+    final Tensor[] outputs;
 
-    Node(Function fn, Tensor[] inputs, Tensor output) {
+    Node(MultiFunction fn, String name, Tensor[] inputs, Tensor[] outputs) {
         this.fn = fn;
+        this.name = name;
         this.inputs = inputs;
-        this.output = output;
+        this.outputs = outputs;
     }
 }

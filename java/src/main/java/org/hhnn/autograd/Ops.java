@@ -47,4 +47,27 @@ public final class Ops {
     public static Tensor dropout(Tensor x, float p, long seed) { return p == 0f ? x : DropoutFn.apply(x, p, seed); }
 
     public static Tensor layerNorm(Tensor x, Tensor gamma, Tensor beta, float eps) { return LayerNormFn.apply(x, gamma, beta, eps); }
+
+    /**
+     * One HH window of spec.steps() steps (DESIGN.md § HH layer): returns {end state (B, M, 4),
+     * readout basis sums (B, M, D+1), spike counts (B, M)}. cond (M, 3) may be null.
+     */
+    public static Tensor[] hhWindow(org.hhnn.backend.HhSpec spec, Tensor state, Tensor current, Tensor cond) {
+        return HhWindowFn.apply(spec, state, current, cond);
+    }
+
+    /** Per-neuron Legendre activation: x (.., M), coefficients (M, D+1). */
+    public static Tensor legendre(Tensor x, Tensor coeffs) { return LegendreFn.apply(x, coeffs); }
+
+    /** Legendre feature expansion x (.., M) → (rows, M, D+1). */
+    public static Tensor legendreBasis(Tensor x, int degree) { return LegendreBasisFn.apply(x, degree); }
+
+    /** Per-neuron readout Σ_k basis[b, j, k] · A[j, k]: basis (B, M, K), A (M, K). */
+    public static Tensor neuronReadout(Tensor basis, Tensor coeffs) { return NeuronReadoutFn.apply(basis, coeffs); }
+
+    /** The same values with no gradient path (a view; nothing is recorded). */
+    public static Tensor detach(Tensor x) { return x.reshape(x.shape()); }
+
+    /** A view of x with a new shape (no copy); the gradient flows through unchanged. */
+    public static Tensor reshape(Tensor x, int... shape) { return ReshapeFn.apply(x, shape); }
 }

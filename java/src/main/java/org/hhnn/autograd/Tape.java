@@ -27,18 +27,30 @@ public final class Tape {
     /** Records fn as the creator of output if any input requires grad; returns output. */
     public static Tensor record(Function fn, Tensor output, Tensor... inputs) {
         if (!needsGrad(inputs)) return output;
-        Node n = new Node(fn, inputs, output);
-        output.setRequiresGrad(true);
-        output.setCreator(n);
-        NODES.get().add(n);
+        add(new Node(g -> fn.backward(g[0]), fn.getClass().getSimpleName(), inputs, new Tensor[] {output}));
         return output;
+    }
+
+    /** Records a several-output op; returns outputs. */
+    public static Tensor[] recordMulti(MultiFunction fn, Tensor[] outputs, Tensor... inputs) {
+        if (!needsGrad(inputs)) return outputs;
+        add(new Node(fn, fn.getClass().getSimpleName(), inputs, outputs));
+        return outputs;
+    }
+
+    private static void add(Node n) {
+        for (Tensor o : n.outputs) {
+            o.setRequiresGrad(true);
+            o.setCreator(n);
+        }
+        NODES.get().add(n);
     }
 
     public static int size() { return NODES.get().size(); }
 
     /** Drops the recorded ops without computing gradients. */
     public static void clear() {
-        for (Node n : NODES.get()) n.output.setCreator(null);
+        for (Node n : NODES.get()) for (Tensor o : n.outputs) o.setCreator(null);
         NODES.get().clear();
     }
 
@@ -59,19 +71,26 @@ public final class Tape {
             accumulate(root, gradOut, owned);
             for (int i = nodes.size() - 1; i >= 0; i--) {
                 Node node = nodes.get(i);
-                Tensor g = node.output.grad();
-                if (g == null) continue;
-                Tensor[] grads = node.fn.backward(g);
+                Tensor[] gs = new Tensor[node.outputs.length];
+                boolean any = false;
+                for (int o = 0; o < gs.length; o++) {
+                    gs[o] = node.outputs[o].grad();
+                    any |= gs[o] != null;
+                }
+                if (!any) continue;
+                Tensor[] grads = node.fn.backward(gs);
                 if (grads.length != node.inputs.length)
-                    throw new IllegalStateException(node.fn.getClass().getSimpleName() + " returned " + grads.length + " gradients for " + node.inputs.length + " inputs");
+                    throw new IllegalStateException(node.name + " returned " + grads.length + " gradients for " + node.inputs.length + " inputs");
                 for (int k = 0; k < grads.length; k++) {
                     Tensor in = node.inputs[k];
                     if (in == null || grads[k] == null || !in.requiresGrad()) continue;
                     accumulate(in, grads[k], owned);
                 }
-                // The output's gradient is consumed: release it now to keep peak memory low.
-                node.output.setGrad(null);
-                if (owned.remove(g) != null) g.free();
+                // The outputs' gradients are consumed: release them now to keep peak memory low.
+                for (int o = 0; o < gs.length; o++) {
+                    node.outputs[o].setGrad(null);
+                    if (gs[o] != null && owned.remove(gs[o]) != null) gs[o].free();
+                }
             }
         } finally {
             clear();

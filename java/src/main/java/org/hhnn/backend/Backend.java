@@ -128,4 +128,70 @@ public interface Backend {
     void adamUpdate(Buffer param, Buffer grad, Buffer m, Buffer v, long n,
                     float lr, float beta1, float beta2, float eps, float weightDecay,
                     boolean decoupled, int step);
+
+    // ---- Hodgkin-Huxley window (DESIGN.md § HH layer; kernels/hh.cuh) -----------------------
+
+    /**
+     * Runs {@code spec.steps()} HH steps for every (batch b, neuron j), each neuron independent, with
+     * the input current constant over the window. Nothing per step is written to memory.
+     * <ul>
+     *   <li>state (B, M, 4): V, m, h, n at the window start; stateOut (B, M, 4) at its end (may not alias).</li>
+     *   <li>current (B, M): I_ext in µA/cm².</li>
+     *   <li>cond (M, 3): per-neuron g_Na, g_K, g_L, or null for spec's defaults.</li>
+     *   <li>One step from (V, m, h, n): rates α, β at V (removable singularities of α_m at −40 and
+     *       α_n at −55 handled); each gate x ← x∞ + (x − x∞)·exp(−dt(α+β)) with x∞ = α/(α+β);
+     *       V ← V + dt/C_m·(I − g_Na m³h(V−E_Na) − g_K n⁴(V−E_K) − g_L(V−E_L)) with the OLD gates.</li>
+     *   <li>basisSum (B, M, D+1) = Σ_{t=1..w} P_k(x_t), x_t = clamp((V_t + 15)/75, −1, 1), V_t the
+     *       voltage after step t; P_k the Legendre polynomials (recurrence (k+1)P_{k+1} = (2k+1)xP_k − kP_{k−1}).</li>
+     *   <li>spikes (B, M) = number of t in 1..w with V_{t−1} &lt; vTh ≤ V_t (V_0 = the start voltage).</li>
+     * </ul>
+     */
+    void hhForward(HhSpec spec, Buffer state, Buffer current, Buffer cond,
+                   Buffer stateOut, Buffer basisSum, Buffer spikes, int batch, int neurons);
+
+    /**
+     * Backward of {@link #hhForward}: recomputes the window from its start state (checkpointing) and
+     * backpropagates through its steps. Incoming gradients (each may be null = zero):
+     * dStateOut (B, M, 4), dBasisSum (B, M, D+1), dSpikes (B, M). The spike count is not
+     * differentiable; its gradient uses the surrogate ŝ = Σ_{t=1..w} σ((V_t − vTh)/κ)·(1 − σ((V_{t−1} − vTh)/κ))
+     * (straight-through: the forward value stays the hard count). The clamp in x_t passes no gradient
+     * outside (−1, 1). Outputs: dState (B, M, 4) and dCurrent (B, M) overwritten; dCond (M, 3)
+     * accumulated (+=, summed over the batch) when not null (then cond must not be null either).
+     */
+    void hhBackward(HhSpec spec, Buffer state, Buffer current, Buffer cond,
+                    Buffer dStateOut, Buffer dBasisSum, Buffer dSpikes,
+                    Buffer dState, Buffer dCurrent, Buffer dCond, int batch, int neurons);
+
+    // ---- Legendre activations (DESIGN.md § HH layer, paper 2.4/3.4; kernels/legendre.cuh) ---
+
+    /**
+     * Per-neuron Legendre activation on x (rows, cols): y[r, j] = Σ_{k=0..D} coeffs[j, k] · P_k(clamp(x[r, j], −1, 1)),
+     * coeffs (cols, D+1).
+     */
+    void legendreForward(Buffer x, Buffer coeffs, Buffer y, int rows, int cols, int degree);
+
+    /**
+     * Gradients of {@link #legendreForward}: dx (rows, cols) overwritten (0 where |x| &gt; 1);
+     * dCoeffs (cols, D+1) accumulated (+=) when not null.
+     */
+    void legendreBackward(Buffer x, Buffer coeffs, Buffer dy, Buffer dx, Buffer dCoeffs, int rows, int cols, int degree);
+
+    /** Feature expansion for the dense ("KAN") form: basis[r, j, k] = P_k(clamp(x[r, j], −1, 1)), basis (rows, cols, D+1). */
+    void legendreBasis(Buffer x, Buffer basis, int rows, int cols, int degree);
+
+    /** dx[r, j] = Σ_k dBasis[r, j, k] · P_k'(x[r, j]) (0 where |x| &gt; 1), overwritten. */
+    void legendreBasisBackward(Buffer x, Buffer dBasis, Buffer dx, int rows, int cols, int degree);
+
+    /**
+     * Per-neuron contraction of a basis with coefficients: y[b, j] = Σ_k basis[b, j, k] · coeffs[j, k];
+     * basis (B, M, K), coeffs (M, K), y (B, M). The HH layer's per-neuron readout of {@link #hhForward}'s basisSum.
+     */
+    void neuronReadout(Buffer basis, Buffer coeffs, Buffer y, int batch, int neurons, int k);
+
+    /** Gradients of {@link #neuronReadout}: dBasis (B, M, K) overwritten when not null; dCoeffs (M, K) accumulated (+=) when not null. */
+    void neuronReadoutBackward(Buffer basis, Buffer coeffs, Buffer dy, Buffer dBasis, Buffer dCoeffs, int batch, int neurons, int k);
+
+    // ---- convolution, pooling, normalisation, concat (modulated networks, part A) -------------
+
+    // ---- modulated activations, LSTM cell, embedding (modulated networks, part B) -------------
 }

@@ -30,6 +30,12 @@ public final class ReferenceBackend implements Backend {
 
     private double r(double v) { return precision == Precision.F32 ? (double) (float) v : v; }
 
+    /** Rounds a result to the storage precision (float32 in F32 mode); used by the topic classes. */
+    double round(double v) { return r(v); }
+
+    /** The storage array of a reference buffer (topic classes in this package use it). */
+    static double[] data(Buffer b) { return d(b); }
+
     private static double[] d(Buffer b) {
         b.checkLive();
         return ((ReferenceBuffer) b).data;
@@ -328,4 +334,45 @@ public final class ReferenceBackend implements Backend {
             P[i] = r(p - lr * mh / (Math.sqrt(vh) + eps));
         }
     }
+
+    // ---- HH window and Legendre: written in ReferenceHh / ReferenceLegendre -----------------
+
+    @Override public void hhForward(HhSpec spec, Buffer state, Buffer current, Buffer cond,
+                                    Buffer stateOut, Buffer basisSum, Buffer spikes, int batch, int neurons) {
+        ReferenceHh.forward(this, spec, state, current, cond, stateOut, basisSum, spikes, batch, neurons);
+    }
+
+    @Override public void hhBackward(HhSpec spec, Buffer state, Buffer current, Buffer cond,
+                                     Buffer dStateOut, Buffer dBasisSum, Buffer dSpikes,
+                                     Buffer dState, Buffer dCurrent, Buffer dCond, int batch, int neurons) {
+        ReferenceHh.backward(this, spec, state, current, cond, dStateOut, dBasisSum, dSpikes, dState, dCurrent, dCond, batch, neurons);
+    }
+
+    @Override public void legendreForward(Buffer x, Buffer coeffs, Buffer y, int rows, int cols, int degree) {
+        ReferenceLegendre.forward(this, x, coeffs, y, rows, cols, degree);
+    }
+
+    @Override public void legendreBackward(Buffer x, Buffer coeffs, Buffer dy, Buffer dx, Buffer dCoeffs, int rows, int cols, int degree) {
+        ReferenceLegendre.backward(this, x, coeffs, dy, dx, dCoeffs, rows, cols, degree);
+    }
+
+    @Override public void legendreBasis(Buffer x, Buffer basis, int rows, int cols, int degree) {
+        ReferenceLegendre.basis(this, x, basis, rows, cols, degree);
+    }
+
+    @Override public void legendreBasisBackward(Buffer x, Buffer dBasis, Buffer dx, int rows, int cols, int degree) {
+        ReferenceLegendre.basisBackward(this, x, dBasis, dx, rows, cols, degree);
+    }
+
+    @Override public void neuronReadout(Buffer basis, Buffer coeffs, Buffer y, int batch, int neurons, int k) {
+        ReferenceLegendre.neuronReadout(this, basis, coeffs, y, batch, neurons, k);
+    }
+
+    @Override public void neuronReadoutBackward(Buffer basis, Buffer coeffs, Buffer dy, Buffer dBasis, Buffer dCoeffs, int batch, int neurons, int k) {
+        ReferenceLegendre.neuronReadoutBackward(this, basis, coeffs, dy, dBasis, dCoeffs, batch, neurons, k);
+    }
+
+    // ---- convolution, pooling, normalisation, concat (modulated networks, part A) -------------
+
+    // ---- modulated activations, LSTM cell, embedding (modulated networks, part B) -------------
 }

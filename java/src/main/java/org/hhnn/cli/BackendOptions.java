@@ -8,7 +8,7 @@ import picocli.CommandLine.Option;
 /** --backend and --threads, shared by every command that computes. */
 public final class BackendOptions {
     @Option(names = "--backend", paramLabel = "NAME",
-            description = "reference | cpu | cuda (default: the fastest available; one INFO line says which and why)")
+            description = "reference | cpu | cuda | cuda-emulated (the CUDA kernels run on the CPU, for testing); default: the fastest available, one INFO line says which and why")
     String backend;
 
     @Option(names = "--threads", paramLabel = "N", description = "CPU threads for the cpu backend (OpenMP and OpenBLAS); default: all cores")

@@ -15,10 +15,11 @@ import picocli.CommandLine.Option;
 public final class BenchCommand implements Callable<Integer> {
     @Mixin BackendOptions backendOptions = new BackendOptions();
 
-    @Option(names = "--workload", required = true, description = "workload: gemm")
+    @Option(names = "--workload", required = true, description = "workload: gemm, W1 (HH forward), W2 (HH layer training step), W5 (Legendre activation)")
     String workload;
 
-    @Option(names = "--size", defaultValue = "1024", description = "problem size where the workload has one (gemm: n of n³; default ${DEFAULT-VALUE})")
+    @Option(names = "--size", defaultValue = "0",
+            description = "gemm: n of the n³ product (default 1024); W1/W2: the HH window w in steps (default: W1 1000, W2 100)")
     int size;
 
     @Option(names = "--repeats", defaultValue = "5", description = "timed repetitions (default: ${DEFAULT-VALUE})")
@@ -44,10 +45,11 @@ public final class BenchCommand implements Callable<Integer> {
                 o.addProperty("best", s.best());
                 o.addProperty("worst", s.worst());
                 o.addProperty("repeats", s.repeats());
+                o.addProperty("peak_rss_mb", org.hhnn.workload.Memory.peakRssMb());
                 System.out.println(new Gson().toJson(o));
             } else {
-                System.out.printf("%s on %s: median %.3f %s (best %.3f, worst %.3f, %d repeats)%n",
-                        w.name(), backend.name(), s.median(), w.unit(), s.best(), s.worst(), s.repeats());
+                System.out.printf("%s on %s: median %.4g %s (best %.4g, worst %.4g, %d repeats); peak RSS %.0f MiB%n",
+                        w.name(), backend.name(), s.median(), w.unit(), s.best(), s.worst(), s.repeats(), org.hhnn.workload.Memory.peakRssMb());
             }
         }
         return 0;

@@ -81,6 +81,10 @@ public class TrainCommand implements Callable<Integer> {
     @Option(names = "--dropout", description = "dropout probability after each hidden layer of the mlp (default: 0)")
     Float dropout;
 
+    @Option(names = "--set", paramLabel = "KEY=VALUE",
+            description = "override a model setting, e.g. --set neurons=256 --set steps=400 --set readout=dense --set hh_layers=2")
+    java.util.Map<String, String> settings;
+
     @Option(names = "--metrics-out", paramLabel = "FILE", description = "write metrics as JSON here")
     Path metricsOut;
 
@@ -156,6 +160,7 @@ public class TrainCommand implements Callable<Integer> {
                 mc.add("hidden", h);
             }
             if (dropout != null) mc.addProperty("dropout", dropout);
+            Models.applyOverrides(mc, settings);
             Network net = Models.build(mc, backend, seed);
             trainer = new Trainer(net, backend, cfg, System.err);
         }

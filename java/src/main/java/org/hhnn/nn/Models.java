@@ -13,7 +13,7 @@ import org.hhnn.backend.UnaryOp;
 public final class Models {
     private Models() {}
 
-    public static final String[] NAMES = {"mlp"};
+    public static final String[] NAMES = {"mlp", "hhnn"};
 
     /** A config with the defaults of model for inputs of inFeatures and classes outputs. */
     public static JsonObject defaults(String model, int inFeatures, int classes) {
@@ -31,6 +31,15 @@ public final class Models {
                 c.add("hidden", hidden);
                 c.addProperty("activation", "relu");
                 c.addProperty("dropout", 0.0);
+                return c;
+            }
+            case "hhnn": {
+                // One HH layer by default; add objects to "hh_layers" to stack them (paper 3.10).
+                JsonArray layers = new JsonArray();
+                HHConfig h = new HHConfig();
+                h.inFeatures = inFeatures;
+                layers.add(h.toJson());
+                c.add("hh_layers", layers);
                 return c;
             }
             default:
@@ -65,17 +74,97 @@ public final class Models {
                 Sequential s = new Sequential();
                 addStandardize(s, config, backend, in);
                 int prev = in;
-                for (var h : config.getAsJsonArray("hidden")) {
-                    s.add(new Linear(backend, prev, h.getAsInt(), rng));
+                for (int h : intArray(config.get("hidden"))) {
+                    s.add(new Linear(backend, prev, h, rng));
                     s.add(new Activation(act));
                     if (p > 0) s.add(new Dropout(p, seeds));
-                    prev = h.getAsInt();
+                    prev = h;
+                }
+                s.add(new Linear(backend, prev, classes, rng));
+                return new Network(model, s, seeds, config, classes);
+            }
+            case "hhnn": {
+                // Standardize → HH layer(s) (Linear → currents → HH → Legendre readout) → Linear → classes
+                Sequential s = new Sequential();
+                addStandardize(s, config, backend, in);
+                int prev = in;
+                for (var el : config.getAsJsonArray("hh_layers")) {
+                    HHConfig h = HHConfig.fromJson(el.getAsJsonObject());
+                    h.inFeatures = prev;
+                    HHLayer layer = new HHLayer(backend, h, rng);
+                    s.add(layer);
+                    prev = layer.outFeatures();
                 }
                 s.add(new Linear(backend, prev, classes, rng));
                 return new Network(model, s, seeds, config, classes);
             }
             default:
                 throw new IllegalArgumentException("unknown model '" + model + "' (known: " + String.join(", ", NAMES) + ")");
+        }
+    }
+
+    /**
+     * Applies KEY=VALUE overrides to a model config: keys of the HH layers' configs (neurons, steps,
+     * window, gain, degree, readout, inhibition, ...) go to every HH layer, "hh_layers=N" stacks N
+     * copies of the first, other keys to the top level. Values are numbers, booleans or strings.
+     */
+    public static void applyOverrides(JsonObject config, java.util.Map<String, String> overrides) {
+        if (overrides == null) return;
+        String layersKey = "hh_layers";
+        if (overrides.containsKey(layersKey) && config.has(layersKey)) {
+            int n;
+            try {
+                n = Integer.parseInt(overrides.get(layersKey));
+            } catch (NumberFormatException e) {
+                throw new IllegalArgumentException("--set hh_layers needs a number of layers, got '" + overrides.get(layersKey) + "'");
+            }
+            if (n < 1) throw new IllegalArgumentException("--set hh_layers must be at least 1, got " + n);
+            JsonArray old = config.getAsJsonArray(layersKey), layers = new JsonArray();
+            for (int i = 0; i < n; i++) layers.add(old.get(0).deepCopy());
+            config.add(layersKey, layers);
+        }
+        java.util.Set<String> hhKeys = new HHConfig().toJson().keySet();
+        for (var e : overrides.entrySet()) {
+            if (e.getKey().equals(layersKey)) continue;
+            com.google.gson.JsonElement v = parseValue(e.getValue());
+            if (config.has(layersKey) && hhKeys.contains(e.getKey())) {
+                for (var el : config.getAsJsonArray(layersKey)) el.getAsJsonObject().add(e.getKey(), v);
+            } else if (config.has(e.getKey())) {
+                config.add(e.getKey(), v);
+            } else {
+                throw new IllegalArgumentException("--set " + e.getKey() + ": model '" + config.get("model").getAsString()
+                        + "' has no such setting (it has: " + String.join(", ", settingNames(config)) + ")");
+            }
+        }
+    }
+
+    /** A JSON number or array of numbers as int[]. */
+    static int[] intArray(com.google.gson.JsonElement e) {
+        if (e.isJsonPrimitive()) return new int[] {e.getAsInt()};
+        JsonArray a = e.getAsJsonArray();
+        int[] r = new int[a.size()];
+        for (int i = 0; i < r.length; i++) r[i] = a.get(i).getAsInt();
+        return r;
+    }
+
+    private static java.util.List<String> settingNames(JsonObject config) {
+        java.util.List<String> names = new java.util.ArrayList<>(config.keySet());
+        if (config.has("hh_layers")) names.addAll(new HHConfig().toJson().keySet());
+        names.removeAll(java.util.List.of("model", "in_features", "classes"));
+        return names;
+    }
+
+    private static com.google.gson.JsonElement parseValue(String v) {
+        if (v.equalsIgnoreCase("true") || v.equalsIgnoreCase("false")) return new com.google.gson.JsonPrimitive(Boolean.parseBoolean(v));
+        try {
+            return new com.google.gson.JsonPrimitive(Double.parseDouble(v));
+        } catch (NumberFormatException e) {
+            if (v.contains(",")) {
+                JsonArray a = new JsonArray();
+                for (String p : v.split(",")) a.add(parseValue(p.trim()));
+                return a;
+            }
+            return new com.google.gson.JsonPrimitive(v);
         }
     }
 }

@@ -45,6 +45,13 @@ public final class Scope implements AutoCloseable {
 
     public int size() { return owned.size(); }
 
+    /** Floats held by the tensors this scope owns (what a step keeps alive for its backward). */
+    public long floats() {
+        long n = 0;
+        for (Tensor t : owned) n += t.size();
+        return n;
+    }
+
     @Override public void close() {
         if (closed) return;
         closed = true;

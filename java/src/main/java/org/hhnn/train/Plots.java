@@ -90,6 +90,7 @@ public final class Plots {
         c.getStyler().setDefaultSeriesRenderStyle(XYSeries.XYSeriesRenderStyle.Line);
         c.getStyler().setLegendPosition(Styler.LegendPosition.InsideNE);
         c.getStyler().setChartBackgroundColor(Color.WHITE);
+        c.getStyler().setXAxisDecimalPattern("#.##"); // tick labels like 46.08, not 46.075000686571
         return c;
     }
 

@@ -8,11 +8,15 @@ import org.hhnn.backend.Backend;
 public final class Workloads {
     private Workloads() {}
 
-    public static final List<String> NAMES = List.of("gemm");
+    public static final List<String> NAMES = List.of("gemm", "W1", "W2", "W5");
 
+    /** size: gemm's n, or the HH window w of W1/W2 (0 = the workload's default). */
     public static Workload create(String name, Backend backend, int size) {
-        switch (name) {
+        switch (name.toUpperCase().equals("GEMM") ? "gemm" : name.toUpperCase()) {
             case "gemm": return new GemmWorkload(backend, size > 0 ? size : 1024);
+            case "W1": return new HhForwardWorkload(backend, size > 0 ? size : HhForwardWorkload.STEPS);
+            case "W2": return new HhTrainWorkload(backend, size > 0 ? size : 100);
+            case "W5": return new LegendreWorkload(backend);
             default: throw new IllegalArgumentException("unknown workload '" + name + "' (known: " + String.join(", ", NAMES) + ")");
         }
     }

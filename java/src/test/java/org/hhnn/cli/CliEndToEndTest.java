@@ -116,9 +116,14 @@ class CliEndToEndTest {
     }
 
     @Test void badFlagsAndBackendsFailClearly() {
-        Run r = run("train", "--data", data.toString(), "--backend", "cuda", "--epochs", "1");
+        Run r = run("train", "--data", data.toString(), "--backend", "tpu", "--epochs", "1");
         assertEquals(1, r.code);
-        assertTrue(r.err.contains("cuda"), r.err);
+        assertTrue(r.err.contains("tpu"), r.err);
+        if (!org.hhnn.backend.cuda.CudaBackend.isAvailable()) {
+            Run c = run("train", "--data", data.toString(), "--backend", "cuda", "--epochs", "1");
+            assertEquals(1, c.code);
+            assertTrue(c.err.contains("cuda") && c.err.lines().filter(l -> l.startsWith("hhnn:")).count() == 1, c.err);
+        }
         Run e = run("train", "--data", data.toString(), "--backend", "reference", "--epochs", "0");
         assertEquals(1, e.code);
         assertTrue(e.err.contains("--epochs"), e.err);
@@ -136,7 +141,9 @@ class CliEndToEndTest {
         for (String b : new String[] {"reference", "cpu", "cuda"})
             assertTrue(j.getAsJsonObject("backends").has(b), r.out);
         assertTrue(j.getAsJsonObject("backends").getAsJsonObject("reference").get("available").getAsBoolean());
-        assertTrue(!j.getAsJsonObject("backends").getAsJsonObject("cuda").get("available").getAsBoolean());
+        JsonObject cuda = j.getAsJsonObject("backends").getAsJsonObject("cuda");
+        assertEquals(org.hhnn.backend.cuda.CudaBackend.isAvailable(), cuda.get("available").getAsBoolean());
+        if (!cuda.get("available").getAsBoolean()) assertTrue(cuda.has("cause") && !cuda.get("cause").getAsString().isBlank(), r.out);
     }
 
     @Test void everyCommandHasHelp() {

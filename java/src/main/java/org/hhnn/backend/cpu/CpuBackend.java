@@ -6,6 +6,7 @@ import org.hhnn.backend.Backend;
 import org.hhnn.backend.BackendUnavailableException;
 import org.hhnn.backend.BinaryOp;
 import org.hhnn.backend.Buffer;
+import org.hhnn.backend.HhSpec;
 import org.hhnn.backend.UnaryOp;
 
 /**
@@ -112,7 +113,7 @@ public final class CpuBackend implements Backend {
     // ---- argument checks --------------------------------------------------------------------
 
     // The address of b after checking it is a live cpu buffer of at least need floats.
-    private static long addr(String primitive, String name, Buffer b, long need, String formula) {
+    static long addr(String primitive, String name, Buffer b, long need, String formula) {
         if (b == null) throw new IllegalArgumentException(primitive + ": buffer " + name + " is null");
         if (!(b instanceof NativeBuffer))
             throw new IllegalArgumentException(primitive + ": buffer " + name + " is a " + b.getClass().getSimpleName()
@@ -124,16 +125,16 @@ public final class CpuBackend implements Backend {
         return ((NativeBuffer) b).address;
     }
 
-    private static void nonNegative(String primitive, String what, long v) {
+    static void nonNegative(String primitive, String what, long v) {
         if (v < 0) throw new IllegalArgumentException(primitive + ": " + what + " must be >= 0, got " + v);
     }
 
-    private static void matrix(String primitive, int rows, int cols) {
+    static void matrix(String primitive, int rows, int cols) {
         nonNegative(primitive, "rows", rows);
         nonNegative(primitive, "cols", cols);
     }
 
-    private static void labels(String primitive, int[] labels, int rows) {
+    static void labels(String primitive, int[] labels, int rows) {
         if (labels == null) throw new IllegalArgumentException(primitive + ": labels is null");
         if (labels.length < rows)
             throw new IllegalArgumentException(primitive + ": labels holds " + labels.length + " entries but rows = " + rows);
@@ -322,4 +323,45 @@ public final class CpuBackend implements Backend {
                 addr(p, "m", m, n, "n"), addr(p, "v", v, n, "n"), n,
                 lr, beta1, beta2, eps, weightDecay, decoupled, step);
     }
+
+    // ---- HH window and Legendre: validated and called in CpuHh / CpuLegendre ----------------
+
+    @Override public void hhForward(HhSpec spec, Buffer state, Buffer current, Buffer cond,
+                                    Buffer stateOut, Buffer basisSum, Buffer spikes, int batch, int neurons) {
+        CpuHh.forward(spec, state, current, cond, stateOut, basisSum, spikes, batch, neurons);
+    }
+
+    @Override public void hhBackward(HhSpec spec, Buffer state, Buffer current, Buffer cond,
+                                     Buffer dStateOut, Buffer dBasisSum, Buffer dSpikes,
+                                     Buffer dState, Buffer dCurrent, Buffer dCond, int batch, int neurons) {
+        CpuHh.backward(spec, state, current, cond, dStateOut, dBasisSum, dSpikes, dState, dCurrent, dCond, batch, neurons);
+    }
+
+    @Override public void legendreForward(Buffer x, Buffer coeffs, Buffer y, int rows, int cols, int degree) {
+        CpuLegendre.forward(x, coeffs, y, rows, cols, degree);
+    }
+
+    @Override public void legendreBackward(Buffer x, Buffer coeffs, Buffer dy, Buffer dx, Buffer dCoeffs, int rows, int cols, int degree) {
+        CpuLegendre.backward(x, coeffs, dy, dx, dCoeffs, rows, cols, degree);
+    }
+
+    @Override public void legendreBasis(Buffer x, Buffer basis, int rows, int cols, int degree) {
+        CpuLegendre.basis(x, basis, rows, cols, degree);
+    }
+
+    @Override public void legendreBasisBackward(Buffer x, Buffer dBasis, Buffer dx, int rows, int cols, int degree) {
+        CpuLegendre.basisBackward(x, dBasis, dx, rows, cols, degree);
+    }
+
+    @Override public void neuronReadout(Buffer basis, Buffer coeffs, Buffer y, int batch, int neurons, int k) {
+        CpuLegendre.neuronReadout(basis, coeffs, y, batch, neurons, k);
+    }
+
+    @Override public void neuronReadoutBackward(Buffer basis, Buffer coeffs, Buffer dy, Buffer dBasis, Buffer dCoeffs, int batch, int neurons, int k) {
+        CpuLegendre.neuronReadoutBackward(basis, coeffs, dy, dBasis, dCoeffs, batch, neurons, k);
+    }
+
+    // ---- convolution, pooling, normalisation, concat (modulated networks, part A) -------------
+
+    // ---- modulated activations, LSTM cell, embedding (modulated networks, part B) -------------
 }

@@ -1,0 +1,357 @@
+package org.hhnn.backend.cuda;
+
+import static jcuda.driver.JCudaDriver.cuCtxSetCurrent;
+import static jcuda.driver.JCudaDriver.cuCtxSynchronize;
+import static jcuda.driver.JCudaDriver.cuDeviceGet;
+import static jcuda.driver.JCudaDriver.cuDeviceGetAttribute;
+import static jcuda.driver.JCudaDriver.cuDeviceGetCount;
+import static jcuda.driver.JCudaDriver.cuDeviceGetName;
+import static jcuda.driver.JCudaDriver.cuDevicePrimaryCtxRetain;
+import static jcuda.driver.JCudaDriver.cuDeviceTotalMem;
+import static jcuda.driver.JCudaDriver.cuDriverGetVersion;
+import static jcuda.driver.JCudaDriver.cuInit;
+import static jcuda.driver.JCudaDriver.cuLaunchKernel;
+import static jcuda.driver.JCudaDriver.cuMemAlloc;
+import static jcuda.driver.JCudaDriver.cuMemFree;
+import static jcuda.driver.JCudaDriver.cuMemcpyDtoD;
+import static jcuda.driver.JCudaDriver.cuMemcpyDtoH;
+import static jcuda.driver.JCudaDriver.cuMemcpyHtoD;
+import static jcuda.driver.JCudaDriver.cuMemsetD8;
+import static jcuda.driver.JCudaDriver.cuModuleGetFunction;
+import static jcuda.driver.JCudaDriver.cuModuleLoadData;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import jcuda.CudaException;
+import jcuda.NativePointerObject;
+import jcuda.Pointer;
+import jcuda.driver.CUcontext;
+import jcuda.driver.CUdevice;
+import jcuda.driver.CUdevice_attribute;
+import jcuda.driver.CUdeviceptr;
+import jcuda.driver.CUfunction;
+import jcuda.driver.CUmodule;
+import jcuda.driver.CUresult;
+import jcuda.driver.JCudaDriver;
+import jcuda.jcublas.JCublas2;
+import jcuda.jcublas.cublasHandle;
+import jcuda.jcublas.cublasMath;
+import jcuda.jcublas.cublasOperation;
+import jcuda.nvrtc.JNvrtc;
+import jcuda.nvrtc.nvrtcProgram;
+
+/**
+ * The real GPU through JCuda 12's driver API and JCublas: device 0's primary context, retained once and made
+ * current on every calling thread (JUnit and JMH call from thread pools); the kernels from the classpath fatbin
+ * ({@link Fatbin#RESOURCE}) loaded with cuModuleLoadData, CUfunctions cached by name; gemm through cuBLAS on the
+ * same (legacy default) stream as the kernels. When the driver rejects the fatbin (a driver older than the toolkit
+ * that built it: CUDA_ERROR_NO_BINARY_FOR_GPU / UNSUPPORTED_PTX_VERSION / INVALID_IMAGE / INVALID_PTX), the kernel
+ * sources shipped under /cuda/src/ are compiled with NVRTC for the GPU present, and one INFO line says so. When
+ * JCublas cannot load (it needs libcublas.so.12), gemm runs the hhnn_gemm_f32 kernel and one line says so.
+ * Created only by {@link CudaProbe#open}, after libcuda.so.1 was found: no other class touches JCuda.
+ * Set -Dhhnn.cuda.syncLaunches=true to synchronise after each launch, so a failing kernel is named at once.
+ */
+public final class JCudaDevice extends AbstractDevice {
+
+    private static final Set<Integer> REJECTED_FATBIN = Set.of(CUresult.CUDA_ERROR_NO_BINARY_FOR_GPU,
+            CUresult.CUDA_ERROR_UNSUPPORTED_PTX_VERSION, CUresult.CUDA_ERROR_INVALID_IMAGE, CUresult.CUDA_ERROR_INVALID_PTX);
+    private static final System.Logger LOG = System.getLogger(JCudaDevice.class.getName());
+    private static final boolean SYNC_LAUNCHES = Boolean.getBoolean("hhnn.cuda.syncLaunches");
+
+    private final CUcontext context = new CUcontext();
+    private final CUmodule module = new CUmodule();
+    private final Map<String, CUfunction> functions = new ConcurrentHashMap<>();
+    private final ThreadLocal<Boolean> current = ThreadLocal.withInitial(() -> Boolean.FALSE);
+    private final cublasHandle cublas;   // null: gemm through the hhnn_gemm_f32 kernel
+    private final String description;
+    private volatile boolean tf32;
+
+    JCudaDevice(int ordinal) {
+        JCudaDriver.setExceptionsEnabled(true);
+        int[] v = new int[1];
+        cuInit(0);
+        cuDriverGetVersion(v);
+        int driver = v[0];
+        try {
+            cuDeviceGetCount(v);
+        } catch (CudaException e) {
+            throw new CudaProbe.CudaUnavailableException("no CUDA device (" + e.getMessage() + ")", e);
+        }
+        if (v[0] <= ordinal) throw new CudaProbe.CudaUnavailableException("no CUDA device");
+        CUdevice device = new CUdevice();
+        cuDeviceGet(device, ordinal);
+        cuDevicePrimaryCtxRetain(context, device);
+        cuCtxSetCurrent(context);
+        current.set(Boolean.TRUE);
+        int major = attribute(device, CUdevice_attribute.CU_DEVICE_ATTRIBUTE_COMPUTE_CAPABILITY_MAJOR);
+        int minor = attribute(device, CUdevice_attribute.CU_DEVICE_ATTRIBUTE_COMPUTE_CAPABILITY_MINOR);
+        int sms = attribute(device, CUdevice_attribute.CU_DEVICE_ATTRIBUTE_MULTIPROCESSOR_COUNT);
+        byte[] name = new byte[256];
+        cuDeviceGetName(name, name.length, device);
+        long[] mem = new long[1];
+        cuDeviceTotalMem(mem, device);
+        String driverText = "CUDA " + driver / 1000 + "." + driver % 1000 / 10;
+        String kernels = loadKernels(major, minor, driverText);
+        cublasHandle h = null;
+        String gemm = "cuBLAS";
+        try {
+            JCublas2.setExceptionsEnabled(true);
+            h = new cublasHandle();
+            JCublas2.cublasCreate(h);
+        } catch (Throwable t) {
+            h = null;
+            gemm = "the hhnn_gemm_f32 kernel (cuBLAS did not load: " + CudaProbe.firstLine(t) + ")";
+            LOG.log(System.Logger.Level.WARNING, "cuda: JCublas could not load (" + CudaProbe.firstLine(t)
+                    + "); gemm runs the slow hhnn_gemm_f32 kernel instead (install CUDA 12's libcublas.so.12 for cuBLAS)");
+        }
+        cublas = h;
+        description = String.format("%s (sm_%d%d, %d SMs, %.1f GiB), driver %s; kernels %s; gemm through %s",
+                cString(name), major, minor, sms, mem[0] / (double) (1L << 30), driverText, kernels, gemm);
+    }
+
+    private static int attribute(CUdevice device, int attribute) {
+        int[] v = new int[1];
+        cuDeviceGetAttribute(v, attribute, device);
+        return v[0];
+    }
+
+    private static String cString(byte[] b) {
+        int n = 0;
+        while (n < b.length && b[n] != 0) n++;
+        return new String(b, 0, n, StandardCharsets.UTF_8);
+    }
+
+    // Loads the fatbin, or NVRTC's build of the shipped sources when the driver rejects it; returns where they came from.
+    private String loadKernels(int major, int minor, String driverText) {
+        byte[] fatbin = Fatbin.load();
+        String rejected, cause;
+        if (fatbin != null) {
+            try {
+                cuModuleLoadData(module, fatbin);
+                return "from the fatbin (" + Fatbin.describe(Fatbin.parse(fatbin)) + ")";
+            } catch (CudaException e) {
+                if (REJECTED_FATBIN.stream().noneMatch(c -> CUresult.stringFor(c).equals(e.getMessage()))) throw e;
+                rejected = "the driver (" + driverText + ") rejected the prebuilt fatbin (" + e.getMessage() + ")";
+                cause = "driver too old for the fatbin (" + driverText + ", " + e.getMessage() + ")";
+            }
+        } else {
+            rejected = cause = "this build has no prebuilt fatbin (nvcc was not found when it was built)";
+        }
+        try {
+            String how = Nvrtc.compileInto(module, major, minor);
+            LOG.log(System.Logger.Level.INFO, "cuda: " + rejected + "; compiled the kernels from source with NVRTC " + how);
+            return "compiled by NVRTC " + how;
+        } catch (Throwable t) {
+            throw new CudaProbe.CudaUnavailableException(cause + ", and NVRTC could not compile the kernels instead ("
+                    + CudaProbe.firstLine(t) + ")", t);
+        }
+    }
+
+    /** Makes the primary context current on the calling thread (once per thread). */
+    private void ensureCurrent() {
+        if (!current.get()) {
+            cuCtxSetCurrent(context);
+            current.set(Boolean.TRUE);
+        }
+    }
+
+    /** A CUdeviceptr for a raw address (JCuda reads nativePointer + byteOffset; the former is 0 here). */
+    private static CUdeviceptr at(long address) { return new CUdeviceptr().withByteOffset(address); }
+
+    /** A CUdeviceptr whose address can be read back (getNativePointer is protected). */
+    private static final class DevPtr extends CUdeviceptr {
+        long address() { return getNativePointer(); }
+    }
+
+    @Override public String name() { return "cuda"; }
+
+    @Override public String describe() { return description; }
+
+    @Override protected long rawAlloc(long bytes) {
+        ensureCurrent();
+        DevPtr p = new DevPtr();
+        try {
+            cuMemAlloc(p, bytes);
+        } catch (CudaException e) {
+            if (CUresult.stringFor(CUresult.CUDA_ERROR_OUT_OF_MEMORY).equals(e.getMessage()))
+                throw new OutOfMemoryError("cuda: out of GPU memory allocating " + bytes + " bytes");
+            throw e;
+        }
+        return p.address();
+    }
+
+    @Override protected void rawFree(long address) {
+        ensureCurrent();
+        cuMemFree(at(address));
+    }
+
+    @Override public void memsetZero(long address, long bytes) {
+        ensureCurrent();
+        if (bytes > 0) cuMemsetD8(at(address), (byte) 0, bytes);
+    }
+
+    @Override public void upload(float[] src, long dst) {
+        ensureCurrent();
+        if (src.length > 0) cuMemcpyHtoD(at(dst), Pointer.to(src), 4L * src.length);
+    }
+
+    @Override public void upload(int[] src, int count, long dst) {
+        ensureCurrent();
+        if (count > 0) cuMemcpyHtoD(at(dst), Pointer.to(src), 4L * count);
+    }
+
+    @Override public void download(long src, float[] dst) {
+        ensureCurrent();
+        if (dst.length > 0) cuMemcpyDtoH(Pointer.to(dst), at(src), 4L * dst.length);
+    }
+
+    @Override public void download(long src, double[] dst) {
+        ensureCurrent();
+        if (dst.length > 0) cuMemcpyDtoH(Pointer.to(dst), at(src), 8L * dst.length);
+    }
+
+    @Override public void copy(long src, long dst, long bytes) {
+        ensureCurrent();
+        if (bytes > 0) cuMemcpyDtoD(at(dst), at(src), bytes);
+    }
+
+    @Override public void launch(String kernel, LaunchConfig cfg, KernelArgs args) {
+        ensureCurrent();
+        CUfunction f = functions.computeIfAbsent(kernel, n -> {
+            CUfunction fn = new CUfunction();
+            cuModuleGetFunction(fn, module, n);
+            return fn;
+        });
+        NativePointerObject[] params = new NativePointerObject[args.count()];
+        for (int i = 0; i < params.length; i++) {
+            long s = args.slot(i);
+            switch (args.kind(i)) {
+                case 'p': case 'l': params[i] = Pointer.to(new long[] {s}); break;
+                case 'i': params[i] = Pointer.to(new int[] {(int) s}); break;
+                case 'f': params[i] = Pointer.to(new float[] {Float.intBitsToFloat((int) s)}); break;
+                case 'd': params[i] = Pointer.to(new double[] {Double.longBitsToDouble(s)}); break;
+                default: throw new AssertionError(args.kind(i));
+            }
+        }
+        cuLaunchKernel(f, cfg.grid(), 1, 1, cfg.block(), 1, 1, 0, null, Pointer.to(params), null);
+        if (SYNC_LAUNCHES) {
+            try {
+                cuCtxSynchronize();
+            } catch (CudaException e) {
+                throw new IllegalStateException("cuda: kernel " + kernel + " failed: " + e.getMessage(), e);
+            }
+        }
+    }
+
+    @Override public void gemm(boolean transA, boolean transB, int m, int n, int k, float alpha,
+                               long a, int lda, long b, int ldb, float beta, long c, int ldc) {
+        ensureCurrent();
+        if (cublas == null) {
+            GemmKernel.launch(this, transA, transB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc);
+            return;
+        }
+        synchronized (cublas) {   // one handle, shared by all threads, on the default stream
+            JCublas2.cublasSgemm(cublas, transA ? cublasOperation.CUBLAS_OP_T : cublasOperation.CUBLAS_OP_N,
+                    transB ? cublasOperation.CUBLAS_OP_T : cublasOperation.CUBLAS_OP_N, m, n, k,
+                    Pointer.to(new float[] {alpha}), at(a), lda, at(b), ldb, Pointer.to(new float[] {beta}), at(c), ldc);
+        }
+    }
+
+    @Override public void setTf32(boolean on) {
+        tf32 = on;
+        if (cublas != null) {
+            ensureCurrent();
+            synchronized (cublas) {
+                JCublas2.cublasSetMathMode(cublas, on ? cublasMath.CUBLAS_TF32_TENSOR_OP_MATH : cublasMath.CUBLAS_DEFAULT_MATH);
+            }
+        }
+    }
+
+    @Override public boolean tf32() { return tf32; }
+
+    @Override public void synchronize() {
+        ensureCurrent();
+        cuCtxSynchronize();
+    }
+
+    /**
+     * NVRTC build of the kernel sources shipped under /cuda/src/ (index.txt lists the .cu files, then the headers).
+     * NVRTC has no C library headers, so math.h and stdint.h are given as small stand-ins.
+     */
+    static final class Nvrtc {
+        private Nvrtc() {}
+
+        private static final String MATH_H = "#pragma once\n#ifndef NAN\n#define NAN __int_as_float(0x7fffffff)\n#endif\n"
+                + "#ifndef INFINITY\n#define INFINITY __int_as_float(0x7f800000)\n#endif\n";
+        private static final String STDINT_H = "#pragma once\ntypedef signed char int8_t; typedef unsigned char uint8_t;\n"
+                + "typedef short int16_t; typedef unsigned short uint16_t; typedef int int32_t; typedef unsigned int uint32_t;\n"
+                + "typedef long long int64_t; typedef unsigned long long uint64_t;\n";
+
+        /** Compiles for sm_XY (SASS) when NVRTC knows the GPU, else PTX for the newest arch it knows; loads it. */
+        static String compileInto(CUmodule module, int major, int minor) throws IOException {
+            JNvrtc.setExceptionsEnabled(true);
+            List<String> names = new ArrayList<>(), texts = new ArrayList<>();
+            StringBuilder unit = new StringBuilder("// every kernels/*.cu in one translation unit (as CMakeLists.txt builds the fatbin)\n");
+            for (String f : read("index.txt").split("\n")) {
+                f = f.strip();
+                if (f.isEmpty()) continue;
+                names.add(f);
+                texts.add(read(f));
+                if (f.endsWith(".cu")) unit.append("#include \"").append(f).append("\"\n");
+            }
+            names.add("math.h");
+            texts.add(MATH_H);
+            names.add("stdint.h");
+            texts.add(STDINT_H);
+            int[] count = new int[1];
+            JNvrtc.nvrtcGetNumSupportedArchs(count);
+            int[] archs = new int[count[0]];
+            JNvrtc.nvrtcGetSupportedArchs(archs);
+            int want = major * 10 + minor, best = -1;
+            for (int a : archs) if (a <= want && a > best) best = a;
+            if (best < 0) throw new IllegalStateException("NVRTC knows no architecture at or below sm_" + want);
+            boolean sass = best == want;
+            String arch = (sass ? "--gpu-architecture=sm_" : "--gpu-architecture=compute_") + best;
+            nvrtcProgram prog = new nvrtcProgram();
+            JNvrtc.nvrtcCreateProgram(prog, unit.toString(), "hhnn_kernels.cu", names.size(),
+                    texts.toArray(new String[0]), names.toArray(new String[0]));
+            try {
+                try {
+                    JNvrtc.nvrtcCompileProgram(prog, 2, new String[] {arch, "--std=c++17"});
+                } catch (RuntimeException e) {
+                    String[] log = new String[1];
+                    JNvrtc.nvrtcGetProgramLog(prog, log);
+                    throw new IllegalStateException(e.getMessage() + ": " + log[0], e);
+                }
+                if (sass) {
+                    long[] size = new long[1];
+                    JNvrtc.nvrtcGetCUBINSize(prog, size);
+                    byte[] cubin = new byte[(int) size[0]];
+                    JNvrtc.nvrtcGetCUBIN(prog, cubin);
+                    cuModuleLoadData(module, cubin);
+                    return "for sm_" + best;
+                }
+                String[] ptx = new String[1];
+                JNvrtc.nvrtcGetPTX(prog, ptx);
+                cuModuleLoadData(module, ptx[0]);
+                return "as compute_" + best + " PTX (the newest architecture this NVRTC knows; the driver compiles it for sm_" + want + ")";
+            } finally {
+                JNvrtc.nvrtcDestroyProgram(prog);
+            }
+        }
+
+        private static String read(String name) throws IOException {
+            String path = "/cuda/src/" + name;
+            try (InputStream in = JCudaDevice.class.getResourceAsStream(path)) {
+                if (in == null) throw new IOException("the classpath resource " + path + " is missing");
+                return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+            }
+        }
+    }
+}

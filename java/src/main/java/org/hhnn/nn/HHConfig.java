@@ -1,0 +1,105 @@
+package org.hhnn.nn;
+
+import com.google.gson.JsonArray;
+import com.google.gson.JsonObject;
+import org.hhnn.backend.UnaryOp;
+
+/** Hyper-parameters of one {@link HHLayer}; public fields with defaults, JSON round trip for checkpoints. */
+public final class HHConfig {
+    public int inFeatures;
+    public int neurons = 128;
+    /** Total HH steps T per input; must be a multiple of {@link #window}. */
+    public int steps = 200;
+    /** Steps per fused window w. */
+    public int window = 50;
+    public float dt = 0.025f;
+    /** Current scale: I = gain·(xWᵀ+b), or the maximum current I_max in bounded mode. */
+    public float gain = 20f;
+    /** I = gain·σ(xWᵀ+b) instead of gain·(xWᵀ+b): keeps currents in [0, gain]. */
+    public boolean boundedCurrent = true;
+    public float biasInit = 0f;
+    public int degree = 4;
+    public HHLayer.Readout readout = HHLayer.Readout.NEURON;
+    /** Output width of the dense readout. */
+    public int denseOut = 64;
+    public UnaryOp outActivation = UnaryOp.IDENTITY;
+    public boolean trainConductances = false;
+    /** Lateral inhibition strength α (µA/cm² per spike/ms); 0 = off. */
+    public float inhibition = 0f;
+    /** Feedback strength λ; 0 = off. */
+    public float feedback = 0f;
+    /** Hebbian plasticity rate γ; 0 = off. */
+    public float hebbianRate = 0f;
+    /** Channels the Hebbian rule updates: 0 = Na, 1 = K, 2 = leak. */
+    public int[] hebbianChannels = {2};
+    public float vThreshold = 0f;
+    /** Backpropagate through spike counts with the surrogate (true) or treat them as constants (false). */
+    public boolean spikeSurrogate = true;
+
+    public void validate() {
+        if (inFeatures < 1) throw new IllegalArgumentException("HH layer needs at least one input feature, got " + inFeatures);
+        if (neurons < 1) throw new IllegalArgumentException("HH layer needs at least one neuron, got " + neurons);
+        if (window < 1 || steps < window || steps % window != 0)
+            throw new IllegalArgumentException("HH steps (" + steps + ") must be a positive multiple of the window (" + window + ")");
+        if (!(dt > 0 && dt <= 0.1f)) throw new IllegalArgumentException("HH dt must be in (0, 0.1] ms for a stable explicit step, got " + dt);
+        if (degree < 0 || degree > 16) throw new IllegalArgumentException("Legendre degree must be in [0, 16], got " + degree);
+        for (int c : hebbianChannels)
+            if (c < 0 || c > 2) throw new IllegalArgumentException("Hebbian channel must be 0 (Na), 1 (K) or 2 (leak), got " + c);
+    }
+
+    public JsonObject toJson() {
+        JsonObject o = new JsonObject();
+        o.addProperty("in_features", inFeatures);
+        o.addProperty("neurons", neurons);
+        o.addProperty("steps", steps);
+        o.addProperty("window", window);
+        o.addProperty("dt", dt);
+        o.addProperty("gain", gain);
+        o.addProperty("bounded_current", boundedCurrent);
+        o.addProperty("bias_init", biasInit);
+        o.addProperty("degree", degree);
+        o.addProperty("readout", readout.name().toLowerCase());
+        o.addProperty("dense_out", denseOut);
+        o.addProperty("out_activation", outActivation.name().toLowerCase());
+        o.addProperty("train_conductances", trainConductances);
+        o.addProperty("inhibition", inhibition);
+        o.addProperty("feedback", feedback);
+        o.addProperty("hebbian_rate", hebbianRate);
+        JsonArray ch = new JsonArray();
+        for (int c : hebbianChannels) ch.add(c);
+        o.add("hebbian_channels", ch);
+        o.addProperty("v_threshold", vThreshold);
+        o.addProperty("spike_surrogate", spikeSurrogate);
+        return o;
+    }
+
+    /** Reads the keys present in o over the defaults (so older configs keep working). */
+    public static HHConfig fromJson(JsonObject o) {
+        HHConfig c = new HHConfig();
+        if (o.has("in_features")) c.inFeatures = o.get("in_features").getAsInt();
+        if (o.has("neurons")) c.neurons = o.get("neurons").getAsInt();
+        if (o.has("steps")) c.steps = o.get("steps").getAsInt();
+        if (o.has("window")) c.window = o.get("window").getAsInt();
+        if (o.has("dt")) c.dt = o.get("dt").getAsFloat();
+        if (o.has("gain")) c.gain = o.get("gain").getAsFloat();
+        if (o.has("bounded_current")) c.boundedCurrent = o.get("bounded_current").getAsBoolean();
+        if (o.has("bias_init")) c.biasInit = o.get("bias_init").getAsFloat();
+        if (o.has("degree")) c.degree = o.get("degree").getAsInt();
+        if (o.has("readout")) c.readout = parseReadout(o.get("readout").getAsString());
+        if (o.has("dense_out")) c.denseOut = o.get("dense_out").getAsInt();
+        if (o.has("out_activation")) c.outActivation = UnaryOp.parse(o.get("out_activation").getAsString());
+        if (o.has("train_conductances")) c.trainConductances = o.get("train_conductances").getAsBoolean();
+        if (o.has("inhibition")) c.inhibition = o.get("inhibition").getAsFloat();
+        if (o.has("feedback")) c.feedback = o.get("feedback").getAsFloat();
+        if (o.has("hebbian_rate")) c.hebbianRate = o.get("hebbian_rate").getAsFloat();
+        if (o.has("hebbian_channels")) c.hebbianChannels = Models.intArray(o.get("hebbian_channels"));
+        if (o.has("v_threshold")) c.vThreshold = o.get("v_threshold").getAsFloat();
+        if (o.has("spike_surrogate")) c.spikeSurrogate = o.get("spike_surrogate").getAsBoolean();
+        return c;
+    }
+
+    public static HHLayer.Readout parseReadout(String s) {
+        for (HHLayer.Readout r : HHLayer.Readout.values()) if (r.name().equalsIgnoreCase(s)) return r;
+        throw new IllegalArgumentException("unknown HH readout '" + s + "' (expected neuron, dense or rate)");
+    }
+}

@@ -1,0 +1,133 @@
+// kernels/loss.cu — losses and regularisation of the cuda backend: softmax cross-entropy (+ backward), inverted
+// dropout, layer norm (+ backward: dx per row, dgamma/dbeta per column).
+// Semantics: Backend javadoc (ReferenceBackend the spec); dropout's generator: kernels/random.cuh (bit-identical to
+// org.hhnn.backend.DropoutRng). Twins: native/cpu_loss.cpp, ReferenceBackend, CudaBackend (the launches).
+// Tested by: CudaEmulatedParityTest (mvn -B -o test -pl java -Dtest='Cuda*' -Dsurefire.failIfNoSpecifiedTests=false).
+//
+// Barrier-free: row-wise work (softmax, layer norm) is one thread per row, in double like native/; column sums
+// (dgamma, dbeta) one thread per column with rows in order, so every result is deterministic.
+#include "emu_shim.h"
+#include "random.cuh"
+
+// ---- softmax cross-entropy ----------------------------------------------------------------------------------------
+
+// probs[r, :] = softmax(logits[r, :]); loss[r] = logsumexp(logits[r, :]) - logits[r, labels[r]].
+// logits, probs (rows, cols); labels (rows) ints in [0, cols) (checked by CudaBackend before the launch); loss (rows)
+extern "C" __global__ void __launch_bounds__(HHNN_BLOCK)
+hhnn_softmax_xent_f32(const float* logits, const int* labels, float* probs, float* loss, int rows, int cols) {
+    HHNN_GRID_STRIDE(r, rows) {
+        const float* lr = logits + r * (long)cols;
+        float* pr = probs + r * (long)cols;
+        float mx = -INFINITY;
+        for (int j = 0; j < cols; j++) mx = lr[j] > mx ? lr[j] : mx;   // a NaN logit still poisons z below
+        double z = 0.0;   // e_j = exp(l_j - max) <= 1, summed in double
+        for (int j = 0; j < cols; j++) {
+            float e = expf(lr[j] - mx);
+            pr[j] = e;
+            z += e;
+        }
+        double inv = 1.0 / z;
+        for (int j = 0; j < cols; j++) pr[j] = (float)(pr[j] * inv);
+        int label = labels[r];
+        loss[r] = label >= 0 && label < cols ? (float)((double)mx + log(z) - lr[label]) : NAN;
+    }
+}
+HHNN_REGISTER(hhnn_softmax_xent_f32)
+
+// dlogits[r, c] = scale (probs[r, c] - [c == labels[r]]).   probs, dlogits (rows, cols); labels (rows)
+extern "C" __global__ void __launch_bounds__(HHNN_BLOCK)
+hhnn_softmax_xent_backward_f32(const float* probs, const int* labels, float scale, float* dlogits, int rows, int cols) {
+    HHNN_GRID_STRIDE(i, (long)rows * cols) {
+        long r = i / cols, c = i - r * cols;
+        dlogits[i] = (float)((double)scale * ((double)probs[i] - (c == labels[r] ? 1.0 : 0.0)));
+    }
+}
+HHNN_REGISTER(hhnn_softmax_xent_backward_f32)
+
+// ---- dropout ------------------------------------------------------------------------------------------------------
+
+// mask[i] = uniform(seed, i) >= p ? keep : 0 with keep = (float)(1/(1-p)) rounded once by the caller; y = x mask.
+// x, mask, y (n)
+extern "C" __global__ void __launch_bounds__(HHNN_BLOCK)
+hhnn_dropout_f32(const float* x, float* mask, float* y, float p, float keep, unsigned long long seed, long n) {
+    HHNN_GRID_STRIDE(i, n) {
+        float m = hhnn_uniform(seed, (uint64_t)i) >= p ? keep : 0.f;
+        mask[i] = m;
+        y[i] = x[i] * m;
+    }
+}
+HHNN_REGISTER(hhnn_dropout_f32)
+
+// ---- layer norm ---------------------------------------------------------------------------------------------------
+
+// Per row: mean and biased variance in double (two passes), rstd = 1/sqrt(var + eps), y = (x - mean) rstd gamma + beta.
+// x, y (rows, cols); gamma, beta (cols); mean, rstd (rows)
+extern "C" __global__ void __launch_bounds__(HHNN_BLOCK)
+hhnn_layer_norm_f32(const float* x, const float* gamma, const float* beta, float* y, float* mean, float* rstd,
+                    int rows, int cols, float eps) {
+    HHNN_GRID_STRIDE(r, rows) {
+        const float* xr = x + r * (long)cols;
+        float* yr = y + r * (long)cols;
+        double mu = 0.0;
+        for (int j = 0; j < cols; j++) mu += xr[j];
+        mu /= cols;
+        double var = 0.0;
+        for (int j = 0; j < cols; j++) {
+            double c = xr[j] - mu;
+            var += c * c;
+        }
+        var /= cols;
+        double rs = 1.0 / sqrt(var + (double)eps);
+        for (int j = 0; j < cols; j++) yr[j] = (float)((xr[j] - mu) * rs * gamma[j] + beta[j]);
+        mean[r] = (float)mu;
+        rstd[r] = (float)rs;
+    }
+}
+HHNN_REGISTER(hhnn_layer_norm_f32)
+
+// dx = rstd (dxhat - mean_c(dxhat) - xhat mean_c(dxhat xhat)), xhat = (x - mean) rstd, dxhat = dy gamma. One thread per row.
+// x, dy, dx (rows, cols); gamma (cols); mean, rstd (rows)
+extern "C" __global__ void __launch_bounds__(HHNN_BLOCK)
+hhnn_layer_norm_backward_f32(const float* x, const float* gamma, const float* mean, const float* rstd, const float* dy,
+                             float* dx, int rows, int cols) {
+    HHNN_GRID_STRIDE(r, rows) {
+        const float* xr = x + r * (long)cols;
+        const float* dyr = dy + r * (long)cols;
+        float* dxr = dx + r * (long)cols;
+        double mu = mean[r], rs = rstd[r];
+        double mDx = 0.0, mDxX = 0.0;
+        for (int j = 0; j < cols; j++) {
+            double xh = (xr[j] - mu) * rs;
+            double dxh = (double)dyr[j] * gamma[j];
+            mDx += dxh;
+            mDxX += dxh * xh;
+        }
+        mDx /= cols;
+        mDxX /= cols;
+        for (int j = 0; j < cols; j++) {
+            double xh = (xr[j] - mu) * rs;
+            double dxh = (double)dyr[j] * gamma[j];
+            dxr[j] = (float)(rs * (dxh - mDx - xh * mDxX));
+        }
+    }
+}
+HHNN_REGISTER(hhnn_layer_norm_backward_f32)
+
+// dgamma[c] += sum_r dy[r, c] xhat[r, c], dbeta[c] += sum_r dy[r, c], rows in order, in double. One thread per column.
+// x, dy (rows, cols); mean, rstd (rows); dgamma, dbeta (cols), accumulated
+extern "C" __global__ void __launch_bounds__(HHNN_BLOCK)
+hhnn_layer_norm_param_grads_f32(const float* x, const float* mean, const float* rstd, const float* dy,
+                                float* dgamma, float* dbeta, int rows, int cols) {
+    HHNN_GRID_STRIDE(c, cols) {
+        double dg = 0.0, db = 0.0;
+        for (int r = 0; r < rows; r++) {
+            long i = (long)r * cols + c;
+            double mu = mean[r], rs = rstd[r];
+            dg += dy[i] * ((x[i] - mu) * rs);
+            db += dy[i];
+        }
+        dgamma[c] = (float)(dgamma[c] + dg);
+        dbeta[c] = (float)(dbeta[c] + db);
+    }
+}
+HHNN_REGISTER(hhnn_layer_norm_param_grads_f32)
