@@ -12,7 +12,7 @@ using namespace hhnn;
 // 64 bytes = one cache line = one AVX-512 vector: aligned loads, no false sharing at buffer starts.
 static constexpr size_t kAlign = 64;
 
-HHNN_JNI(jlong, alloc)(JNIEnv* env, jclass, jlong n) {
+HHNN_JNI(jlong, alloc)(JNIEnv* env, jclass, jlong n, jboolean zero) {
     return guard(env, "alloc", [&]() -> jlong {
         if (n < 0 || (unsigned long long)n > (SIZE_MAX - kAlign) / sizeof(float))
             throw IllegalArgument("cannot allocate " + std::to_string(n) + " floats");
@@ -26,7 +26,8 @@ HHNN_JNI(jlong, alloc)(JNIEnv* env, jclass, jlong n) {
             return 0;
         }
         // Zero in parallel for big buffers: also places pages near the threads that will use them.
-        for_chunks(n, [=](long lo, long hi) { memset(p + lo, 0, (size_t)(hi - lo) * sizeof(float)); });
+        // Outputs that a primitive overwrites entirely skip it (Backend.allocUninitialized).
+        if (zero) for_chunks(n, [=](long lo, long hi) { memset(p + lo, 0, (size_t)(hi - lo) * sizeof(float)); });
         return (jlong)(intptr_t)p;
     });
 }

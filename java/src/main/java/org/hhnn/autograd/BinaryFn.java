@@ -15,7 +15,7 @@ final class BinaryFn implements Function {
     static Tensor apply(BinaryOp op, Tensor a, Tensor b) {
         if (!Arrays.equals(a.shape(), b.shape()))
             throw new IllegalArgumentException(op.name().toLowerCase() + ": shapes " + a + " and " + b + " differ");
-        Tensor out = a.zerosLike();
+        Tensor out = a.emptyLike();
         a.backend().binary(op, a.buffer(), b.buffer(), out.buffer(), a.size());
         return Tape.record(new BinaryFn(op, a, b), out, a, b);
     }
@@ -34,8 +34,8 @@ final class BinaryFn implements Function {
                 if (b.requiresGrad()) { db = b.zerosLike(); be.axpby(-1f, dout.buffer(), 0f, db.buffer(), n); }
                 break;
             case MUL:
-                if (a.requiresGrad()) { da = a.zerosLike(); be.binary(BinaryOp.MUL, dout.buffer(), b.buffer(), da.buffer(), n); }
-                if (b.requiresGrad()) { db = b.zerosLike(); be.binary(BinaryOp.MUL, dout.buffer(), a.buffer(), db.buffer(), n); }
+                if (a.requiresGrad()) { da = a.emptyLike(); be.binary(BinaryOp.MUL, dout.buffer(), b.buffer(), da.buffer(), n); }
+                if (b.requiresGrad()) { db = b.emptyLike(); be.binary(BinaryOp.MUL, dout.buffer(), a.buffer(), db.buffer(), n); }
                 break;
             default: throw new AssertionError(op);
         }

@@ -11,13 +11,13 @@ final class DropoutFn implements Function {
 
     static Tensor apply(Tensor x, float p, long seed) {
         if (!(p >= 0f && p < 1f)) throw new IllegalArgumentException("dropout probability must be in [0, 1), got " + p);
-        Tensor mask = x.zerosLike(), y = x.zerosLike();
+        Tensor mask = x.emptyLike(), y = x.emptyLike();
         x.backend().dropout(x.buffer(), mask.buffer(), y.buffer(), p, seed, x.size());
         return Tape.record(new DropoutFn(mask), y, x);
     }
 
     @Override public Tensor[] backward(Tensor dy) {
-        Tensor dx = dy.zerosLike();
+        Tensor dx = dy.emptyLike();
         dy.backend().binary(BinaryOp.MUL, dy.buffer(), mask.buffer(), dx.buffer(), dy.size());
         return new Tensor[] {dx};
     }

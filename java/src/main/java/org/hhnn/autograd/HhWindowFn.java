@@ -26,7 +26,7 @@ final class HhWindowFn implements MultiFunction {
         state.expectShape("hh window start state", b, m, 4);
         if (cond != null) cond.expectShape("hh conductances (g_Na, g_K, g_L per neuron)", m, 3);
         Backend be = current.backend();
-        Tensor out = Tensor.zeros(be, b, m, 4), basis = Tensor.zeros(be, b, m, spec.degree() + 1), spikes = Tensor.zeros(be, b, m);
+        Tensor out = Tensor.empty(be, b, m, 4), basis = Tensor.empty(be, b, m, spec.degree() + 1), spikes = Tensor.empty(be, b, m);
         be.hhForward(spec, state.buffer(), current.buffer(), cond == null ? null : cond.buffer(),
                 out.buffer(), basis.buffer(), spikes.buffer(), b, m);
         return Tape.recordMulti(new HhWindowFn(spec, state, current, cond), new Tensor[] {out, basis, spikes}, state, current, cond);
@@ -35,7 +35,7 @@ final class HhWindowFn implements MultiFunction {
     @Override public Tensor[] backward(Tensor[] g) {
         int b = current.dim(0), m = current.dim(1);
         Backend be = current.backend();
-        Tensor dState = Tensor.zeros(be, b, m, 4), dCurrent = Tensor.zeros(be, b, m);
+        Tensor dState = Tensor.empty(be, b, m, 4), dCurrent = Tensor.empty(be, b, m);
         Tensor dCond = cond != null && cond.requiresGrad() ? Tensor.zeros(be, m, 3) : null;
         be.hhBackward(spec, state.buffer(), current.buffer(), cond == null ? null : cond.buffer(),
                 buf(g[0]), buf(g[1]), buf(g[2]), dState.buffer(), dCurrent.buffer(), dCond == null ? null : dCond.buffer(), b, m);

@@ -11,14 +11,14 @@ final class LegendreBasisFn implements Function {
 
     static Tensor apply(Tensor x, int degree) {
         int cols = x.dim(-1), rows = Math.toIntExact(x.size() / cols);
-        Tensor basis = Tensor.zeros(x.backend(), rows, cols, degree + 1);
+        Tensor basis = Tensor.empty(x.backend(), rows, cols, degree + 1);
         x.backend().legendreBasis(x.buffer(), basis.buffer(), rows, cols, degree);
         return Tape.record(new LegendreBasisFn(x, degree), basis, x);
     }
 
     @Override public Tensor[] backward(Tensor dBasis) {
         int cols = x.dim(-1), rows = Math.toIntExact(x.size() / cols);
-        Tensor dx = x.zerosLike();
+        Tensor dx = x.emptyLike();
         x.backend().legendreBasisBackward(x.buffer(), dBasis.buffer(), dx.buffer(), rows, cols, degree);
         return new Tensor[] {dx};
     }

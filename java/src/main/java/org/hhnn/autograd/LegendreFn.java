@@ -12,14 +12,14 @@ final class LegendreFn implements Function {
         int cols = x.dim(-1), rows = Math.toIntExact(x.size() / cols);
         if (coeffs.rank() != 2 || coeffs.dim(0) != cols)
             throw new IllegalArgumentException("legendre: coefficients " + coeffs + " must be (" + cols + ", degree+1) for input " + x);
-        Tensor y = x.zerosLike();
+        Tensor y = x.emptyLike();
         x.backend().legendreForward(x.buffer(), coeffs.buffer(), y.buffer(), rows, cols, coeffs.dim(1) - 1);
         return Tape.record(new LegendreFn(x, coeffs), y, x, coeffs);
     }
 
     @Override public Tensor[] backward(Tensor dy) {
         int cols = x.dim(-1), rows = Math.toIntExact(x.size() / cols);
-        Tensor dx = x.zerosLike(), dA = coeffs.requiresGrad() ? coeffs.zerosLike() : null;
+        Tensor dx = x.emptyLike(), dA = coeffs.requiresGrad() ? coeffs.zerosLike() : null;
         x.backend().legendreBackward(x.buffer(), coeffs.buffer(), dy.buffer(), dx.buffer(), dA == null ? null : dA.buffer(), rows, cols, coeffs.dim(1) - 1);
         return new Tensor[] {x.requiresGrad() ? dx : null, dA};
     }

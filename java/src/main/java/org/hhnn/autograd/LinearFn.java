@@ -15,7 +15,7 @@ final class LinearFn implements Function {
         int rows = x.dim(0), in = x.dim(1), out = w.dim(0);
         if (b != null) b.expectShape("linear bias", out);
         Backend be = x.backend();
-        Tensor y = Tensor.zeros(be, rows, out);
+        Tensor y = Tensor.empty(be, rows, out);
         be.gemm(false, true, rows, out, in, 1f, x.buffer(), w.buffer(), 0f, y.buffer());
         if (b != null) be.addBias(y.buffer(), b.buffer(), y.buffer(), rows, out);
         return Tape.record(new LinearFn(x, w, b), y, x, w, b);
@@ -26,15 +26,15 @@ final class LinearFn implements Function {
         int rows = x.dim(0), in = x.dim(1), out = w.dim(0);
         Tensor dx = null, dw = null, db = null;
         if (x.requiresGrad()) { // dx (B, in) = dy (B, out) · W (out, in)
-            dx = Tensor.zeros(be, rows, in);
+            dx = Tensor.empty(be, rows, in);
             be.gemm(false, false, rows, in, out, 1f, dy.buffer(), w.buffer(), 0f, dx.buffer());
         }
         if (w.requiresGrad()) { // dW (out, in) = dyᵀ · x
-            dw = Tensor.zeros(be, out, in);
+            dw = Tensor.empty(be, out, in);
             be.gemm(true, false, out, in, rows, 1f, dy.buffer(), x.buffer(), 0f, dw.buffer());
         }
         if (b != null && b.requiresGrad()) {
-            db = Tensor.zeros(be, out);
+            db = Tensor.empty(be, out);
             be.sumRows(dy.buffer(), db.buffer(), rows, out, 0f);
         }
         return new Tensor[] {dx, dw, db};

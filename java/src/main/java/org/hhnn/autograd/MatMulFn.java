@@ -13,7 +13,7 @@ final class MatMulFn implements Function {
         if (a.rank() != 2 || b.rank() != 2 || a.dim(1) != b.dim(0))
             throw new IllegalArgumentException("matmul: shapes " + a + " and " + b + " do not chain (m,k)·(k,n)");
         int m = a.dim(0), k = a.dim(1), n = b.dim(1);
-        Tensor c = Tensor.zeros(a.backend(), m, n);
+        Tensor c = Tensor.empty(a.backend(), m, n);
         a.backend().gemm(false, false, m, n, k, 1f, a.buffer(), b.buffer(), 0f, c.buffer());
         return Tape.record(new MatMulFn(a, b), c, a, b);
     }
@@ -23,11 +23,11 @@ final class MatMulFn implements Function {
         int m = a.dim(0), k = a.dim(1), n = b.dim(1);
         Tensor da = null, db = null;
         if (a.requiresGrad()) { // dA = dC · Bᵀ
-            da = Tensor.zeros(be, m, k);
+            da = Tensor.empty(be, m, k);
             be.gemm(false, true, m, k, n, 1f, dc.buffer(), b.buffer(), 0f, da.buffer());
         }
         if (b.requiresGrad()) { // dB = Aᵀ · dC
-            db = Tensor.zeros(be, k, n);
+            db = Tensor.empty(be, k, n);
             be.gemm(true, false, k, n, m, 1f, a.buffer(), dc.buffer(), 0f, db.buffer());
         }
         return new Tensor[] {da, db};

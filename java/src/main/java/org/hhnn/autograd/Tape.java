@@ -66,9 +66,18 @@ public final class Tape {
     /** Backpropagates gradOut into loss's graph, then clears the tape. */
     public static void backward(Tensor root, Tensor gradOut) {
         List<Node> nodes = NODES.get();
-        IdentityHashMap<Tensor, Boolean> owned = new IdentityHashMap<>();
+        // owned: gradients this pass allocated (freed once consumed); claimed: tensors already serving as
+        // some .grad; borrowed: the caller's gradOut, used in place but never written.
+        IdentityHashMap<Tensor, Boolean> owned = new IdentityHashMap<>(), claimed = new IdentityHashMap<>(), borrowed = new IdentityHashMap<>();
         try {
-            accumulate(root, gradOut, owned);
+            if (root.grad() == null && !root.isLeaf() && java.util.Arrays.equals(root.shape(), gradOut.shape())) {
+                // Borrow the caller's gradient (read only); copied first if anything would add to it.
+                root.setGrad(gradOut);
+                claimed.put(gradOut, Boolean.TRUE);
+                borrowed.put(gradOut, Boolean.TRUE);
+            } else {
+                accumulate(root, gradOut, owned, claimed, borrowed, new Tensor[] {gradOut});
+            }
             for (int i = nodes.size() - 1; i >= 0; i--) {
                 Node node = nodes.get(i);
                 Tensor[] gs = new Tensor[node.outputs.length];
@@ -84,7 +93,7 @@ public final class Tape {
                 for (int k = 0; k < grads.length; k++) {
                     Tensor in = node.inputs[k];
                     if (in == null || grads[k] == null || !in.requiresGrad()) continue;
-                    accumulate(in, grads[k], owned);
+                    accumulate(in, grads[k], owned, claimed, borrowed, gs);
                 }
                 // The outputs' gradients are consumed: release them now to keep peak memory low.
                 for (int o = 0; o < gs.length; o++) {
@@ -97,26 +106,51 @@ public final class Tape {
         }
     }
 
-    private static void accumulate(Tensor target, Tensor g, IdentityHashMap<Tensor, Boolean> owned) {
-        if (!java.util.Arrays.equals(target.shape(), g.shape()) && target.size() != g.size())
+    /**
+     * target.grad += g. A first gradient is adopted without a copy when it is a fresh tensor that
+     * nothing else refers to (not a view, not the output gradient being consumed, not already handed
+     * to another input); otherwise it is copied.
+     */
+    private static void accumulate(Tensor target, Tensor g, IdentityHashMap<Tensor, Boolean> owned,
+                                   IdentityHashMap<Tensor, Boolean> claimed, IdentityHashMap<Tensor, Boolean> borrowed,
+                                   Tensor[] consumed) {
+        if (target.size() != g.size())
             throw new IllegalStateException("gradient shape " + java.util.Arrays.toString(g.shape()) + " does not match " + target);
         Backend b = target.backend();
         Tensor cur = target.grad();
-        if (target.isLeaf()) {
-            if (cur == null) {
-                cur = Tensor.persistentZeros(b, target.shape());
-                target.setGrad(cur);
-            }
+        if (cur != null && borrowed.containsKey(cur)) { // never write into the caller's tensor
+            Tensor copy = Tensor.zeros(b, target.shape());
+            b.copy(cur.buffer(), 0, copy.buffer(), 0, cur.size());
+            owned.put(copy, Boolean.TRUE);
+            target.setGrad(copy);
+            cur = copy;
+        }
+        if (cur != null) {
             b.axpby(1f, g.buffer(), 1f, cur.buffer(), g.size());
             return;
         }
-        if (cur == null) {
-            Tensor own = Tensor.zeros(b, target.shape());
-            b.copy(g.buffer(), 0, own.buffer(), 0, g.size());
-            target.setGrad(own);
-            owned.put(own, Boolean.TRUE);
-        } else {
-            b.axpby(1f, g.buffer(), 1f, cur.buffer(), g.size());
+        boolean adoptable = !g.isView() && !claimed.containsKey(g) && !owned.containsKey(g)
+                && java.util.Arrays.equals(g.shape(), target.shape());
+        if (consumed != null) for (Tensor c : consumed) adoptable &= c != g;
+        if (target.isLeaf()) {
+            if (adoptable && g.detachFromScope()) {
+                cur = g;                       // fresh: becomes the persistent .grad as it is
+            } else {
+                cur = Tensor.persistentZeros(b, target.shape());
+                b.copy(g.buffer(), 0, cur.buffer(), 0, g.size());
+            }
+            claimed.put(cur, Boolean.TRUE);
+            target.setGrad(cur);
+            return;
         }
+        if (adoptable) {
+            cur = g;
+        } else {
+            cur = Tensor.zeros(b, target.shape());
+            b.copy(g.buffer(), 0, cur.buffer(), 0, g.size());
+        }
+        claimed.put(cur, Boolean.TRUE);
+        owned.put(cur, Boolean.TRUE);
+        target.setGrad(cur);
     }
 }

@@ -23,6 +23,12 @@ public interface Backend {
     /** A new zero-filled buffer of n floats. */
     Buffer alloc(long n);
 
+    /**
+     * A new buffer of n floats whose contents are unspecified, for outputs that a primitive
+     * overwrites entirely (saves the zero fill on large activations). Defaults to {@link #alloc}.
+     */
+    default Buffer allocUninitialized(long n) { return alloc(n); }
+
     /** Releases a buffer; freeing twice is a no-op. */
     void free(Buffer b);
 

@@ -38,6 +38,7 @@ public final class Scope implements AutoCloseable {
 
     /** Removes t from this scope so that it outlives it; the caller now owns it. */
     public Tensor keep(Tensor t) {
+        if (closed) return t;
         for (int i = owned.size() - 1; i >= 0; i--)
             if (owned.get(i) == t) { owned.remove(i); return t; }
         return t;

@@ -20,6 +20,8 @@ public final class Tensor {
     private final long size;
     private final boolean view;
 
+    private Scope scope; // the scope that frees this tensor, or null
+
     private boolean requiresGrad;
     private Tensor grad;
     private Node creator;
@@ -39,10 +41,25 @@ public final class Tensor {
     /** Zeros on backend, owned by the current scope if one is open. */
     public static Tensor zeros(Backend backend, int... shape) {
         Shape.check(shape);
-        Tensor t = new Tensor(backend, backend.alloc(Shape.size(shape)), shape, false);
+        return scoped(new Tensor(backend, backend.alloc(Shape.size(shape)), shape, false));
+    }
+
+    private static Tensor scoped(Tensor t) {
         Scope s = Scope.current();
-        if (s != null) s.register(t);
+        if (s != null) {
+            s.register(t);
+            t.scope = s;
+        }
         return t;
+    }
+
+    /**
+     * A scoped tensor with unspecified contents, for an op's output that its primitive overwrites
+     * entirely (never for buffers a primitive accumulates into).
+     */
+    public static Tensor empty(Backend backend, int... shape) {
+        Shape.check(shape);
+        return scoped(new Tensor(backend, backend.allocUninitialized(Shape.size(shape)), shape, false));
     }
 
     /** Zeros that outlive every scope (parameters, gradients of parameters, optimizer state). */
@@ -72,6 +89,9 @@ public final class Tensor {
 
     /** A tensor of the same shape and backend, zero-filled, scoped. */
     public Tensor zerosLike() { return zeros(backend, shape); }
+
+    /** A tensor of the same shape and backend with unspecified contents, scoped (see {@link #empty}). */
+    public Tensor emptyLike() { return empty(backend, shape); }
 
     // ---- accessors ------------------------------------------------------------------------
 
@@ -133,6 +153,22 @@ public final class Tensor {
     }
 
     public boolean isFreed() { return buffer.isFreed(); }
+
+    public boolean isView() { return view; }
+
+    /**
+     * Takes this tensor out of the scope that would free it, so that it lives until {@link #free()}
+     * (the tape uses it to adopt a fresh gradient as a parameter's .grad without copying).
+     * Returns false for views, whose storage belongs to their base.
+     */
+    public boolean detachFromScope() {
+        if (view) return false;
+        if (scope != null) {
+            scope.keep(this);
+            scope = null;
+        }
+        return true;
+    }
 
     @Override public String toString() {
         return "Tensor" + Shape.str(shape) + "@" + backend.name();

@@ -36,9 +36,11 @@ public final class LegendreWorkload implements Workload {
         try (Scope s = Scope.open()) {
             Tape.backward(Ops.legendre(x, c), g);
         }
-        // gradients accumulate into persistent leaves; reset so every run does the same work
-        x.backend().fill(x.grad().buffer(), 0f, x.size());
-        c.backend().fill(c.grad().buffer(), 0f, c.size());
+        // gradients accumulate into persistent leaves: drop them so every run does the same work
+        for (Tensor t : new Tensor[] {x, c}) {
+            t.grad().free();
+            t.setGrad(null);
+        }
     }
 
     @Override public void close() {

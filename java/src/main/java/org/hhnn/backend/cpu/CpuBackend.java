@@ -144,7 +144,13 @@ public final class CpuBackend implements Backend {
 
     @Override public Buffer alloc(long n) {
         nonNegative("alloc", "n", n);
-        return new NativeBuffer(n, CpuNative.alloc(n));
+        return new NativeBuffer(n, CpuNative.alloc(n, true));
+    }
+
+    /** Skips the zero fill: for outputs a primitive overwrites entirely. */
+    @Override public Buffer allocUninitialized(long n) {
+        nonNegative("allocUninitialized", "n", n);
+        return new NativeBuffer(n, CpuNative.alloc(n, false));
     }
 
     @Override public void free(Buffer b) {

@@ -18,7 +18,7 @@ final class CpuNative {
 
     // ---- memory (native/cpu_memory.cpp) ----
     /** 64-byte-aligned, zero-filled n floats; throws OutOfMemoryError. */
-    static native long alloc(long n);
+    static native long alloc(long n, boolean zero);
     static native void free(long address);
     static native void upload(float[] src, long dst);
     static native void download(long src, float[] dst);

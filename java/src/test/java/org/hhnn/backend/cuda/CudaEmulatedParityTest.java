@@ -502,13 +502,14 @@ class CudaEmulatedParityTest {
      * Tolerances of the HH window. Both sides run the same float32 steps for every neuron; the reference runs them in
      * float64 and rounds only what it stores, so the float32 kernels' own rounding error, which grows with the window
      * length w, is what the comparison measures. Measured (cuda-emulated, bit-identical to the cpu backend, seed-to-seed
-     * stable): w = 20: all outputs <= 6e-7; w = 200: forward <= 3e-6, gradients <= 2.1e-4 (the adjoint of 200 steps
-     * of a stiff system). Hence 1e-5 everywhere at w = 20 and for the forward at w = 200, and 1e-3 for the gradients
-     * of the long window. Spike counts are compared exactly on the emulator; on a GPU (expf and FMA instead of the
+     * stable): w = 20: all outputs <= 6e-7; w = 200: forward typically <= 3e-6 but up to 1.1e-5 for a rare seed whose
+     * neurons sit at the threshold (max |dV| 0.013 mV at V = -56), gradients <= 2.1e-4 (the adjoint of 200 steps of a
+     * stiff system). A float32-arithmetic twin of the float64 reference drifts by up to 5.9e-5 in V over 400 steps
+     * (ReferenceHh report), so 1e-5 at w = 20, 1e-4 for the forward and 1e-3 for the gradients of the long window. Spike counts are compared exactly on the emulator; on a GPU (expf and FMA instead of the
      * host's Cephes exp) a voltage ending within rounding of the threshold may count one spike more or less, so there
      * one count in 200 may differ by one.
      */
-    private static final double HH_LONG_GRAD_TOL = 1e-3;
+    private static final double HH_LONG_GRAD_TOL = 1e-3, HH_LONG_FWD_TOL = 1e-4;
 
     private void checkSpikes(String what, Twin spikes) {
         float[] d = spikes.devOut(), r = spikes.refOut();
@@ -533,8 +534,9 @@ class CudaEmulatedParityTest {
         Twin stateOut = nanTwin(4 * bm), basisSum = nanTwin(bm * k), spikes = nanTwin(bm);
         dev.hhForward(spec, state.d, current.d, cond == null ? null : cond.d, stateOut.d, basisSum.d, spikes.d, batch, neurons);
         ref.hhForward(spec, state.r, current.r, cond == null ? null : cond.r, stateOut.r, basisSum.r, spikes.r, batch, neurons);
-        check("hhForward stateOut" + what, stateOut);
-        check("hhForward basisSum" + what, basisSum);
+        double fwdTol = w > 50 ? HH_LONG_FWD_TOL : TOL;
+        assertClose(tag("hhForward stateOut" + what), stateOut.devOut(), stateOut.refOut(), fwdTol);
+        assertClose(tag("hhForward basisSum" + what), basisSum.devOut(), basisSum.refOut(), fwdTol);
         checkSpikes("hhForward spikes" + what, spikes);
 
         Twin dStateOut = randTwin(4 * bm), dBasisSum = new Twin(randn(bm * k, 0.01)), dSpikes = allGrads ? randTwin(bm) : null;
