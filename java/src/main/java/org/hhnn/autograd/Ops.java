@@ -70,4 +70,59 @@ public final class Ops {
 
     /** A view of x with a new shape (no copy); the gradient flows through unchanged. */
     public static Tensor reshape(Tensor x, int... shape) { return ReshapeFn.apply(x, shape); }
+
+    // ---- modulated activations, LSTM, embedding (modulated networks, part B) ----
+
+    /**
+     * Modulated activation act(σ_m(u) · v) (DESIGN.md § Modulated activations): u (outer, ..inner) against v (outer,
+     * channels, ..inner), e.g. u (B, 1) for a dense layer-wide modulator of v (B, N), u (B, 1, H, W) for a conv
+     * modulator of v (B, C, H, W), u shaped like v per node.
+     */
+    public static Tensor modAct(org.hhnn.backend.UnaryOp act, org.hhnn.backend.UnaryOp modAct, Tensor v, Tensor u) {
+        return ModActFn.apply(act, modAct, v, u);
+    }
+
+    /** One LSTM step's pointwise part: gates (B, G·H), cPrev, hPrev (B, H), mask (B) or null; returns {c, h}. */
+    public static Tensor[] lstmCell(org.hhnn.backend.LstmCell cell, org.hhnn.backend.UnaryOp modAct, Tensor gates,
+                                    Tensor cPrev, Tensor hPrev, Tensor mask) {
+        return LstmCellFn.apply(cell, modAct, gates, cPrev, hPrev, mask);
+    }
+
+    /**
+     * A whole LSTM recurrence from zero state: xGates (steps·B, G·H) time-major input projections (bias included),
+     * W_hh (G·H, H), mask (steps·B host floats, 0 = padding) or null; returns h after the last step (B, H), which is each
+     * right-padded sequence's last valid hidden state.
+     */
+    public static Tensor lstmSequence(org.hhnn.backend.LstmCell cell, org.hhnn.backend.UnaryOp modAct, Tensor xGates,
+                                      Tensor wHh, float[] mask, int steps) {
+        return LstmSequenceFn.apply(cell, modAct, xGates, wHh, mask, steps);
+    }
+
+    /** Embedding lookup: table (vocab, dim), ids (n) in [0, vocab) → (n, dim). */
+    public static Tensor embedding(Tensor table, int[] ids) { return EmbeddingFn.apply(table, ids); }
+
+    // ---- convolution, pooling, batch norm, channel concat (modulated networks, part A) --------------------------
+
+    /** 2-d convolution of x (B, C, H, W) with w (OC, C, kh, kw) + b (OC) or null, stride, zero padding: (B, OC, OH, OW). */
+    public static Tensor conv2d(Tensor x, Tensor w, Tensor b, int stride, int pad) { return Conv2dFn.apply(x, w, b, stride, pad); }
+
+    /** Max pooling of x (B, C, H, W) over k×k windows. */
+    public static Tensor maxPool2d(Tensor x, int kernel, int stride, int pad) { return MaxPoolFn.apply(x, kernel, stride, pad); }
+
+    /** Average pooling of x (B, C, H, W) over kh×kw windows (padding counted as zeros); (H, W, 1, 0) pools globally. */
+    public static Tensor avgPool2d(Tensor x, int kernelH, int kernelW, int stride, int pad) {
+        return AvgPoolFn.apply(x, kernelH, kernelW, stride, pad);
+    }
+
+    /** Batch norm over axis 1 of x (B, C, ...); training updates runMean/runVar (C) in place (momentum as PyTorch). */
+    public static Tensor batchNorm(Tensor x, Tensor gamma, Tensor beta, Tensor runMean, Tensor runVar, boolean training,
+                                   float momentum, float eps) {
+        return BatchNormFn.apply(x, gamma, beta, runMean, runVar, training, momentum, eps);
+    }
+
+    /** [a, b] along axis 1: a (B, Ca, ...), b (B, Cb, ...) → (B, Ca + Cb, ...). */
+    public static Tensor concatChannels(Tensor a, Tensor b) { return ConcatChannelsFn.apply(a, b); }
+
+    /** x (B, C, ...) → {x[:, :ca], x[:, ca:]}. */
+    public static Tensor[] splitChannels(Tensor x, int ca) { return SplitChannelsFn.apply(x, ca); }
 }

@@ -199,5 +199,117 @@ public interface Backend {
 
     // ---- convolution, pooling, normalisation, concat (modulated networks, part A) -------------
 
+    /**
+     * Unfolds the windows of x (B, C, H, W) into cols (C·kh·kw, B·OH·OW), g's geometry:
+     * cols[(c, ky, kx), (b, oy, ox)] = x[b, c, oy·stride − pad + ky, ox·stride − pad + kx], 0 where that is padding.
+     * Overwrites cols. A convolution is then one gemm: W (OC, C·kh·kw) · cols = y (OC, B·OH·OW), i.e. (OC, B, OH·OW).
+     */
+    void im2col(ConvGeom g, Buffer x, Buffer cols);
+
+    /**
+     * The adjoint of {@link #im2col}: x (B, C, H, W) += every entry of cols (C·kh·kw, B·OH·OW) added at the position it
+     * was read from (padding entries are dropped). Accumulates; each x entry sums its ≤ kh·kw terms in (ky, kx) order.
+     */
+    void col2im(ConvGeom g, Buffer cols, Buffer x);
+
+    /** y (b, a, inner)[j, i, k] = x (a, b, inner)[i, j, k]: swaps the two outer axes (CNHW ↔ NCHW). y may not alias x. */
+    void swapAxes(Buffer x, Buffer y, int a, int b, int inner);
+
+    /** y[o, c, i] = x[o, c, i] + bias[c] for x, y (outer, channels, inner), bias (channels); y may alias x. */
+    void addChannelBias(Buffer x, Buffer bias, Buffer y, int outer, int channels, int inner);
+
+    /** y[c] = beta·y[c] + Σ_{o, i} x[o, c, i] for x (outer, channels, inner) (the reduction of addChannelBias); beta = 0 ignores y. */
+    void sumChannels(Buffer x, Buffer y, int outer, int channels, int inner, float beta);
+
+    /**
+     * Max pooling of x (B, C, H, W) over g's windows into y (B, C, OH, OW). argmax (B, C, OH, OW) receives the winner's
+     * position iy·W + ix in its plane, as an (exact) float: the first maximum in (ky, kx) order under {@code >},
+     * padding never taking part (so a NaN in the first place of a window wins, a later one does not).
+     */
+    void maxPool(ConvGeom g, Buffer x, Buffer y, Buffer argmax);
+
+    /** dx (B, C, H, W), overwritten: each position receives the sum, in (oy, ox) order, of dy over the outputs whose argmax it is. */
+    void maxPoolBackward(ConvGeom g, Buffer dy, Buffer argmax, Buffer dx);
+
+    /** Average pooling of x (B, C, H, W) into y (B, C, OH, OW): the window's sum / (kh·kw), padding counted as zeros. */
+    void avgPool(ConvGeom g, Buffer x, Buffer y);
+
+    /** dx (B, C, H, W), overwritten: Σ over the windows containing the position of dy / (kh·kw). */
+    void avgPoolBackward(ConvGeom g, Buffer dy, Buffer dx);
+
+    /**
+     * Batch norm per channel of x (outer, channels, inner) (NCHW: outer = B, inner = H·W), statistics over (outer, inner):
+     * y = (x − μ_c)·rstd_c·gamma[c] + beta[c]. Training: μ and the biased variance σ² of the batch, rstd = 1/sqrt(σ² + eps);
+     * then runMean = (1 − momentum)·runMean + momentum·μ and runVar = (1 − momentum)·runVar + momentum·σ²·n/(n − 1)
+     * (n = outer·inner; the unbiased variance, as PyTorch; n = 1 uses σ²). Eval: μ = runMean, rstd = 1/sqrt(runVar + eps),
+     * running statistics untouched. Either way mean, rstd (channels) receive the μ and rstd used (backward's input).
+     */
+    void batchNorm(Buffer x, Buffer gamma, Buffer beta, Buffer runMean, Buffer runVar, Buffer y, Buffer mean, Buffer rstd,
+                   int outer, int channels, int inner, float momentum, float eps, boolean training);
+
+    /**
+     * Gradients of training-mode {@link #batchNorm} (batch statistics), with x̂ = (x − mean)·rstd:
+     * dx = gamma·rstd·(dy − avg(dy) − x̂·avg(dy·x̂)) (averages over the channel's outer·inner entries), overwritten;
+     * dgamma += Σ dy·x̂ and dbeta += Σ dy (accumulated).
+     */
+    void batchNormBackward(Buffer x, Buffer gamma, Buffer mean, Buffer rstd, Buffer dy,
+                           Buffer dx, Buffer dgamma, Buffer dbeta, int outer, int channels, int inner);
+
+    /** y (outer, ca + cb, inner) = [a (outer, ca, inner), b (outer, cb, inner)] along the channel axis (DenseNet). */
+    void concatChannels(Buffer a, Buffer b, Buffer y, int outer, int ca, int cb, int inner);
+
+    /** The inverse of {@link #concatChannels}: a = y[:, :ca, :], b = y[:, ca:, :], overwritten; either may be null (not wanted). */
+    void splitChannels(Buffer y, Buffer a, Buffer b, int outer, int ca, int cb, int inner);
+
     // ---- modulated activations, LSTM cell, embedding (modulated networks, part B) -------------
+
+    /**
+     * Modulated activation (DESIGN.md § Modulated activations; kernels/modact.cuh):
+     * out[o, c, i] = act(σ_m(u[o, i]) · v[o, c, i]) with v, out (outer, channels, inner) and u (outer, inner): one
+     * modulation per (o, i) multiplies the pre-activations of every channel. Dense layer-wide: (B, N, 1); conv per
+     * position (NCHW): (B, C, H·W); per node: (rows, 1, nodes). act and modAct (σ_m) are each one of identity, relu,
+     * sigmoid, tanh, tanhshrink (others are refused). out may not alias v or u.
+     */
+    void modActForward(UnaryOp act, UnaryOp modAct, Buffer v, Buffer u, Buffer out, int outer, int channels, int inner);
+
+    /**
+     * Gradients of {@link #modActForward} in one pass (recomputing the forward; nothing saved), with s = σ_m(u[o, i]) and
+     * g = dout[o, c, i]·act'(s·v[o, c, i]): dv[o, c, i] = g·s and du[o, i] = σ_m'(u[o, i])·Σ_c g·v[o, c, i], both
+     * overwritten; either may be null (not wanted). dout (outer, channels, inner).
+     */
+    void modActBackward(UnaryOp act, UnaryOp modAct, Buffer v, Buffer u, Buffer dout, Buffer dv, Buffer du,
+                        int outer, int channels, int inner);
+
+    /**
+     * The pointwise part of one LSTM step, fused (DESIGN.md § Modulated activations; {@link LstmCell}; kernels/lstm.cuh).
+     * gates (B, G·H), G = cell.gates(): the step's preactivations x_t·W_ihᵀ + h_{t−1}·W_hhᵀ + b as G blocks of H
+     * columns in the order i, f, g, o[, x]. With i, f, o the sigmoids of theirs: VANILLA c̃ = tanh(g); MODULATED
+     * c̃ = tanh(σ_m(x)·g), σ_m = modAct (ignored, may be null, for the other cells); CONTROL3 c̃ = σ(x)·tanh(g); then
+     * c = f·cPrev + i·c̃ and h = o·tanh(c). cPrev, hPrev, c, h (B, H). mask (B) or null (every row valid): a row with
+     * mask[b] == 0 is padding at this step (variable-length sequences) and keeps its state, c = cPrev and h = hPrev.
+     * Outputs may not alias inputs.
+     */
+    void lstmCellForward(LstmCell cell, UnaryOp modAct, Buffer gates, Buffer cPrev, Buffer hPrev, Buffer mask,
+                         Buffer c, Buffer h, int batch, int hidden);
+
+    /**
+     * Backward of {@link #lstmCellForward}, recomputing the step from gates and cPrev. dc, dh (B, H): the gradients of
+     * the step's c and h (each may be null = zero). Overwritten: dGates (B, G·H), the gradient of the preactivations
+     * (0 on masked rows); dcPrev (B, H); dhPrev (B, H), the part of h_{t−1}'s gradient that does not pass through the
+     * recurrent gemm: dh on masked rows, 0 on valid rows (the caller adds dGates·W_hh).
+     */
+    void lstmCellBackward(LstmCell cell, UnaryOp modAct, Buffer gates, Buffer cPrev, Buffer mask, Buffer dc, Buffer dh,
+                          Buffer dGates, Buffer dcPrev, Buffer dhPrev, int batch, int hidden);
+
+    /**
+     * Embedding lookup: out[i, :] = table[ids[i], :] for i in [0, n); table (vocab, dim), out (n, dim); ids from the
+     * host (like softmaxCrossEntropy's labels), each in [0, vocab) (checked before anything is written).
+     */
+    void embeddingForward(Buffer table, int[] ids, Buffer out, int n, int vocab, int dim);
+
+    /**
+     * Scatter-add gradient of {@link #embeddingForward}: dTable[ids[i], :] += dOut[i, :], accumulated; repeated ids are
+     * summed in position order (deterministic on every backend; float64 on the reference). dOut (n, dim).
+     */
+    void embeddingBackward(int[] ids, Buffer dOut, Buffer dTable, int n, int vocab, int dim);
 }

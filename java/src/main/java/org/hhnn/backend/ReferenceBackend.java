@@ -374,5 +374,68 @@ public final class ReferenceBackend implements Backend {
 
     // ---- convolution, pooling, normalisation, concat (modulated networks, part A) -------------
 
+    @Override public void im2col(ConvGeom g, Buffer x, Buffer cols) { ReferenceConv.im2col(this, g, x, cols); }
+    @Override public void col2im(ConvGeom g, Buffer cols, Buffer x) { ReferenceConv.col2im(this, g, cols, x); }
+    @Override public void swapAxes(Buffer x, Buffer y, int a, int b, int inner) { ReferenceConv.swapAxes(this, x, y, a, b, inner); }
+
+    @Override public void addChannelBias(Buffer x, Buffer bias, Buffer y, int outer, int channels, int inner) {
+        ReferenceConv.addChannelBias(this, x, bias, y, outer, channels, inner);
+    }
+
+    @Override public void sumChannels(Buffer x, Buffer y, int outer, int channels, int inner, float beta) {
+        ReferenceConv.sumChannels(this, x, y, outer, channels, inner, beta);
+    }
+
+    @Override public void maxPool(ConvGeom g, Buffer x, Buffer y, Buffer argmax) { ReferenceConv.maxPool(this, g, x, y, argmax); }
+    @Override public void maxPoolBackward(ConvGeom g, Buffer dy, Buffer argmax, Buffer dx) { ReferenceConv.maxPoolBackward(this, g, dy, argmax, dx); }
+    @Override public void avgPool(ConvGeom g, Buffer x, Buffer y) { ReferenceConv.avgPool(this, g, x, y); }
+    @Override public void avgPoolBackward(ConvGeom g, Buffer dy, Buffer dx) { ReferenceConv.avgPoolBackward(this, g, dy, dx); }
+
+    @Override public void batchNorm(Buffer x, Buffer gamma, Buffer beta, Buffer runMean, Buffer runVar, Buffer y, Buffer mean, Buffer rstd,
+                                    int outer, int channels, int inner, float momentum, float eps, boolean training) {
+        ReferenceConv.batchNorm(this, x, gamma, beta, runMean, runVar, y, mean, rstd, outer, channels, inner, momentum, eps, training);
+    }
+
+    @Override public void batchNormBackward(Buffer x, Buffer gamma, Buffer mean, Buffer rstd, Buffer dy,
+                                            Buffer dx, Buffer dgamma, Buffer dbeta, int outer, int channels, int inner) {
+        ReferenceConv.batchNormBackward(this, x, gamma, mean, rstd, dy, dx, dgamma, dbeta, outer, channels, inner);
+    }
+
+    @Override public void concatChannels(Buffer a, Buffer b, Buffer y, int outer, int ca, int cb, int inner) {
+        ReferenceConv.concatChannels(this, a, b, y, outer, ca, cb, inner);
+    }
+
+    @Override public void splitChannels(Buffer y, Buffer a, Buffer b, int outer, int ca, int cb, int inner) {
+        ReferenceConv.splitChannels(this, y, a, b, outer, ca, cb, inner);
+    }
+
     // ---- modulated activations, LSTM cell, embedding (modulated networks, part B) -------------
+    // Written in ReferenceModulated.
+
+    @Override public void modActForward(UnaryOp act, UnaryOp modAct, Buffer v, Buffer u, Buffer out, int outer, int channels, int inner) {
+        ReferenceModulated.modActForward(this, act, modAct, v, u, out, outer, channels, inner);
+    }
+
+    @Override public void modActBackward(UnaryOp act, UnaryOp modAct, Buffer v, Buffer u, Buffer dout, Buffer dv, Buffer du,
+                                         int outer, int channels, int inner) {
+        ReferenceModulated.modActBackward(this, act, modAct, v, u, dout, dv, du, outer, channels, inner);
+    }
+
+    @Override public void lstmCellForward(LstmCell cell, UnaryOp modAct, Buffer gates, Buffer cPrev, Buffer hPrev, Buffer mask,
+                                          Buffer c, Buffer h, int batch, int hidden) {
+        ReferenceModulated.lstmCellForward(this, cell, modAct, gates, cPrev, hPrev, mask, c, h, batch, hidden);
+    }
+
+    @Override public void lstmCellBackward(LstmCell cell, UnaryOp modAct, Buffer gates, Buffer cPrev, Buffer mask, Buffer dc, Buffer dh,
+                                           Buffer dGates, Buffer dcPrev, Buffer dhPrev, int batch, int hidden) {
+        ReferenceModulated.lstmCellBackward(this, cell, modAct, gates, cPrev, mask, dc, dh, dGates, dcPrev, dhPrev, batch, hidden);
+    }
+
+    @Override public void embeddingForward(Buffer table, int[] ids, Buffer out, int n, int vocab, int dim) {
+        ReferenceModulated.embeddingForward(this, table, ids, out, n, vocab, dim);
+    }
+
+    @Override public void embeddingBackward(int[] ids, Buffer dOut, Buffer dTable, int n, int vocab, int dim) {
+        ReferenceModulated.embeddingBackward(this, ids, dOut, dTable, n, vocab, dim);
+    }
 }

@@ -22,6 +22,9 @@ public final class BenchCommand implements Callable<Integer> {
             description = "gemm: n of the n³ product (default 1024); W1/W2: the HH window w in steps (default: W1 1000, W2 100)")
     int size;
 
+    @Option(names = "--steps", defaultValue = "0", description = "W2 only: simulated steps T (default 400; peak RSS then shows memory growing with T/w)")
+    int steps;
+
     @Option(names = "--repeats", defaultValue = "5", description = "timed repetitions (default: ${DEFAULT-VALUE})")
     int repeats;
 
@@ -34,7 +37,7 @@ public final class BenchCommand implements Callable<Integer> {
     @Override public Integer call() {
         if (repeats < 1) throw new IllegalArgumentException("--repeats must be at least 1, got " + repeats);
         Backend backend = backendOptions.resolve();
-        try (Workload w = Workloads.create(workload, backend, size)) {
+        try (Workload w = Workloads.create(workload, backend, size, steps)) {
             Workloads.Summary s = Workloads.Summary.of(Workloads.measure(w, warmup, repeats));
             if (json) {
                 JsonObject o = new JsonObject();

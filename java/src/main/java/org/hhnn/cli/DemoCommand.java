@@ -9,7 +9,8 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /**
- * {@code hhnn demo}: the main job. Trains the demo model on Fashion-MNIST on the fastest backend
+ * {@code hhnn demo}: the main job. Trains the HHNN (Hodgkin-Huxley layer + Legendre readout) on
+ * Fashion-MNIST on the fastest backend
  * and writes metrics, a checkpoint and the training curves under runs/&lt;timestamp&gt;/.
  */
 @Command(name = "demo", mixinStandardHelpOptions = true,
@@ -27,12 +28,15 @@ public final class DemoCommand implements Callable<Integer> {
     @Option(names = "--backend", paramLabel = "NAME", description = "backend (default: the fastest available)")
     String backend;
 
+    @Option(names = "--model", defaultValue = "hhnn", description = "model (default: ${DEFAULT-VALUE}, the Hodgkin-Huxley network)")
+    String model;
+
     @Override public Integer call() throws Exception {
         Path run = runsDir.resolve(LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")));
         Files.createDirectories(run);
         // The demo is `train` with fixed flags: parse them with picocli so every other default is train's own.
         java.util.List<String> args = new java.util.ArrayList<>(java.util.List.of(
-                "--model", "mlp", "--dataset", "fashion-mnist", "--epochs", Integer.toString(epochs), "--seed", "1",
+                "--model", model, "--dataset", "fashion-mnist", "--epochs", Integer.toString(epochs), "--seed", "1",
                 "--metrics-out", run.resolve("metrics.json").toString(),
                 "--checkpoint-dir", run.resolve("checkpoint").toString(),
                 "--plot", run.resolve("curves.png").toString()));
@@ -42,7 +46,13 @@ public final class DemoCommand implements Callable<Integer> {
         new picocli.CommandLine(t).parseArgs(args.toArray(new String[0]));
         System.err.println("INFO demo: training " + t.model + " on Fashion-MNIST for " + epochs + " epochs; results go to " + run);
         t.runTraining();
-        System.out.println("results in " + run + ": metrics.json, checkpoint/, curves.png");
+        String extra = "";
+        if (model.equals("hhnn")) {
+            // what the HH neurons learned: each neuron's readout function f_j(V) = Σ_k A_jk P_k(x(V))
+            SimulateCommand.plotReadouts(t.backendOptions.resolve(), run.resolve("checkpoint"), run);
+            extra = ", readout_*.png";
+        }
+        System.out.println("results in " + run + ": metrics.json, checkpoint/, curves.png" + extra);
         return 0;
     }
 }

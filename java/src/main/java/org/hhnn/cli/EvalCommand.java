@@ -66,7 +66,7 @@ public final class EvalCommand implements Callable<Integer> {
         if (!ck.config().has("model"))
             throw new CheckpointException(ck.dir() + ": config.json has no \"model\" entry; is this an hhnn checkpoint?");
         Network net = Models.build(ck.config().getAsJsonObject("model"), backend, 0);
-        for (Map.Entry<String, Tensor> e : net.body.namedParameters().entrySet()) {
+        for (Map.Entry<String, Tensor> e : net.body.namedState().entrySet()) {
             NamedTensor t = ck.tensors().get("model." + e.getKey());
             if (t == null) throw new CheckpointException(ck.dir() + ": weight 'model." + e.getKey() + "' is missing");
             if (!java.util.Arrays.equals(t.shape(), e.getValue().shape()))

@@ -72,7 +72,7 @@ public final class SimulateCommand implements Callable<Integer> {
         if (r.neurons().get(0).v() != null) writeTraces(r, dir);
         if (sweep) writeFi(r, dir);
         plotBasis(backend, dir);
-        if (checkpoint != null) plotReadouts(backend, dir);
+        if (checkpoint != null) plotReadouts(backend, checkpoint, dir);
         System.err.println("INFO simulate: files in " + dir);
         return 0;
     }
@@ -221,7 +221,7 @@ public final class SimulateCommand implements Callable<Integer> {
     }
 
     /** f_j(V) = Σ_k A_jk P_k(x(V)) for the first neurons of each per-neuron HH readout in the checkpoint. */
-    private void plotReadouts(Backend backend, Path dir) throws IOException {
+    static int plotReadouts(Backend backend, Path checkpoint, Path dir) throws IOException {
         Checkpoint.Loaded ck = Checkpoint.load(checkpoint);
         int plotted = 0;
         for (Map.Entry<String, NamedTensor> e : ck.tensors().entrySet()) {
@@ -249,5 +249,6 @@ public final class SimulateCommand implements Callable<Integer> {
         }
         if (plotted == 0)
             throw new IllegalArgumentException(checkpoint + ": the checkpoint has no per-neuron Legendre readout (model.*.legendre of shape (M, D+1))");
+        return plotted;
     }
 }

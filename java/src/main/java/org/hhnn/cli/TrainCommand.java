@@ -104,6 +104,9 @@ public class TrainCommand implements Callable<Integer> {
     @Option(names = "--no-progress", description = "no progress bars")
     boolean noProgress;
 
+    /** Data to use instead of loading --dataset (compare's k-fold runs: the held-out fold is the test part). */
+    DataSets.TrainTest preloaded;
+
     @Override public Integer call() throws IOException {
         runTraining();
         return 0;
@@ -127,7 +130,7 @@ public class TrainCommand implements Callable<Integer> {
     /** Trains, tests, writes what was asked for, and returns the metrics object. */
     JsonObject runTraining() throws IOException {
         Backend backend = backendOptions.resolve();
-        DataSets.TrainTest tt = DataSets.load(dataset, data);
+        DataSets.TrainTest tt = preloaded != null ? preloaded : DataSets.load(dataset, data);
         Dataset full = tt.train();
         if (limitTrain != null) {
             if (limitTrain < 1) throw new IllegalArgumentException("--limit-train must be at least 1, got " + limitTrain);
@@ -153,6 +156,7 @@ public class TrainCommand implements Callable<Integer> {
             cfg.valFraction = valSplit;
             cfg.checkpointDir = checkpointDir;
             JsonObject mc = Models.defaults(model, full.features(), full.numClasses());
+            if (full.vocabSize() > 0) mc.addProperty("vocab", full.vocabSize()); // token-id data: the embedding's size
             Models.setInputStats(mc, full.split(valSplit, seed).train().x()); // statistics of the training part only
             if (hidden != null) {
                 JsonArray h = new JsonArray();

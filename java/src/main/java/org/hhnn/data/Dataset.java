@@ -21,6 +21,8 @@ public final class Dataset {
     private final int features;
     private final int numClasses;
     private final String[] classNames;
+    /** Sequence data only: token strings by id (id 0 = padding), so x holds ids in 0..vocabSize()-1; else null. */
+    private final String[] vocabulary;
 
     /** Train and validation parts of a {@link #split}. */
     public record Split(Dataset train, Dataset validation) {
@@ -80,6 +82,7 @@ public final class Dataset {
         this.featureShape = featureShape.clone();
         this.numClasses = numClasses;
         this.classNames = classNames == null ? null : classNames.clone();
+        this.vocabulary = null;
     }
 
     public String name() {
@@ -118,6 +121,30 @@ public final class Dataset {
         return classNames == null ? null : classNames.clone();
     }
 
+    /** Token strings by id for sequence data (x holds token ids; id 0 = padding), or null for other data. */
+    public String[] vocabulary() {
+        return vocabulary == null ? null : vocabulary.clone();
+    }
+
+    /** Number of token ids (padding included) for sequence data; 0 for other data. */
+    public int vocabSize() {
+        return vocabulary == null ? 0 : vocabulary.length;
+    }
+
+    /**
+     * Same data (shared, not copied) marked as token ids of the given vocabulary; every derived
+     * dataset keeps it. Checks that every feature is a whole number in {@code 0..tokens.length-1}.
+     */
+    public Dataset withVocabulary(String[] tokens) {
+        for (int i = 0; i < x.length; i++) {
+            if (x[i] != Math.rint(x[i]) || x[i] < 0 || x[i] >= tokens.length) {
+                throw new IllegalArgumentException(name + ": feature " + (i % features) + " of item " + (i / features)
+                        + " is " + x[i] + ", not a token id in 0.." + (tokens.length - 1));
+            }
+        }
+        return new Dataset(name, x, y, featureShape, numClasses, classNames, tokens.clone());
+    }
+
     /** Same data (shared, not copied) seen with another shape of the same size, e.g. {784} for {1,28,28}. */
     public Dataset withFeatureShape(int... shape) {
         long f = 1;
@@ -128,7 +155,7 @@ public final class Dataset {
             throw new IllegalArgumentException(name + ": cannot view features " + Arrays.toString(featureShape)
                     + " as " + Arrays.toString(shape));
         }
-        return new Dataset(name, x, y, shape, numClasses, classNames, true);
+        return new Dataset(name, x, y, shape, numClasses, classNames, vocabulary);
     }
 
     /** Items from (inclusive) .. to (exclusive), copied. */
@@ -139,7 +166,7 @@ public final class Dataset {
         }
         return new Dataset(name + "[" + from + ":" + to + "]",
                 Arrays.copyOfRange(x, from * features, to * features),
-                Arrays.copyOfRange(y, from, to), featureShape, numClasses, classNames, true);
+                Arrays.copyOfRange(y, from, to), featureShape, numClasses, classNames, vocabulary);
     }
 
     /** The items at the given indices, in that order (repeats allowed), copied. */
@@ -175,7 +202,7 @@ public final class Dataset {
         }
         nVal = Math.min(nVal, Math.max(0, n - 1));
         if (nVal == 0) {
-            return new Split(new Dataset(name + "/train", x, y, featureShape, numClasses, classNames, true),
+            return new Split(new Dataset(name + "/train", x, y, featureShape, numClasses, classNames, vocabulary),
                     subset(0, 0));
         }
         int[] perm = permutation(n, new SplittableRandom(seed));
@@ -218,12 +245,12 @@ public final class Dataset {
             copyItem(i, nx, k * features);
             ny[k] = y[i];
         }
-        return new Dataset(newName, nx, ny, featureShape, numClasses, classNames, true);
+        return new Dataset(newName, nx, ny, featureShape, numClasses, classNames, vocabulary);
     }
 
     /** For data derived from an already validated dataset: skips the O(n) checks. */
     private Dataset(String name, float[] x, int[] y, int[] featureShape, int numClasses, String[] classNames,
-            boolean trusted) {
+            String[] vocabulary) {
         this.name = name;
         this.x = x;
         this.y = y;
@@ -235,6 +262,7 @@ public final class Dataset {
         this.features = f;
         this.numClasses = numClasses;
         this.classNames = classNames;
+        this.vocabulary = vocabulary;
     }
 
     @Override

@@ -7,7 +7,7 @@ import org.hhnn.backend.UnaryOp;
 /** Hyper-parameters of one {@link HHLayer}; public fields with defaults, JSON round trip for checkpoints. */
 public final class HHConfig {
     public int inFeatures;
-    public int neurons = 128;
+    public int neurons = 256;
     /** Total HH steps T per input; must be a multiple of {@link #window}. */
     public int steps = 200;
     /** Steps per fused window w. */

@@ -54,7 +54,8 @@ public final class HHLayer extends Module {
         float[] g = new float[m * 3];
         for (int j = 0; j < m; j++) { g[3 * j] = spec.gNa(); g[3 * j + 1] = spec.gK(); g[3 * j + 2] = spec.gL(); }
         if (cfg.trainConductances) cond = param("conductance", backend, g, m, 3);
-        else cond = (cfg.hebbianRate != 0f) ? Tensor.persistentOf(backend, g, m, 3) : null;
+        // Hebbian plasticity changes fixed conductances outside the gradient: state a checkpoint must keep
+        else cond = (cfg.hebbianRate != 0f) ? buffer("conductance", Tensor.persistentOf(backend, g, m, 3)) : null;
         feedback = cfg.feedback != 0f ? param("feedback", backend, Init.glorotUniform(rng, m * outFeatures(), outFeatures(), m), m, outFeatures()) : null;
     }
 
@@ -155,10 +156,5 @@ public final class HHLayer extends Module {
             d[j] = (float) (gamma * acc / b);
         }
         return d;
-    }
-
-    @Override public void free() {
-        super.free();
-        if (cond != null && !cfg.trainConductances) cond.free();
     }
 }

@@ -13,7 +13,7 @@ import org.hhnn.backend.UnaryOp;
 public final class Models {
     private Models() {}
 
-    public static final String[] NAMES = {"mlp", "hhnn"};
+    public static final String[] NAMES = {"mlp", "hhnn", "mlp-mod", "lstm", "lstm-mod", "lstm-control1", "lstm-control2", "lstm-control3", "cnn", "cnn-mod", "densenet", "densenet-mod"};
 
     /** A config with the defaults of model for inputs of inFeatures and classes outputs. */
     public static JsonObject defaults(String model, int inFeatures, int classes) {
@@ -42,6 +42,10 @@ public final class Models {
                 c.add("hh_layers", layers);
                 return c;
             }
+            case "mlp-mod": case "lstm": case "lstm-mod": case "lstm-control1": case "lstm-control2": case "lstm-control3":
+                return ModulatedModels.defaults(c, model);   // part B: modulated dense and the paper's LSTM classifiers
+            case "cnn": case "cnn-mod": case "densenet": case "densenet-mod":
+                return ConvModels.defaults(c, model);   // part A: the paper's CNN and DenseNet, vanilla and modulated
             default:
                 throw new IllegalArgumentException("unknown model '" + model + "' (known: " + String.join(", ", NAMES) + ")");
         }
@@ -98,6 +102,10 @@ public final class Models {
                 s.add(new Linear(backend, prev, classes, rng));
                 return new Network(model, s, seeds, config, classes);
             }
+            case "mlp-mod": case "lstm": case "lstm-mod": case "lstm-control1": case "lstm-control2": case "lstm-control3":
+                return ModulatedModels.build(config, backend, rng, seeds);
+            case "cnn": case "cnn-mod": case "densenet": case "densenet-mod":
+                return ConvModels.build(config, backend, rng, seeds);
             default:
                 throw new IllegalArgumentException("unknown model '" + model + "' (known: " + String.join(", ", NAMES) + ")");
         }

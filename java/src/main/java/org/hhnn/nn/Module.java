@@ -14,6 +14,7 @@ import org.hhnn.tensor.Tensor;
  */
 public abstract class Module {
     private final Map<String, Tensor> params = new LinkedHashMap<>();
+    private final Map<String, Tensor> buffers = new LinkedHashMap<>();
     private final Map<String, Module> children = new LinkedHashMap<>();
     private boolean training = true;
 
@@ -24,6 +25,16 @@ public abstract class Module {
         if (params.containsKey(name)) throw new IllegalArgumentException("duplicate parameter name " + name);
         Tensor t = Tensor.persistentOf(backend, init, shape).setRequiresGrad(true);
         params.put(name, t);
+        return t;
+    }
+
+    /**
+     * Registers persistent state that is not trained but belongs in checkpoints (e.g. batch norm's
+     * running statistics); the module owns and frees it.
+     */
+    protected Tensor buffer(String name, Tensor t) {
+        if (params.containsKey(name) || buffers.containsKey(name)) throw new IllegalArgumentException("duplicate state name " + name);
+        buffers.put(name, t);
         return t;
     }
 
@@ -43,6 +54,18 @@ public abstract class Module {
     private void collect(String prefix, Map<String, Tensor> out) {
         params.forEach((k, v) -> out.put(prefix + k, v));
         children.forEach((k, m) -> m.collect(prefix + k + ".", out));
+    }
+
+    /** Everything a checkpoint holds for this module: parameters, then non-trained buffers, with dotted names. */
+    public Map<String, Tensor> namedState() {
+        Map<String, Tensor> out = namedParameters();
+        collectBuffers("", out);
+        return out;
+    }
+
+    private void collectBuffers(String prefix, Map<String, Tensor> out) {
+        buffers.forEach((k, v) -> out.put(prefix + k, v));
+        children.forEach((k, m) -> m.collectBuffers(prefix + k + ".", out));
     }
 
     public List<Tensor> parameters() { return new ArrayList<>(namedParameters().values()); }
@@ -69,6 +92,7 @@ public abstract class Module {
             if (t.grad() != null) t.grad().free();
             t.free();
         }
+        buffers.values().forEach(Tensor::free);
         children.values().forEach(Module::free);
     }
 }

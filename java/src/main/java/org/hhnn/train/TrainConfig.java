@@ -26,6 +26,8 @@ public final class TrainConfig {
     public int stopAfter = 0;
     /** Progress bars on stderr. */
     public boolean progress = true;
+    /** Image augmentation of each training batch (null: none). Not saved: give it again when resuming. */
+    public org.hhnn.data.Augment augment;
 
     public JsonObject toJson() {
         JsonObject o = new JsonObject();

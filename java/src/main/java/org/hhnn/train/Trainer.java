@@ -76,7 +76,7 @@ public final class Trainer {
     }
 
     private void restore(Checkpoint.Loaded ck) {
-        for (Map.Entry<String, Tensor> e : net.body.namedParameters().entrySet())
+        for (Map.Entry<String, Tensor> e : net.body.namedState().entrySet())
             load(ck, "model." + e.getKey(), e.getValue());
         for (Map.Entry<String, Tensor> e : opt.state().entrySet())
             load(ck, "optim." + e.getKey(), e.getValue());
@@ -117,6 +117,8 @@ public final class Trainer {
                     : null;
             for (Batcher.Batch b : batches.batches(epoch)) {
                 opt.setProgress((double) opt.stepCount() / totalSteps);
+                // Every earlier batch of the epoch is full, so seen / batchSize is this batch's index.
+                if (cfg.augment != null) b = cfg.augment.apply(b, train.featureShape(), epoch, (int) (seen / cfg.batchSize));
                 float loss = step(b, features);
                 if (!Float.isFinite(loss))
                     throw new TrainingDivergedException("training diverged: the loss became " + loss + " at epoch " + (epoch + 1)
@@ -199,7 +201,7 @@ public final class Trainer {
     /** Writes weights + optimizer state + config (atomically, config last). */
     public void saveCheckpoint(Path dir, int epochsDone) {
         List<NamedTensor> tensors = new ArrayList<>();
-        net.body.namedParameters().forEach((k, t) -> tensors.add(new NamedTensor("model." + k, t.shape(), t.toArray())));
+        net.body.namedState().forEach((k, t) -> tensors.add(new NamedTensor("model." + k, t.shape(), t.toArray())));
         opt.state().forEach((k, t) -> tensors.add(new NamedTensor("optim." + k, t.shape(), t.toArray())));
         JsonObject c = new JsonObject();
         c.addProperty("format", "hhnn-checkpoint-1");

@@ -19,14 +19,20 @@ import org.hhnn.tensor.Tensor;
 public final class HhTrainWorkload implements Workload {
     public static final int BATCH = 32, IN = 784, NEURONS = 256, STEPS = 400;
 
+    private final int steps;
+
     private final HHLayer layer;
     private final Tensor x;
 
-    public HhTrainWorkload(Backend backend, int window) {
+    public HhTrainWorkload(Backend backend, int window) { this(backend, window, STEPS); }
+
+    /** steps other than 400 is W2 stretched in time (for the memory-versus-T measurement). */
+    public HhTrainWorkload(Backend backend, int window, int steps) {
+        this.steps = steps;
         HHConfig c = new HHConfig();
         c.inFeatures = IN;
         c.neurons = NEURONS;
-        c.steps = STEPS;
+        c.steps = steps;
         c.window = window;
         c.boundedCurrent = false;
         c.gain = 1f;
@@ -41,9 +47,9 @@ public final class HhTrainWorkload implements Workload {
         x = Tensor.persistentOf(backend, xs, BATCH, IN);
     }
 
-    @Override public String name() { return "W2"; }
+    @Override public String name() { return steps == STEPS ? "W2" : "W2-T" + steps; }
     @Override public String unit() { return "neuron-steps/s"; }
-    @Override public double workPerRun() { return (double) BATCH * NEURONS * STEPS; }
+    @Override public double workPerRun() { return (double) BATCH * NEURONS * steps; }
 
     @Override public void run() {
         try (Scope s = Scope.open()) {

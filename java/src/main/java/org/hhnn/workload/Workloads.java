@@ -8,15 +8,26 @@ import org.hhnn.backend.Backend;
 public final class Workloads {
     private Workloads() {}
 
-    public static final List<String> NAMES = List.of("gemm", "W1", "W2", "W5");
+    public static final List<String> NAMES = List.of("gemm", "W1", "W2", "W5", "W3-simple", "W3-simple-mod", "W3-advanced", "W3-advanced-mod", "W4", "W4-mod");
 
     /** size: gemm's n, or the HH window w of W1/W2 (0 = the workload's default). */
-    public static Workload create(String name, Backend backend, int size) {
+    public static Workload create(String name, Backend backend, int size) { return create(name, backend, size, 0); }
+
+    /** steps: W2's T (0 = 400, the benchmark's). */
+    public static Workload create(String name, Backend backend, int size, int steps) {
         switch (name.toUpperCase().equals("GEMM") ? "gemm" : name.toUpperCase()) {
             case "gemm": return new GemmWorkload(backend, size > 0 ? size : 1024);
             case "W1": return new HhForwardWorkload(backend, size > 0 ? size : HhForwardWorkload.STEPS);
-            case "W2": return new HhTrainWorkload(backend, size > 0 ? size : 100);
+            case "W2": return new HhTrainWorkload(backend, size > 0 ? size : 100, steps > 0 ? steps : HhTrainWorkload.STEPS);
             case "W5": return new LegendreWorkload(backend);
+            // W3: size = training steps per timed run (0 = 20 for Simple-LSTM, 5 for Advanced-LSTM)
+            case "W3-SIMPLE": return new LstmTrainWorkload(backend, false, false, size > 0 ? size : 20);
+            case "W3-SIMPLE-MOD": return new LstmTrainWorkload(backend, false, true, size > 0 ? size : 20);
+            case "W3-ADVANCED": return new LstmTrainWorkload(backend, true, false, size > 0 ? size : 5);
+            case "W3-ADVANCED-MOD": return new LstmTrainWorkload(backend, true, true, size > 0 ? size : 5);
+            // W4: size = training steps per timed run (0 = 2)
+            case "W4": return new CnnTrainWorkload(backend, false, size > 0 ? size : 2);
+            case "W4-MOD": return new CnnTrainWorkload(backend, true, size > 0 ? size : 2);
             default: throw new IllegalArgumentException("unknown workload '" + name + "' (known: " + String.join(", ", NAMES) + ")");
         }
     }

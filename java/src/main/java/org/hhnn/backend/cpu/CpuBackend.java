@@ -369,5 +369,56 @@ public final class CpuBackend implements Backend {
 
     // ---- convolution, pooling, normalisation, concat (modulated networks, part A) -------------
 
+    @Override public void im2col(org.hhnn.backend.ConvGeom g, Buffer x, Buffer cols) { CpuConv.im2col(g, x, cols); }
+    @Override public void col2im(org.hhnn.backend.ConvGeom g, Buffer cols, Buffer x) { CpuConv.col2im(g, cols, x); }
+    @Override public void swapAxes(Buffer x, Buffer y, int a, int b, int inner) { CpuConv.swapAxes(x, y, a, b, inner); }
+    @Override public void addChannelBias(Buffer x, Buffer bias, Buffer y, int outer, int channels, int inner) { CpuConv.addChannelBias(x, bias, y, outer, channels, inner); }
+    @Override public void sumChannels(Buffer x, Buffer y, int outer, int channels, int inner, float beta) { CpuConv.sumChannels(x, y, outer, channels, inner, beta); }
+    @Override public void maxPool(org.hhnn.backend.ConvGeom g, Buffer x, Buffer y, Buffer argmax) { CpuConv.maxPool(g, x, y, argmax); }
+    @Override public void maxPoolBackward(org.hhnn.backend.ConvGeom g, Buffer dy, Buffer argmax, Buffer dx) { CpuConv.maxPoolBackward(g, dy, argmax, dx); }
+    @Override public void avgPool(org.hhnn.backend.ConvGeom g, Buffer x, Buffer y) { CpuConv.avgPool(g, x, y); }
+    @Override public void avgPoolBackward(org.hhnn.backend.ConvGeom g, Buffer dy, Buffer dx) { CpuConv.avgPoolBackward(g, dy, dx); }
+
+    @Override public void batchNorm(Buffer x, Buffer gamma, Buffer beta, Buffer runMean, Buffer runVar, Buffer y, Buffer mean, Buffer rstd,
+                                    int outer, int channels, int inner, float momentum, float eps, boolean training) {
+        CpuConv.batchNorm(x, gamma, beta, runMean, runVar, y, mean, rstd, outer, channels, inner, momentum, eps, training);
+    }
+
+    @Override public void batchNormBackward(Buffer x, Buffer gamma, Buffer mean, Buffer rstd, Buffer dy,
+                                            Buffer dx, Buffer dgamma, Buffer dbeta, int outer, int channels, int inner) {
+        CpuConv.batchNormBackward(x, gamma, mean, rstd, dy, dx, dgamma, dbeta, outer, channels, inner);
+    }
+
+    @Override public void concatChannels(Buffer a, Buffer b, Buffer y, int outer, int ca, int cb, int inner) { CpuConv.concatChannels(a, b, y, outer, ca, cb, inner); }
+    @Override public void splitChannels(Buffer y, Buffer a, Buffer b, int outer, int ca, int cb, int inner) { CpuConv.splitChannels(y, a, b, outer, ca, cb, inner); }
+
     // ---- modulated activations, LSTM cell, embedding (modulated networks, part B) -------------
+    // Validated and called in CpuModulated.
+
+    @Override public void modActForward(UnaryOp act, UnaryOp modAct, Buffer v, Buffer u, Buffer out, int outer, int channels, int inner) {
+        CpuModulated.modActForward(act, modAct, v, u, out, outer, channels, inner);
+    }
+
+    @Override public void modActBackward(UnaryOp act, UnaryOp modAct, Buffer v, Buffer u, Buffer dout, Buffer dv, Buffer du,
+                                         int outer, int channels, int inner) {
+        CpuModulated.modActBackward(act, modAct, v, u, dout, dv, du, outer, channels, inner);
+    }
+
+    @Override public void lstmCellForward(org.hhnn.backend.LstmCell cell, UnaryOp modAct, Buffer gates, Buffer cPrev, Buffer hPrev,
+                                          Buffer mask, Buffer c, Buffer h, int batch, int hidden) {
+        CpuModulated.lstmCellForward(cell, modAct, gates, cPrev, hPrev, mask, c, h, batch, hidden);
+    }
+
+    @Override public void lstmCellBackward(org.hhnn.backend.LstmCell cell, UnaryOp modAct, Buffer gates, Buffer cPrev, Buffer mask,
+                                           Buffer dc, Buffer dh, Buffer dGates, Buffer dcPrev, Buffer dhPrev, int batch, int hidden) {
+        CpuModulated.lstmCellBackward(cell, modAct, gates, cPrev, mask, dc, dh, dGates, dcPrev, dhPrev, batch, hidden);
+    }
+
+    @Override public void embeddingForward(Buffer table, int[] ids, Buffer out, int n, int vocab, int dim) {
+        CpuModulated.embeddingForward(table, ids, out, n, vocab, dim);
+    }
+
+    @Override public void embeddingBackward(int[] ids, Buffer dOut, Buffer dTable, int n, int vocab, int dim) {
+        CpuModulated.embeddingBackward(ids, dOut, dTable, n, vocab, dim);
+    }
 }

@@ -1,0 +1,353 @@
+// native/cpu_conv.cpp — the cpu backend's convolution-side primitives (modulated CNN / DenseNet, DESIGN.md
+// § Modulated activations): im2col, col2im, the CNHW <-> NCHW axis swap, per-channel bias and its reduction, max and
+// average pooling (+ backward), batch norm (+ backward), channel concat / split.
+// Index math: kernels/conv.cuh (shared with kernels/conv.cu). Java twin: CpuConv (validation) ↔ Backend.im2col …,
+// reference ReferenceConv. Tested by: ConvParityTest
+// (mvn -B -o test -pl java -Dtest=ConvParityTest -Dsurefire.failIfNoSpecifiedTests=false).
+//
+// Layout of the work: im2col runs one task per (cols row, image): each (oy) line is a strided copy whose in-range
+// span [lo, hi) is computed once, so the inner loop has no bounds test. col2im, pooling and their backward passes run
+// one task per (b, c) plane, each plane written by one thread in a fixed order: results do not depend on the thread
+// count. Per-channel reductions (bias gradient, batch-norm statistics) run one task per channel, summed in double.
+#include <string.h>
+#include <math.h>
+#include <atomic>
+#include <string>
+#include "conv.cuh"
+#include "cpu_parallel.h"
+#include "jni_util.h"
+
+using namespace hhnn;
+
+#define HHNN_JNI_CONV(ret, name) extern "C" JNIEXPORT ret JNICALL Java_org_hhnn_backend_cpu_CpuConv_##name
+#define GEOM_PARAMS jint B, jint C, jint H, jint W, jint KH, jint KW, jint S, jint P
+
+namespace {
+
+ConvGeom make_geom(int B, int C, int H, int W, int KH, int KW, int S, int P) {
+    return ConvGeom{B, C, H, W, KH, KW, S, P, (H + 2 * P - KH) / S + 1, (W + 2 * P - KW) / S + 1};
+}
+
+// Runs f(i) for i in [0, n) in parallel when the whole job (work elements) pays for the threads.
+template <class F>
+void par_for(long n, long work, F&& f) {
+    bool par = n > 1 && work >= kParallelMin && threads() > 1;
+#pragma omp parallel for schedule(static) num_threads(threads()) if (par)
+    for (long i = 0; i < n; i++) f(i);
+}
+
+// The outputs o in [lo, hi) (of O) whose source o·S − P + k lies inside [0, size).
+inline void inside_span(int k, int S, int P, int size, int O, int* lo, int* hi) {
+    int first = P - k;                                   // o·S ≥ P − k
+    int l = first <= 0 ? 0 : (first + S - 1) / S;
+    int last = size - 1 + P - k;                         // o·S ≤ size − 1 + P − k
+    int h = last < 0 ? 0 : last / S + 1;
+    *lo = l;
+    *hi = h < O ? h : O;
+    if (*hi < *lo) *hi = *lo;
+}
+
+}  // namespace
+
+HHNN_JNI_CONV(void, im2col)(JNIEnv* env, jclass, jlong x, jlong cols, GEOM_PARAMS) {
+    guard(env, "im2col", [&] {
+        const ConvGeom g = make_geom(B, C, H, W, KH, KW, S, P);
+        const float* X = fp(x);   // (B, C, H, W)
+        float* O = fp(cols);      // (C·KH·KW, B·OH·OW)
+        const long ncol = (long)g.B * g.OH * g.OW, rows = (long)g.C * g.KH * g.KW;
+        par_for(rows * g.B, rows * ncol, [&](long t) {
+            long row = t / g.B;
+            int b = (int)(t % g.B);
+            int kx = (int)(row % g.KW), ky = (int)(row / g.KW % g.KH), c = (int)(row / ((long)g.KW * g.KH));
+            int lo, hi;
+            inside_span(kx, g.S, g.P, g.W, g.OW, &lo, &hi);
+            const float* plane = X + ((long)b * g.C + c) * g.H * g.W;
+            float* dst = O + row * ncol + (long)b * g.OH * g.OW;
+            for (int oy = 0; oy < g.OH; oy++, dst += g.OW) {
+                int iy = hhnn_conv_src(oy, ky, g.S, g.P);
+                if (iy < 0 || iy >= g.H) { memset(dst, 0, sizeof(float) * g.OW); continue; }
+                const float* src = plane + (long)iy * g.W - g.P + kx;   // src[ox·S] = x[iy, ox·S − P + kx]
+                for (int ox = 0; ox < lo; ox++) dst[ox] = 0.f;
+                if (g.S == 1) memcpy(dst + lo, src + lo, sizeof(float) * (hi - lo));
+                else
+                    for (int ox = lo; ox < hi; ox++) dst[ox] = src[(long)ox * g.S];
+                for (int ox = hi; ox < g.OW; ox++) dst[ox] = 0.f;
+            }
+        });
+    });
+}
+
+HHNN_JNI_CONV(void, col2im)(JNIEnv* env, jclass, jlong cols, jlong x, GEOM_PARAMS) {
+    guard(env, "col2im", [&] {
+        const ConvGeom g = make_geom(B, C, H, W, KH, KW, S, P);
+        const float* O = fp(cols);   // (C·KH·KW, B·OH·OW)
+        float* X = fp(x);            // (B, C, H, W), accumulated
+        const long ncol = (long)g.B * g.OH * g.OW;
+        par_for((long)g.B * g.C, (long)g.C * g.KH * g.KW * ncol, [&](long t) {
+            int b = (int)(t / g.C), c = (int)(t % g.C);
+            float* plane = X + t * g.H * g.W;
+            for (int ky = 0; ky < g.KH; ky++)
+                for (int kx = 0; kx < g.KW; kx++) {
+                    long row = ((long)c * g.KH + ky) * g.KW + kx;
+                    int lo, hi;
+                    inside_span(kx, g.S, g.P, g.W, g.OW, &lo, &hi);
+                    const float* src = O + row * ncol + (long)b * g.OH * g.OW;
+                    for (int oy = 0; oy < g.OH; oy++) {
+                        int iy = hhnn_conv_src(oy, ky, g.S, g.P);
+                        if (iy < 0 || iy >= g.H) continue;
+                        float* dst = plane + (long)iy * g.W - g.P + kx;
+                        const float* sr = src + (long)oy * g.OW;
+                        if (g.S == 1) {
+#pragma omp simd
+                            for (int ox = lo; ox < hi; ox++) dst[ox] += sr[ox];
+                        } else {
+                            for (int ox = lo; ox < hi; ox++) dst[(long)ox * g.S] += sr[ox];
+                        }
+                    }
+                }
+        });
+    });
+}
+
+HHNN_JNI_CONV(void, swapAxes)(JNIEnv* env, jclass, jlong x, jlong y, jint a, jint b, jint inner) {
+    guard(env, "swapAxes", [&] {
+        const float* X = fp(x);   // (a, b, inner)
+        float* Y = fp(y);         // (b, a, inner)
+        par_for((long)a * b, (long)a * b * inner, [&](long t) {   // t = (j, i): one inner block of y
+            long j = t / a, i = t % a;
+            memcpy(Y + t * inner, X + (i * b + j) * inner, sizeof(float) * inner);
+        });
+    });
+}
+
+HHNN_JNI_CONV(void, addChannelBias)(JNIEnv* env, jclass, jlong x, jlong bias, jlong y, jint outer, jint channels, jint inner) {
+    guard(env, "addChannelBias", [&] {
+        const float* X = fp(x);      // (outer, channels, inner)
+        const float* Bv = fp(bias);  // (channels)
+        float* Y = fp(y);            // (outer, channels, inner), may alias x
+        par_for((long)outer * channels, (long)outer * channels * inner, [&](long t) {
+            float bv = Bv[t % channels];
+            const float* xr = X + t * inner;
+            float* yr = Y + t * inner;
+#pragma omp simd
+            for (int i = 0; i < inner; i++) yr[i] = xr[i] + bv;
+        });
+    });
+}
+
+HHNN_JNI_CONV(void, sumChannels)(JNIEnv* env, jclass, jlong x, jlong y, jint outer, jint channels, jint inner, jfloat beta) {
+    guard(env, "sumChannels", [&] {
+        const float* X = fp(x);   // (outer, channels, inner)
+        float* Y = fp(y);         // (channels)
+        par_for(channels, (long)outer * channels * inner, [&](long c) {
+            double s = 0.0;
+            for (long o = 0; o < outer; o++) {
+                const float* xr = X + (o * channels + c) * inner;
+                double r = 0.0;
+#pragma omp simd reduction(+ : r)
+                for (int i = 0; i < inner; i++) r += xr[i];
+                s += r;
+            }
+            Y[c] = (float)((beta == 0.f ? 0.0 : (double)beta * Y[c]) + s);
+        });
+    });
+}
+
+HHNN_JNI_CONV(void, maxPool)(JNIEnv* env, jclass, jlong x, jlong y, jlong argmax, GEOM_PARAMS) {
+    guard(env, "maxPool", [&] {
+        const ConvGeom g = make_geom(B, C, H, W, KH, KW, S, P);
+        const float* X = fp(x);   // (B, C, H, W)
+        float* Y = fp(y);         // (B, C, OH, OW)
+        float* A = fp(argmax);    // (B, C, OH, OW)
+        par_for((long)g.B * g.C, (long)g.B * g.C * g.OH * g.OW * g.KH * g.KW, [&](long p) {
+            const float* xp = X + p * g.H * g.W;
+            for (int oy = 0; oy < g.OH; oy++)
+                for (int ox = 0; ox < g.OW; ox++) {
+                    int best = -1;
+                    float bv = 0.f;
+                    for (int ky = 0; ky < g.KH; ky++) {
+                        int iy = hhnn_conv_src(oy, ky, g.S, g.P);
+                        if (iy < 0 || iy >= g.H) continue;
+                        for (int kx = 0; kx < g.KW; kx++) {
+                            int ix = hhnn_conv_src(ox, kx, g.S, g.P);
+                            if (ix < 0 || ix >= g.W) continue;
+                            float v = xp[iy * g.W + ix];
+                            if (best < 0 || v > bv) { best = iy * g.W + ix; bv = v; }
+                        }
+                    }
+                    long o = (p * g.OH + oy) * g.OW + ox;
+                    Y[o] = bv;
+                    A[o] = (float)best;
+                }
+        });
+    });
+}
+
+HHNN_JNI_CONV(void, maxPoolBackward)(JNIEnv* env, jclass, jlong dy, jlong argmax, jlong dx, GEOM_PARAMS) {
+    guard(env, "maxPoolBackward", [&] {
+        const ConvGeom g = make_geom(B, C, H, W, KH, KW, S, P);
+        const float* DY = fp(dy);    // (B, C, OH, OW)
+        const float* A = fp(argmax); // (B, C, OH, OW), positions checked by CpuConv
+        float* DX = fp(dx);          // (B, C, H, W)
+        const long hw = (long)g.H * g.W, ohw = (long)g.OH * g.OW;
+        std::atomic<bool> bad{false};   // an argmax outside the plane is skipped here and reported after the loop
+        par_for((long)g.B * g.C, (long)g.B * g.C * (hw + ohw), [&](long p) {
+            float* d = DX + p * hw;
+            memset(d, 0, sizeof(float) * hw);
+            for (long o = 0; o < ohw; o++) {   // (oy, ox) order, as the kernel
+                float a = A[p * ohw + o];
+                if (!(a >= 0.f && a < (float)hw)) { bad.store(true, std::memory_order_relaxed); continue; }
+                d[(long)a] += DY[p * ohw + o];
+            }
+        });
+        if (bad.load()) throw IllegalArgument("argmax holds a position outside the " + std::to_string(g.H) + "x"
+                                              + std::to_string(g.W) + " plane (not an output of maxPool with this geometry)");
+    });
+}
+
+HHNN_JNI_CONV(void, avgPool)(JNIEnv* env, jclass, jlong x, jlong y, GEOM_PARAMS) {
+    guard(env, "avgPool", [&] {
+        const ConvGeom g = make_geom(B, C, H, W, KH, KW, S, P);
+        const float* X = fp(x);   // (B, C, H, W)
+        float* Y = fp(y);         // (B, C, OH, OW)
+        const float inv = 1.f / (float)(g.KH * g.KW);
+        par_for((long)g.B * g.C, (long)g.B * g.C * g.OH * g.OW * g.KH * g.KW, [&](long p) {
+            const float* xp = X + p * g.H * g.W;
+            for (int oy = 0; oy < g.OH; oy++)
+                for (int ox = 0; ox < g.OW; ox++) {
+                    float s = 0.f;
+                    for (int ky = 0; ky < g.KH; ky++) {
+                        int iy = hhnn_conv_src(oy, ky, g.S, g.P);
+                        if (iy < 0 || iy >= g.H) continue;
+                        for (int kx = 0; kx < g.KW; kx++) {
+                            int ix = hhnn_conv_src(ox, kx, g.S, g.P);
+                            if (ix >= 0 && ix < g.W) s += xp[iy * g.W + ix];
+                        }
+                    }
+                    Y[(p * g.OH + oy) * g.OW + ox] = s * inv;
+                }
+        });
+    });
+}
+
+HHNN_JNI_CONV(void, avgPoolBackward)(JNIEnv* env, jclass, jlong dy, jlong dx, GEOM_PARAMS) {
+    guard(env, "avgPoolBackward", [&] {
+        const ConvGeom g = make_geom(B, C, H, W, KH, KW, S, P);
+        const float* DY = fp(dy);   // (B, C, OH, OW)
+        float* DX = fp(dx);         // (B, C, H, W)
+        const float inv = 1.f / (float)(g.KH * g.KW);
+        par_for((long)g.B * g.C, (long)g.B * g.C * g.H * g.W * g.KH * g.KW, [&](long p) {
+            float* d = DX + p * g.H * g.W;
+            const float* gp = DY + p * g.OH * g.OW;
+            for (int iy = 0; iy < g.H; iy++)
+                for (int ix = 0; ix < g.W; ix++) {   // gather over the covering windows, as the kernel
+                    int y0, y1, x0, x1;
+                    hhnn_window_range(iy, g.KH, g.S, g.P, g.OH, &y0, &y1);
+                    hhnn_window_range(ix, g.KW, g.S, g.P, g.OW, &x0, &x1);
+                    float s = 0.f;
+                    for (int oy = y0; oy < y1; oy++)
+                        for (int ox = x0; ox < x1; ox++) s += gp[oy * g.OW + ox];
+                    d[iy * g.W + ix] = s * inv;
+                }
+        });
+    });
+}
+
+HHNN_JNI_CONV(void, batchNorm)(JNIEnv* env, jclass, jlong x, jlong gamma, jlong beta, jlong runMean, jlong runVar,
+                               jlong y, jlong mean, jlong rstd, jint outer, jint channels, jint inner,
+                               jfloat momentum, jfloat eps, jboolean training) {
+    guard(env, "batchNorm", [&] {
+        const float* X = fp(x);   // (outer, channels, inner)
+        const float *G = fp(gamma), *Bt = fp(beta);   // (channels)
+        float *RM = fp(runMean), *RV = fp(runVar), *MU = fp(mean), *RS = fp(rstd);   // (channels)
+        float* Y = fp(y);         // (outer, channels, inner)
+        const long n = (long)outer * inner;
+        par_for(channels, (long)outer * channels * inner * 3, [&](long c) {
+            double mu, rs;
+            if (training) {
+                double s = 0.0;
+                for (long o = 0; o < outer; o++) {
+                    const float* xr = X + (o * channels + c) * inner;
+                    for (int i = 0; i < inner; i++) s += xr[i];
+                }
+                mu = s / (double)n;
+                double v = 0.0;
+                for (long o = 0; o < outer; o++) {
+                    const float* xr = X + (o * channels + c) * inner;
+                    for (int i = 0; i < inner; i++) { double d = xr[i] - mu; v += d * d; }
+                }
+                v /= (double)n;
+                rs = 1.0 / sqrt(v + (double)eps);
+                double unbiased = n > 1 ? v * (double)n / (double)(n - 1) : v;
+                RM[c] = (float)((1.0 - (double)momentum) * RM[c] + (double)momentum * mu);
+                RV[c] = (float)((1.0 - (double)momentum) * RV[c] + (double)momentum * unbiased);
+            } else {
+                mu = RM[c];
+                rs = 1.0 / sqrt((double)RV[c] + (double)eps);
+            }
+            MU[c] = (float)mu;
+            RS[c] = (float)rs;
+            // The same float expression as the kernel's apply step.
+            const float m = (float)mu, r = (float)rs, gm = G[c], bt = Bt[c];
+            for (long o = 0; o < outer; o++) {
+                const float* xr = X + (o * channels + c) * inner;
+                float* yr = Y + (o * channels + c) * inner;
+#pragma omp simd
+                for (int i = 0; i < inner; i++) yr[i] = (xr[i] - m) * r * gm + bt;
+            }
+        });
+    });
+}
+
+HHNN_JNI_CONV(void, batchNormBackward)(JNIEnv* env, jclass, jlong x, jlong gamma, jlong mean, jlong rstd, jlong dy,
+                                       jlong dx, jlong dgamma, jlong dbeta, jint outer, jint channels, jint inner) {
+    guard(env, "batchNormBackward", [&] {
+        const float *X = fp(x), *DY = fp(dy);                      // (outer, channels, inner)
+        const float *G = fp(gamma), *MU = fp(mean), *RS = fp(rstd); // (channels)
+        float* DX = fp(dx);                                         // (outer, channels, inner)
+        float *DG = fp(dgamma), *DB = fp(dbeta);                    // (channels), accumulated
+        const double n = (double)outer * inner;
+        par_for(channels, (long)outer * channels * inner * 2, [&](long c) {
+            const double mu = MU[c], rs = RS[c];
+            double sdy = 0.0, sdyx = 0.0;
+            for (long o = 0; o < outer; o++) {
+                const float *xr = X + (o * channels + c) * inner, *gr = DY + (o * channels + c) * inner;
+                for (int i = 0; i < inner; i++) {
+                    sdy += gr[i];
+                    sdyx += gr[i] * ((xr[i] - mu) * rs);
+                }
+            }
+            const double mdy = n > 0 ? sdy / n : 0.0, mdyx = n > 0 ? sdyx / n : 0.0, k = G[c] * rs;
+            for (long o = 0; o < outer; o++) {
+                const float *xr = X + (o * channels + c) * inner, *gr = DY + (o * channels + c) * inner;
+                float* dr = DX + (o * channels + c) * inner;
+                for (int i = 0; i < inner; i++) dr[i] = (float)(k * (gr[i] - mdy - (xr[i] - mu) * rs * mdyx));
+            }
+            DG[c] = (float)(DG[c] + sdyx);
+            DB[c] = (float)(DB[c] + sdy);
+        });
+    });
+}
+
+// dst[o, dstStart + c, i] = src[o, srcStart + c, i] for c < count: one contiguous block of count·inner per o.
+static void copy_channels(const float* src, int srcC, int srcStart, float* dst, int dstC, int dstStart, int count,
+                          int outer, int inner) {
+    const long blk = (long)count * inner;
+    par_for(outer, (long)outer * blk, [&](long o) {
+        memcpy(dst + (o * dstC + dstStart) * inner, src + (o * srcC + srcStart) * inner, sizeof(float) * blk);
+    });
+}
+
+HHNN_JNI_CONV(void, concatChannels)(JNIEnv* env, jclass, jlong a, jlong b, jlong y, jint outer, jint ca, jint cb, jint inner) {
+    guard(env, "concatChannels", [&] {
+        copy_channels(fp(a), ca, 0, fp(y), ca + cb, 0, ca, outer, inner);    // a (outer, ca, inner) -> y (outer, ca+cb, inner)
+        copy_channels(fp(b), cb, 0, fp(y), ca + cb, ca, cb, outer, inner);   // b (outer, cb, inner)
+    });
+}
+
+HHNN_JNI_CONV(void, splitChannels)(JNIEnv* env, jclass, jlong y, jlong a, jlong b, jint outer, jint ca, jint cb, jint inner) {
+    guard(env, "splitChannels", [&] {
+        if (a) copy_channels(fp(y), ca + cb, 0, fp(a), ca, 0, ca, outer, inner);
+        if (b) copy_channels(fp(y), ca + cb, ca, fp(b), cb, 0, cb, outer, inner);
+    });
+}
