@@ -32,7 +32,7 @@ public class TrainCommand implements Callable<Integer> {
             completionCandidates = ModelNames.class)
     String model;
 
-    @Option(names = "--dataset", description = "data set: fashion-mnist (default: ${DEFAULT-VALUE})", defaultValue = "fashion-mnist")
+    @Option(names = "--dataset", description = "data set: fashion-mnist, names, sst2, cifar10 (default: ${DEFAULT-VALUE})", defaultValue = "fashion-mnist")
     String dataset;
 
     @Option(names = "--data", paramLabel = "DIR", description = "directory holding the data set's files (default: its standard location)")

@@ -25,7 +25,8 @@ import org.junit.jupiter.api.Test;
 /**
  * End to end on cuda-emulated: a few training steps of the mlp (standardisation, linear layers, activations, dropout,
  * cross-entropy, the optimizer) and of a small HHNN (HH windows, Legendre readout, conductance gradients) through
- * {@link Trainer#step}, against the same steps on the reference backend from the same seed. Every primitive agrees to ~1e-6 relative, and a few steps of training carry that over to the losses:
+ * {@link Trainer#step}, and of cnn-mod (im2col, pooling, the modulated conv and dense layers) and lstm-mod (embedding,
+ * the fused modulated LSTM sequence), against the same steps on the reference backend from the same seed. Every primitive agrees to ~1e-6 relative, and a few steps of training carry that over to the losses:
  * measured differences are below 1e-6 relative over 10 steps; the bound {@link #LOSS_TOL} = 1e-5 is DESIGN.md's
  * parity tolerance.
  */
@@ -71,6 +72,33 @@ class CudaTrainingTest {
         return model;
     }
 
+    /** 12x12 single-channel images: class c has a bright row band at rows 2c..2c+1 (cnn-mod needs a square image). */
+    private static Dataset tinyImages(long seed) {
+        Random rnd = new Random(seed);
+        int n = 96, side = 12, f = side * side;
+        float[] x = new float[n * f];
+        int[] y = new int[n];
+        for (int i = 0; i < n; i++) {
+            y[i] = rnd.nextInt(CLASSES);
+            for (int p = 0; p < f; p++) x[i * f + p] = (float) (0.3 * rnd.nextFloat() + ((p / side) / 2 == y[i] ? 0.7 : 0));
+        }
+        return new Dataset("tiny-images", x, y, new int[] {1, side, side}, CLASSES, null);
+    }
+
+    /** Token sequences of length 8 over ids 1..9, right-padded with 0; the class is the most frequent id mod 5. */
+    private static Dataset tinySequences(long seed) {
+        Random rnd = new Random(seed);
+        int n = 96, len = 8;
+        float[] x = new float[n * len];
+        int[] y = new int[n];
+        for (int i = 0; i < n; i++) {
+            int valid = 3 + rnd.nextInt(len - 2);
+            y[i] = rnd.nextInt(CLASSES);
+            for (int t = 0; t < valid; t++) x[i * len + t] = rnd.nextFloat() < 0.6 ? 1 + y[i] : 1 + rnd.nextInt(9);
+        }
+        return new Dataset("tiny-seq", x, y, new int[] {len}, CLASSES, null);
+    }
+
     private static List<Float> losses(Backend backend, Dataset data, JsonObject model, String optimizer, long seed, int steps) {
         Models.setInputStats(model, data.x());
         Network net = Models.build(model, backend, seed);
@@ -89,7 +117,7 @@ class CudaTrainingTest {
         for (int epoch = 0; out.size() < steps; epoch++)
             for (Batcher.Batch b : batches.batches(epoch)) {
                 if (out.size() == steps) break;
-                out.add(trainer.step(b, FEATURES));
+                out.add(trainer.step(b, data.features()));
             }
         return out;
     }
@@ -109,6 +137,26 @@ class CudaTrainingTest {
         Dataset data = tinyDataset(seed);
         compare("hhnn adam", seed, losses(ReferenceBackend.get(), data, hhnn(), "adam", seed, 4),
                 losses(CudaBackend.emulated(), data, hhnn(), "adam", seed, 4), false);
+    }
+
+    @Test void cnnModTrainingStepsMatchTheReference() {
+        assumeTrue(CudaBackend.isEmulatedAvailable(), "no native library: " + CudaBackend.emulatedUnavailabilityCause());
+        long seed = System.nanoTime();
+        Dataset data = tinyImages(seed);
+        JsonObject m = Models.defaults("cnn-mod", data.features(), CLASSES);
+        m.addProperty("hidden", 32); // a smaller fc layer keeps the reference run short
+        compare("cnn-mod adam", seed, losses(ReferenceBackend.get(), data, m.deepCopy(), "adam", seed, 3),
+                losses(CudaBackend.emulated(), data, m.deepCopy(), "adam", seed, 3), false);
+    }
+
+    @Test void lstmModTrainingStepsMatchTheReference() {
+        assumeTrue(CudaBackend.isEmulatedAvailable(), "no native library: " + CudaBackend.emulatedUnavailabilityCause());
+        long seed = System.nanoTime();
+        Dataset data = tinySequences(seed);
+        JsonObject m = Models.defaults("lstm-mod", data.features(), CLASSES);
+        m.addProperty("vocab", 10);
+        compare("lstm-mod sgd", seed, losses(ReferenceBackend.get(), data, m.deepCopy(), "sgd", seed, 6),
+                losses(CudaBackend.emulated(), data, m.deepCopy(), "sgd", seed, 6), false);
     }
 
     private static void compare(String what, long seed, List<Float> ref, List<Float> emu, boolean mustLearn) {
