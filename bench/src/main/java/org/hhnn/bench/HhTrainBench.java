@@ -35,10 +35,18 @@ public class HhTrainBench {
     @Param({"100"})
     public int window;
 
+    /** W2 (batch 32 × 256) or W2-gpu (batch 512 × 1024, BENCHMARKS.md § GPU: run with -p backend=cuda -p shape=W2-gpu). */
+    @Param({"W2"})
+    public String shape;
+
     private HhTrainWorkload w;
 
     @Setup(Level.Trial)
-    public void setup() { w = new HhTrainWorkload(Backends.get(backend), window); }
+    public void setup() {
+        w = shape.equals("W2-gpu")
+                ? new HhTrainWorkload(Backends.get(backend), window, HhTrainWorkload.STEPS, HhTrainWorkload.GPU_BATCH, HhTrainWorkload.GPU_NEURONS)
+                : new HhTrainWorkload(Backends.get(backend), window);
+    }
 
     @TearDown(Level.Trial)
     public void tearDown() { w.close(); }

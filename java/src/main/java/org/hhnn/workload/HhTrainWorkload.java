@@ -19,7 +19,10 @@ import org.hhnn.tensor.Tensor;
 public final class HhTrainWorkload implements Workload {
     public static final int BATCH = 32, IN = 784, NEURONS = 256, STEPS = 400;
 
-    private final int steps;
+    /** BENCHMARKS.md § GPU: W2 scaled to fill a GPU (batch 512 × 1024 neurons). */
+    public static final int GPU_BATCH = 512, GPU_NEURONS = 1024;
+
+    private final int steps, batch, neurons;
 
     private final HHLayer layer;
     private final Tensor x;
@@ -27,11 +30,16 @@ public final class HhTrainWorkload implements Workload {
     public HhTrainWorkload(Backend backend, int window) { this(backend, window, STEPS); }
 
     /** steps other than 400 is W2 stretched in time (for the memory-versus-T measurement). */
-    public HhTrainWorkload(Backend backend, int window, int steps) {
+    public HhTrainWorkload(Backend backend, int window, int steps) { this(backend, window, steps, BATCH, NEURONS); }
+
+    /** W2 with another batch and width (the GPU-scaled variant: {@link #GPU_BATCH} × {@link #GPU_NEURONS}). */
+    public HhTrainWorkload(Backend backend, int window, int steps, int batch, int neurons) {
         this.steps = steps;
+        this.batch = batch;
+        this.neurons = neurons;
         HHConfig c = new HHConfig();
         c.inFeatures = IN;
-        c.neurons = NEURONS;
+        c.neurons = neurons;
         c.steps = steps;
         c.window = window;
         c.boundedCurrent = false;
@@ -40,16 +48,19 @@ public final class HhTrainWorkload implements Workload {
         c.readout = HHLayer.Readout.NEURON;
         layer = new HHLayer(backend, c, new SplittableRandom(7));
         Random rng = new Random(7);
-        float[] w = new float[NEURONS * IN], xs = new float[BATCH * IN];
+        float[] w = new float[neurons * IN], xs = new float[batch * IN];
         for (int i = 0; i < w.length; i++) w[i] = (float) (0.0255 + 0.31 * rng.nextGaussian());
         for (int i = 0; i < xs.length; i++) xs[i] = rng.nextFloat();
         backend.upload(w, layer.namedParameters().get("weight").buffer());
-        x = Tensor.persistentOf(backend, xs, BATCH, IN);
+        x = Tensor.persistentOf(backend, xs, batch, IN);
     }
 
-    @Override public String name() { return steps == STEPS ? "W2" : "W2-T" + steps; }
+    @Override public String name() {
+        String base = batch == GPU_BATCH && neurons == GPU_NEURONS ? "W2-gpu" : "W2";
+        return steps == STEPS ? base : base + "-T" + steps;
+    }
     @Override public String unit() { return "neuron-steps/s"; }
-    @Override public double workPerRun() { return (double) BATCH * NEURONS * steps; }
+    @Override public double workPerRun() { return (double) batch * neurons * steps; }
 
     @Override public void run() {
         try (Scope s = Scope.open()) {

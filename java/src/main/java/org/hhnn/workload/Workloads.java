@@ -8,7 +8,7 @@ import org.hhnn.backend.Backend;
 public final class Workloads {
     private Workloads() {}
 
-    public static final List<String> NAMES = List.of("gemm", "W1", "W2", "W5", "W3-simple", "W3-simple-mod", "W3-advanced", "W3-advanced-mod", "W4", "W4-mod");
+    public static final List<String> NAMES = List.of("gemm", "W1", "W2", "W2-gpu", "W5", "W3-simple", "W3-simple-mod", "W3-advanced", "W3-advanced-mod", "W4", "W4-mod");
 
     /** size: gemm's n, or the HH window w of W1/W2 (0 = the workload's default). */
     public static Workload create(String name, Backend backend, int size) { return create(name, backend, size, 0); }
@@ -19,6 +19,8 @@ public final class Workloads {
             case "gemm": return new GemmWorkload(backend, size > 0 ? size : 1024);
             case "W1": return new HhForwardWorkload(backend, size > 0 ? size : HhForwardWorkload.STEPS);
             case "W2": return new HhTrainWorkload(backend, size > 0 ? size : 100, steps > 0 ? steps : HhTrainWorkload.STEPS);
+            case "W2-GPU": return new HhTrainWorkload(backend, size > 0 ? size : 100, steps > 0 ? steps : HhTrainWorkload.STEPS,
+                    HhTrainWorkload.GPU_BATCH, HhTrainWorkload.GPU_NEURONS);
             case "W5": return new LegendreWorkload(backend);
             // W3: size = training steps per timed run (0 = 20 for Simple-LSTM, 5 for Advanced-LSTM)
             case "W3-SIMPLE": return new LstmTrainWorkload(backend, false, false, size > 0 ? size : 20);
