@@ -11,7 +11,7 @@ import org.junit.jupiter.api.Test;
 class BenchCommandTest {
     @Test void jsonHasTheBenchmarkFields() {
         for (String[] w : new String[][] {{"gemm", "64", "GFLOP/s"}, {"W5", "0", "elements/s"}}) {
-            CliEndToEndTest.Run r = CliEndToEndTest.run("bench", "--workload", w[0], "--size", w[1], "--backend", "reference",
+            CliRun.Result r = CliRun.run("bench", "--workload", w[0], "--size", w[1], "--backend", "reference",
                     "--repeats", "2", "--warmup", "0", "--json");
             assertEquals(0, r.code(), r.err());
             JsonObject o = JsonParser.parseString(r.out()).getAsJsonObject();
@@ -25,7 +25,7 @@ class BenchCommandTest {
     }
 
     @Test void unknownWorkloadFails() {
-        CliEndToEndTest.Run r = CliEndToEndTest.run("bench", "--workload", "W9", "--backend", "reference");
+        CliRun.Result r = CliRun.run("bench", "--workload", "W9", "--backend", "reference");
         assertEquals(1, r.code());
         assertTrue(r.err().contains("W9"), r.err());
     }

@@ -6,9 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.BeforeAll;
@@ -25,21 +22,8 @@ class CliEndToEndTest {
         TinyFashion.write(data, 400, 100, 7);
     }
 
-    record Run(int code, String out, String err) {}
 
-    static Run run(String... args) {
-        PrintStream oldOut = System.out, oldErr = System.err;
-        ByteArrayOutputStream out = new ByteArrayOutputStream(), err = new ByteArrayOutputStream();
-        try {
-            System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
-            System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
-            int code = Main.execute(args);
-            return new Run(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
-        } finally {
-            System.setOut(oldOut);
-            System.setErr(oldErr);
-        }
-    }
+    static CliRun.Result run(String... args) { return CliRun.run(args); }
 
     static JsonObject json(Path p) throws Exception {
         return JsonParser.parseString(Files.readString(p)).getAsJsonObject();
@@ -56,8 +40,8 @@ class CliEndToEndTest {
 
     @Test void trainWritesMetricsAndLearns() throws Exception {
         Path m = tmp.resolve("m.json");
-        Run r = run(train("reference", 3, m, "--plot", tmp.resolve("c.png").toString()));
-        assertEquals(0, r.code, r.err);
+        CliRun.Result r = run(train("reference", 3, m, "--plot", tmp.resolve("c.png").toString()));
+        assertEquals(0, r.code(), r.err());
         JsonObject j = json(m);
         for (String k : new String[] {"test_accuracy", "test_loss", "train_loss", "val_accuracy", "seconds", "backend", "seed", "model", "params"})
             assertTrue(j.has(k), "metrics lack " + k + ": " + j);
@@ -65,36 +49,36 @@ class CliEndToEndTest {
         assertEquals(3, j.getAsJsonArray("train_loss").size());
         assertEquals(784 * 32 + 32 + 32 * 10 + 10, j.get("params").getAsLong());
         assertTrue(j.get("test_accuracy").getAsDouble() > 0.9, "the tiny data set is easy: " + j.get("test_accuracy"));
-        assertTrue(r.out.contains("test_accuracy"), r.out);
+        assertTrue(r.out().contains("test_accuracy"), r.out());
         assertTrue(Files.size(tmp.resolve("c.png")) > 1000);
     }
 
     @Test void sameSeedIsBitIdenticalAndResumeContinuesExactly() throws Exception {
         Path a = tmp.resolve("a.json"), b = tmp.resolve("b.json"), c = tmp.resolve("c.json");
         Path ck = tmp.resolve("ck");
-        assertEquals(0, run(train("reference", 3, a, "--dropout", "0.2")).code);
-        assertEquals(0, run(train("reference", 3, b, "--dropout", "0.2")).code);
+        assertEquals(0, run(train("reference", 3, a, "--dropout", "0.2")).code());
+        assertEquals(0, run(train("reference", 3, b, "--dropout", "0.2")).code());
         assertEquals(json(a).get("train_loss"), json(b).get("train_loss"), "same seed, same backend: same losses");
         // A 3-epoch run stopped after 1 epoch with a checkpoint, then resumed: the same losses as the straight run.
-        assertEquals(0, run(train("reference", 3, c, "--dropout", "0.2", "--checkpoint-dir", ck.toString(), "--stop-after", "1")).code);
+        assertEquals(0, run(train("reference", 3, c, "--dropout", "0.2", "--checkpoint-dir", ck.toString(), "--stop-after", "1")).code());
         assertEquals(1, json(c).getAsJsonArray("train_loss").size());
-        Run resumed = run(train("reference", 3, c, "--resume", ck.toString()));
-        assertEquals(0, resumed.code, resumed.err);
+        CliRun.Result resumed = run(train("reference", 3, c, "--resume", ck.toString()));
+        assertEquals(0, resumed.code(), resumed.err());
         assertEquals(json(a).get("train_loss"), json(c).get("train_loss"), "resumed run diverged from the straight run");
         assertEquals(json(a).get("test_accuracy"), json(c).get("test_accuracy"));
         // eval on the final checkpoint reproduces the test accuracy
-        Run ev = run("eval", "--checkpoint", ck.toString(), "--data", data.toString(), "--backend", "reference", "--json");
-        assertEquals(0, ev.code, ev.err);
+        CliRun.Result ev = run("eval", "--checkpoint", ck.toString(), "--data", data.toString(), "--backend", "reference", "--json");
+        assertEquals(0, ev.code(), ev.err());
         assertEquals(json(a).get("test_accuracy").getAsDouble(),
-                JsonParser.parseString(ev.out).getAsJsonObject().get("test_accuracy").getAsDouble(), 1e-12);
+                JsonParser.parseString(ev.out()).getAsJsonObject().get("test_accuracy").getAsDouble(), 1e-12);
     }
 
     @Test void differentSeedsDiffer() throws Exception {
         Path a = tmp.resolve("s1.json"), b = tmp.resolve("s2.json");
-        assertEquals(0, run(train("reference", 1, a)).code);
+        assertEquals(0, run(train("reference", 1, a)).code());
         String[] args = train("reference", 1, b);
         args[8] = "4"; // --seed
-        assertEquals(0, run(args).code);
+        assertEquals(0, run(args).code());
         assertNotEquals(json(a).get("train_loss"), json(b).get("train_loss"));
     }
 
@@ -109,48 +93,48 @@ class CliEndToEndTest {
         Files.delete(img);
         Path rawImg = bad.resolve("train-images-idx3-ubyte");
         Files.write(rawImg, java.util.Arrays.copyOf(raw, raw.length / 2));
-        Run r = run("train", "--data", bad.toString(), "--backend", "reference", "--epochs", "1", "--no-progress");
-        assertEquals(1, r.code);
-        String line = r.err.lines().filter(l -> l.startsWith("hhnn:")).findFirst().orElse("");
-        assertTrue(line.contains("train-images-idx3-ubyte") && line.contains("truncated"), r.err);
+        CliRun.Result r = run("train", "--data", bad.toString(), "--backend", "reference", "--epochs", "1", "--no-progress");
+        assertEquals(1, r.code());
+        String line = r.err().lines().filter(l -> l.startsWith("hhnn:")).findFirst().orElse("");
+        assertTrue(line.contains("train-images-idx3-ubyte") && line.contains("truncated"), r.err());
     }
 
     @Test void badFlagsAndBackendsFailClearly() {
-        Run r = run("train", "--data", data.toString(), "--backend", "tpu", "--epochs", "1");
-        assertEquals(1, r.code);
-        assertTrue(r.err.contains("tpu"), r.err);
+        CliRun.Result r = run("train", "--data", data.toString(), "--backend", "tpu", "--epochs", "1");
+        assertEquals(1, r.code());
+        assertTrue(r.err().contains("tpu"), r.err());
         if (!org.hhnn.backend.cuda.CudaBackend.isAvailable()) {
-            Run c = run("train", "--data", data.toString(), "--backend", "cuda", "--epochs", "1");
-            assertEquals(1, c.code);
-            assertTrue(c.err.contains("cuda") && c.err.lines().filter(l -> l.startsWith("hhnn:")).count() == 1, c.err);
+            CliRun.Result c = run("train", "--data", data.toString(), "--backend", "cuda", "--epochs", "1");
+            assertEquals(1, c.code());
+            assertTrue(c.err().contains("cuda") && c.err().lines().filter(l -> l.startsWith("hhnn:")).count() == 1, c.err());
         }
-        Run e = run("train", "--data", data.toString(), "--backend", "reference", "--epochs", "0");
-        assertEquals(1, e.code);
-        assertTrue(e.err.contains("--epochs"), e.err);
-        Run u = run("train", "--no-such-flag");
-        assertEquals(2, u.code);
-        Run missing = run("train", "--data", tmp.resolve("nowhere").toString(), "--backend", "reference");
-        assertEquals(1, missing.code);
-        assertTrue(missing.err.contains("nowhere"), missing.err);
+        CliRun.Result e = run("train", "--data", data.toString(), "--backend", "reference", "--epochs", "0");
+        assertEquals(1, e.code());
+        assertTrue(e.err().contains("--epochs"), e.err());
+        CliRun.Result u = run("train", "--no-such-flag");
+        assertEquals(2, u.code());
+        CliRun.Result missing = run("train", "--data", tmp.resolve("nowhere").toString(), "--backend", "reference");
+        assertEquals(1, missing.code());
+        assertTrue(missing.err().contains("nowhere"), missing.err());
     }
 
     @Test void infoJsonNamesEachBackend() {
-        Run r = run("info", "--json");
-        assertEquals(0, r.code, r.err);
-        JsonObject j = JsonParser.parseString(r.out).getAsJsonObject();
+        CliRun.Result r = run("info", "--json");
+        assertEquals(0, r.code(), r.err());
+        JsonObject j = JsonParser.parseString(r.out()).getAsJsonObject();
         for (String b : new String[] {"reference", "cpu", "cuda"})
-            assertTrue(j.getAsJsonObject("backends").has(b), r.out);
+            assertTrue(j.getAsJsonObject("backends").has(b), r.out());
         assertTrue(j.getAsJsonObject("backends").getAsJsonObject("reference").get("available").getAsBoolean());
         JsonObject cuda = j.getAsJsonObject("backends").getAsJsonObject("cuda");
         assertEquals(org.hhnn.backend.cuda.CudaBackend.isAvailable(), cuda.get("available").getAsBoolean());
-        if (!cuda.get("available").getAsBoolean()) assertTrue(cuda.has("cause") && !cuda.get("cause").getAsString().isBlank(), r.out);
+        if (!cuda.get("available").getAsBoolean()) assertTrue(cuda.has("cause") && !cuda.get("cause").getAsString().isBlank(), r.out());
     }
 
     @Test void everyCommandHasHelp() {
         for (String c : new String[] {"train", "eval", "info", "demo", "bench"}) {
-            Run r = run(c, "--help");
-            assertEquals(0, r.code, c);
-            assertTrue(r.out.contains("Usage"), c + ": " + r.out);
+            CliRun.Result r = run(c, "--help");
+            assertEquals(0, r.code(), c);
+            assertTrue(r.out().contains("Usage"), c + ": " + r.out());
         }
     }
 }

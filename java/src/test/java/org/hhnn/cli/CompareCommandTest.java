@@ -7,9 +7,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.google.gson.JsonArray;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
@@ -29,22 +26,8 @@ class CompareCommandTest {
         TinyFashion.write(data, 200, 60, 5);
     }
 
-    record Run(int code, String out, String err) {}
 
-    /** Main.execute with stdout and stderr captured. */
-    static Run run(String... args) {
-        PrintStream oldOut = System.out, oldErr = System.err;
-        ByteArrayOutputStream out = new ByteArrayOutputStream(), err = new ByteArrayOutputStream();
-        try {
-            System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
-            System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
-            int code = Main.execute(args);
-            return new Run(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
-        } finally {
-            System.setOut(oldOut);
-            System.setErr(oldErr);
-        }
-    }
+    static CliRun.Result run(String... args) { return CliRun.run(args); }
 
     static JsonObject json(Path p) throws Exception {
         return JsonParser.parseString(Files.readString(p)).getAsJsonObject();
@@ -59,7 +42,7 @@ class CompareCommandTest {
 
     @Test void seedsTableFilesAndResume() throws Exception {
         Path out = tmp.resolve("cmp");
-        Run r = run(compare(out, "--models", "mlp,hhnn", "--runs", "2", "--limit-train", "48"));
+        CliRun.Result r = run(compare(out, "--models", "mlp,hhnn", "--runs", "2", "--limit-train", "48"));
         assertEquals(0, r.code(), r.err());
         for (String row : new String[] {"mean", "std", "Hedges' g", "Welch's t", "df", "p-value"}) {
             assertTrue(r.out().contains(row), "the table has a " + row + " row:\n" + r.out());
@@ -85,7 +68,7 @@ class CompareCommandTest {
 
         // Started again: every run is done, nothing trains, the same table comes out.
         FileTime before = Files.getLastModifiedTime(out.resolve("mlp/seed-1.json"));
-        Run again = run(compare(out, "--models", "mlp,hhnn", "--runs", "2", "--limit-train", "48"));
+        CliRun.Result again = run(compare(out, "--models", "mlp,hhnn", "--runs", "2", "--limit-train", "48"));
         assertEquals(0, again.code(), again.err());
         assertEquals(4, again.err().split("already done", -1).length - 1, again.err());
         String table = r.out().substring(r.out().indexOf("fashion-mnist: test accuracy"));
@@ -93,19 +76,19 @@ class CompareCommandTest {
         assertEquals(before, Files.getLastModifiedTime(out.resolve("mlp/seed-1.json")));
         // An interrupted compare: only the missing run trains.
         Files.delete(out.resolve("hhnn/seed-2.json"));
-        Run resumed = run(compare(out, "--models", "mlp,hhnn", "--runs", "2", "--limit-train", "48"));
+        CliRun.Result resumed = run(compare(out, "--models", "mlp,hhnn", "--runs", "2", "--limit-train", "48"));
         assertEquals(0, resumed.code(), resumed.err());
         assertEquals(3, resumed.err().split("already done", -1).length - 1, resumed.err());
         assertTrue(Files.exists(out.resolve("hhnn/seed-2.json")));
         // Other settings in the same folder are refused rather than mixed.
-        Run other2 = run(compare(out, "--models", "mlp,hhnn", "--runs", "2", "--limit-train", "48", "--lr", "0.1"));
+        CliRun.Result other2 = run(compare(out, "--models", "mlp,hhnn", "--runs", "2", "--limit-train", "48", "--lr", "0.1"));
         assertEquals(1, other2.code());
         assertTrue(other2.err().contains("settings.json") && other2.err().contains("other settings"), other2.err());
     }
 
     @Test void foldsAndBootstrap() throws Exception {
         Path out = tmp.resolve("folds");
-        Run r = run(compare(out, "--models", "mlp", "--folds", "3", "--bootstrap", "200",
+        CliRun.Result r = run(compare(out, "--models", "mlp", "--folds", "3", "--bootstrap", "200",
                 "--hidden", "16"));
         assertEquals(0, r.code(), r.err());
         assertTrue(r.out().contains("over 3 folds") && r.out().contains("95% CI low") && r.out().contains("95% CI high"), r.out());
@@ -121,7 +104,7 @@ class CompareCommandTest {
     }
 
     @Test void badFlagsAreOneSentence() {
-        Run r = run(compare(tmp.resolve("bad1"), "--models", "mlp", "--nonsense", "3"));
+        CliRun.Result r = run(compare(tmp.resolve("bad1"), "--models", "mlp", "--nonsense", "3"));
         assertEquals(1, r.code());
         assertTrue(r.err().contains("--nonsense"), r.err());
         r = run(compare(tmp.resolve("bad2"), "--models", "mlp", "--model", "hhnn"));

@@ -16,7 +16,7 @@ class SimulateCommandTest {
     @TempDir Path tmp;
 
     @Test void singleCurrentPrintsSpikesAndWritesTracesAndPlots() throws Exception {
-        CliEndToEndTest.Run r = CliEndToEndTest.run("simulate", "--backend", "reference", "--current", "10",
+        CliRun.Result r = CliRun.run("simulate", "--backend", "reference", "--current", "10",
                 "--duration", "200", "--json", "--out", tmp.toString());
         assertEquals(0, r.code(), r.err());
         JsonObject o = JsonParser.parseString(r.out()).getAsJsonObject();
@@ -33,7 +33,7 @@ class SimulateCommandTest {
     }
 
     @Test void fiSweepPrintsAnArray() throws Exception {
-        CliEndToEndTest.Run r = CliEndToEndTest.run("simulate", "--backend", "reference", "--fi", "0:20:1",
+        CliRun.Result r = CliRun.run("simulate", "--backend", "reference", "--fi", "0:20:1",
                 "--duration", "200", "--json", "--out", tmp.toString());
         assertEquals(0, r.code(), r.err());
         JsonArray a = JsonParser.parseString(r.out()).getAsJsonArray();
@@ -47,10 +47,10 @@ class SimulateCommandTest {
     }
 
     @Test void badFlagsFailWithOneSentence() {
-        CliEndToEndTest.Run r = CliEndToEndTest.run("simulate", "--backend", "reference", "--fi", "0:20", "--out", tmp.toString());
+        CliRun.Result r = CliRun.run("simulate", "--backend", "reference", "--fi", "0:20", "--out", tmp.toString());
         assertEquals(1, r.code());
         assertTrue(r.err().contains("--fi"), r.err());
-        CliEndToEndTest.Run d = CliEndToEndTest.run("simulate", "--backend", "reference", "--duration", "-5", "--out", tmp.toString());
+        CliRun.Result d = CliRun.run("simulate", "--backend", "reference", "--duration", "-5", "--out", tmp.toString());
         assertEquals(1, d.code());
         assertTrue(d.err().contains("--duration"), d.err());
     }

@@ -10,13 +10,11 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 import com.google.gson.JsonArray;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Random;
 import org.hhnn.backend.Backends;
+import org.hhnn.cli.CliRun;
 import org.hhnn.cli.Main;
 import org.hhnn.data.IdxWriter;
 import org.junit.jupiter.api.Test;
@@ -31,41 +29,28 @@ import org.junit.jupiter.api.io.TempDir;
 class CudaCliTest {
     @TempDir Path tmp;
 
-    record Run(int code, String out, String err) {}
 
-    static Run run(String... args) {
-        PrintStream oldOut = System.out, oldErr = System.err;
-        ByteArrayOutputStream out = new ByteArrayOutputStream(), err = new ByteArrayOutputStream();
-        try {
-            System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
-            System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
-            int code = Main.execute(args);
-            return new Run(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
-        } finally {
-            System.setOut(oldOut);
-            System.setErr(oldErr);
-        }
-    }
+    static CliRun.Result run(String... args) { return CliRun.run(args); }
 
     @Test void backendCudaWithoutAGpuFailsWithOneSentence() {
         assumeFalse(CudaBackend.isAvailable(), "a GPU is available here");
-        Run r = run("bench", "--workload", "gemm", "--backend", "cuda");
-        assertEquals(1, r.code, r.err);
-        String line = r.err.lines().filter(l -> l.startsWith("hhnn:")).findFirst().orElse("");
+        CliRun.Result r = run("bench", "--workload", "gemm", "--backend", "cuda");
+        assertEquals(1, r.code(), r.err());
+        String line = r.err().lines().filter(l -> l.startsWith("hhnn:")).findFirst().orElse("");
         String cause = CudaBackend.unavailabilityCause();
-        assertTrue(line.contains("cuda") && line.contains(cause), "names the cause '" + cause + "': " + r.err);
+        assertTrue(line.contains("cuda") && line.contains(cause), "names the cause '" + cause + "': " + r.err());
         String sentence = line.substring("hhnn:".length()).strip();
         assertTrue(sentence.endsWith(".") && !sentence.substring(0, sentence.length() - 1).contains(". "), "one sentence: " + sentence);
-        assertFalse(r.err.contains("\tat "), "no stack trace: " + r.err);
+        assertFalse(r.err().contains("\tat "), "no stack trace: " + r.err());
         if (CudaProbe.findLibcuda() == null) assertEquals("no libcuda.so.1 (no NVIDIA driver)", cause);
     }
 
     @Test void infoJsonReportsEachCudaBackend() {
-        Run r = run("info", "--json");
-        assertEquals(0, r.code, r.err);
-        JsonObject j = JsonParser.parseString(r.out).getAsJsonObject();
+        CliRun.Result r = run("info", "--json");
+        assertEquals(0, r.code(), r.err());
+        JsonObject j = JsonParser.parseString(r.out()).getAsJsonObject();
         JsonObject backends = j.getAsJsonObject("backends");
-        for (String b : Backends.NAMES) assertTrue(backends.has(b), "info lists " + b + ": " + r.out);
+        for (String b : Backends.NAMES) assertTrue(backends.has(b), "info lists " + b + ": " + r.out());
         JsonObject cuda = backends.getAsJsonObject("cuda");
         assertEquals(CudaBackend.isAvailable(), cuda.get("available").getAsBoolean());
         if (!CudaBackend.isAvailable()) assertEquals(CudaBackend.unavailabilityCause(), cuda.get("cause").getAsString());
@@ -105,9 +90,9 @@ class CudaCliTest {
         String[] backends = {"reference", "cuda-emulated"};
         for (int i = 0; i < 2; i++) {
             Path m = tmp.resolve(backends[i] + ".json");
-            Run r = run("train", "--data", data.toString(), "--backend", backends[i], "--epochs", "2", "--seed", "3",
+            CliRun.Result r = run("train", "--data", data.toString(), "--backend", backends[i], "--epochs", "2", "--seed", "3",
                     "--batch-size", "32", "--hidden", "32", "--dropout", "0.1", "--no-progress", "--metrics-out", m.toString());
-            assertEquals(0, r.code, r.err);
+            assertEquals(0, r.code(), r.err());
             JsonObject j = JsonParser.parseString(Files.readString(m)).getAsJsonObject();
             assertEquals(backends[i], j.get("backend").getAsString());
             losses[i] = j.getAsJsonArray("train_loss");
