@@ -164,6 +164,8 @@ public class TrainCommand implements Callable<Integer> {
                 mc.add("hidden", h);
             }
             if (dropout != null) mc.addProperty("dropout", dropout);
+            // SST-2 is the paper's Advanced-LSTM task (word level): embedding 300, hidden 150, no dropout
+            if (dataset.equals("sst2") && model.startsWith("lstm")) org.hhnn.nn.ModulatedModels.advanced(mc);
             Models.applyOverrides(mc, settings);
             Network net = Models.build(mc, backend, seed);
             trainer = new Trainer(net, backend, cfg, System.err);
