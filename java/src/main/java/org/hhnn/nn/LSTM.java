@@ -1,6 +1,7 @@
 package org.hhnn.nn;
 
 import java.util.SplittableRandom;
+import org.hhnn.autograd.GradMode;
 import org.hhnn.autograd.Ops;
 import org.hhnn.backend.Backend;
 import org.hhnn.backend.LstmCell;
@@ -46,6 +47,49 @@ public final class LSTM extends Module {
     public Tensor run(Tensor x, float[] mask, int steps) {
         Tensor xGates = Ops.linear(x, weightIh, bias);   // (steps·B, G·H): every step's input projection in one gemm
         return Ops.lstmSequence(cell, modAct, xGates, weightHh, mask, steps);
+    }
+
+    /**
+     * The modulated cell's per-node modulation s = σ_m(m) (B, H) at each sequence's last valid step, for the same
+     * inputs as {@link #run} (the paper's Table 5: each input bends the candidate's activation tanh(s·g) its own way).
+     * An inspection, not part of training: it runs without the tape and steps the recurrence one cell at a time with
+     * the forward's ops (one input-projection gemm, then per step the recurrent gemm and {@link Ops#lstmCell}), because
+     * the fused sequence op keeps only the final h, not the preactivation m of each row's last valid step. A row with no
+     * valid step gets NaN.
+     */
+    public Tensor modulation(Tensor x, float[] mask, int steps) {
+        if (cell != LstmCell.MODULATED)
+            throw new IllegalArgumentException("only the modulated LSTM cell has a modulation, this layer's cell is " + cell);
+        if (x.rank() != 2 || x.dim(1) != in || steps < 1 || x.dim(0) % steps != 0)
+            throw new IllegalArgumentException("LSTM modulation input must be (steps·batch, " + in + ") for " + steps + " steps, got " + x);
+        int batch = x.dim(0) / steps, gh = cell.gates() * hidden, mOff = (cell.gates() - 1) * hidden;   // m is the last block
+        if (mask != null && mask.length != steps * batch)
+            throw new IllegalArgumentException("LSTM modulation: mask holds " + mask.length + " entries, steps·batch = " + steps * batch);
+        Backend be = x.backend();
+        float[] m = new float[batch * hidden];
+        java.util.Arrays.fill(m, Float.NaN);
+        try (GradMode g = GradMode.noGrad()) {
+            Tensor xGates = Ops.linear(x, weightIh, bias);
+            Tensor c = Tensor.zeros(be, batch, hidden), h = Tensor.zeros(be, batch, hidden);
+            for (int t = 0; t < steps; t++) {
+                Tensor gates = Tensor.zeros(be, batch, gh);
+                be.copy(xGates.buffer(), (long) t * batch * gh, gates.buffer(), 0, (long) batch * gh);
+                if (t > 0) gates = Ops.add(gates, Ops.linear(h, weightHh, null));
+                float[] pre = gates.toArray();
+                float[] stepMask = new float[batch];
+                for (int b = 0; b < batch; b++) {
+                    stepMask[b] = mask == null ? 1f : mask[t * batch + b];
+                    // A valid step overwrites the row's m, so after the loop each row holds its last valid step's m.
+                    if (stepMask[b] != 0f) System.arraycopy(pre, b * gh + mOff, m, b * hidden, hidden);
+                }
+                if (t + 1 < steps) {
+                    Tensor[] ch = Ops.lstmCell(cell, modAct, gates, c, h, Tensor.of(be, stepMask, batch));
+                    c = ch[0];
+                    h = ch[1];
+                }
+            }
+            return Ops.unary(modAct, Tensor.of(be, m, batch, hidden));   // σ_m on the backend, as the cell applies it
+        }
     }
 
     /** x (T, B, in) time-major, every step valid → h_T (B, H). */

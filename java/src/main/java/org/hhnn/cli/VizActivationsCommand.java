@@ -1,0 +1,167 @@
+package org.hhnn.cli;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.LocalDateTime;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import org.hhnn.backend.Backend;
+import org.hhnn.data.DataSets;
+import org.hhnn.data.Dataset;
+import org.hhnn.nn.LstmClassifier;
+import org.hhnn.nn.Network;
+import org.hhnn.tensor.Scope;
+import org.hhnn.train.AtomicFiles;
+import org.hhnn.train.Checkpoint;
+import org.hhnn.train.Plots;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code hhnn viz activations}: the paper's Table 5 picture for a trained modulated LSTM (lstm-mod). The modulated
+ * cell's candidate is c̃ = tanh(s·g) with s = σ_m(m) per node and input, so each input gives a node its own activation
+ * curve; this plots tanh(s·v) over v for several test inputs' s (taken at each input's last valid step) against the
+ * unmodulated tanh(v), one PNG per node, and writes the s values as CSV.
+ */
+@Command(name = "activations", mixinStandardHelpOptions = true,
+        description = "Plot a trained modulated LSTM's per-input activation curves tanh(s·v) against tanh(v) (the paper's Table 5).")
+public final class VizActivationsCommand implements Callable<Integer> {
+    static final String MODEL = "lstm-mod";
+    static final String CSV = "modulation.csv";
+    private static final double V_MAX = 4;
+    private static final int POINTS = 161;   // v in [−4, 4] at 0.05 spacing: smooth curves, small files
+
+    @Mixin BackendOptions backendOptions = new BackendOptions();
+
+    @Option(names = "--checkpoint", required = true, paramLabel = "DIR", description = "checkpoint directory of a trained " + MODEL + " model")
+    Path checkpoint;
+
+    @Option(names = "--dataset", description = "data set whose test inputs are shown (default: the one the checkpoint was trained on)")
+    String dataset;
+
+    @Option(names = "--data", paramLabel = "DIR", description = "directory holding the data set's files (default: its standard location)")
+    Path data;
+
+    @Option(names = "--nodes", defaultValue = "4", paramLabel = "N", description = "hidden nodes to plot, the first N (default: ${DEFAULT-VALUE})")
+    int nodes;
+
+    @Option(names = "--inputs", defaultValue = "8", paramLabel = "K", description = "test inputs, the first K, one curve each (default: ${DEFAULT-VALUE})")
+    int inputs;
+
+    @Option(names = "--out", paramLabel = "DIR", description = "where the PNG and CSV files go (default: runs/viz-activations-<timestamp>)")
+    Path out;
+
+    @Override public Integer call() throws IOException {
+        if (nodes < 1) throw new IllegalArgumentException("--nodes must be at least 1, got " + nodes);
+        if (inputs < 1) throw new IllegalArgumentException("--inputs must be at least 1, got " + inputs);
+        Backend backend = backendOptions.resolve();
+        Checkpoint.Loaded ck = Checkpoint.load(checkpoint);
+        // Checked before the rebuild so that any other model gets this sentence, not a shape or cast error.
+        String model = ck.config().has("model") && ck.config().getAsJsonObject("model").has("model")
+                ? ck.config().getAsJsonObject("model").get("model").getAsString() : null;
+        if (!MODEL.equals(model))
+            throw new IllegalArgumentException("viz activations needs a modulated LSTM (" + MODEL + ") checkpoint, but "
+                    + checkpoint + " holds " + (model == null ? "no model name" : "model '" + model + "'"));
+        Network net = EvalCommand.loadNetwork(ck, backend);
+        net.body.eval();
+        LstmClassifier clf = (LstmClassifier) net.body;
+        String ds = dataset != null ? dataset
+                : ck.config().has("data") ? ck.config().getAsJsonObject("data").get("dataset").getAsString() : "names";
+        Dataset test = DataSets.load(ds, data).test();
+        int k = Math.min(inputs, test.size()), n = Math.min(nodes, clf.lstm.hidden), len = test.features();
+
+        float[] s = modulation(clf, test, k);   // (k, hidden)
+        String[] texts = new String[k];
+        for (int i = 0; i < k; i++) texts[i] = text(test, i, ds.equals("names") ? "" : " ");
+        String act = ck.config().getAsJsonObject("model").get("mod_activation").getAsString();
+
+        Path dir = out != null ? out : Path.of("runs", "viz-activations-" + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")));
+        Files.createDirectories(dir);
+        double[] v = new double[POINTS];
+        for (int p = 0; p < POINTS; p++) v[p] = -V_MAX + 2 * V_MAX * p / (POINTS - 1);
+        List<Path> written = new ArrayList<>();
+        StringBuilder csv = new StringBuilder("node,input,text,class,s\n");
+        String[] classes = test.classNames();
+        for (int j = 0; j < n; j++) {
+            Map<String, double[][]> series = new LinkedHashMap<>();
+            series.put("unmodulated tanh(v)", curve(v, 1));
+            for (int i = 0; i < k; i++) {
+                double sij = s[i * clf.lstm.hidden + j];
+                series.put(String.format("#%d %s (s=%.3f)", i, abbreviate(texts[i]), sij), curve(v, sij));
+                csv.append(j).append(',').append(i).append(',').append(quote(texts[i])).append(',')
+                        .append(quote(classes == null ? Integer.toString(test.y()[i]) : classes[test.y()[i]])).append(',')
+                        .append(sij).append('\n');
+            }
+            Path png = dir.resolve("node" + j + ".png");
+            Plots.lines(png, "node " + j + ": tanh(s·v), s = " + act + "(m) per input (" + MODEL + ", " + ds + " test)",
+                    "v (candidate preactivation g)", "tanh(s·v)", series);
+            written.add(png);
+        }
+        Path csvPath = dir.resolve(CSV);
+        AtomicFiles.writeString(csvPath, csv.toString());
+        written.add(csvPath);
+        System.out.printf("activation curves of %d node(s) for %d %s test input(s) (sequences of up to %d tokens):%n", n, k, ds, len);
+        for (Path p : written) System.out.println("  " + p);
+        return 0;
+    }
+
+    /**
+     * s (k, hidden) for the first k test inputs. The ids are laid out as LstmClassifier.forward lays them out (time-major,
+     * cut to the longest sequence, 0 = padding masked), so the LSTM sees exactly what the classifier feeds it.
+     */
+    private static float[] modulation(LstmClassifier clf, Dataset test, int k) {
+        int len = test.features(), vocab = clf.embedding.vocab;
+        float[] x = test.x();
+        int steps = 1;
+        for (int r = 0; r < k; r++)
+            for (int t = len - 1; t >= steps; t--)
+                if (x[r * len + t] != 0f) { steps = t + 1; break; }
+        int[] ids = new int[steps * k];
+        float[] mask = new float[steps * k];
+        for (int t = 0; t < steps; t++)
+            for (int r = 0; r < k; r++) {
+                int id = (int) x[r * len + t];
+                if (id < 0 || id >= vocab)
+                    throw new IllegalArgumentException("test input " + r + " holds token id " + id + " but the model's vocabulary has "
+                            + vocab + " ids: the data set differs from the one the checkpoint was trained on");
+                ids[t * k + r] = id;
+                mask[t * k + r] = id != 0 ? 1f : 0f;
+            }
+        try (Scope sc = Scope.open()) {
+            return clf.lstm.modulation(clf.embedding.lookup(ids), mask, steps).toArray();
+        }
+    }
+
+    /** Input i as text: its token strings joined by sep (characters for NAMES, words for SST-2); "" without a vocabulary. */
+    private static String text(Dataset d, int i, String sep) {
+        String[] vocab = d.vocabulary();
+        if (vocab == null) return "";
+        int len = d.features();
+        float[] x = d.x();
+        StringBuilder b = new StringBuilder();
+        for (int t = 0; t < len; t++) {
+            int id = (int) x[i * len + t];
+            if (id == 0) continue;
+            if (b.length() > 0) b.append(sep);
+            b.append(vocab[id]);
+        }
+        return b.toString();
+    }
+
+    private static double[][] curve(double[] v, double s) {
+        double[] y = new double[v.length];
+        for (int p = 0; p < v.length; p++) y[p] = Math.tanh(s * v[p]);
+        return new double[][] {v, y};
+    }
+
+    // A whole SST-2 review would push the plot out of the picture; the CSV keeps the full text.
+    private static String abbreviate(String text) { return text.length() <= 24 ? text : text.substring(0, 23) + "…"; }
+
+    private static String quote(String field) { return '"' + field.replace("\"", "\"\"") + '"'; }
+}

@@ -1,0 +1,91 @@
+package org.hhnn.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.awt.image.BufferedImage;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.List;
+import javax.imageio.ImageIO;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** {@code hhnn viz activations} end to end on a tiny lstm-mod trained for one epoch on generated NAMES-style data. */
+class VizCommandTest {
+    @TempDir Path tmp;
+
+    private static final String[][] NAMES = {
+            {"Abbott", "Adams", "Baker", "Carter", "Dalton", "Ellis", "Foster", "Grant", "Harris", "Irwin"},
+            {"Rossi", "Russo", "Ferrari", "Esposito", "Bianchi", "Romano", "Colombo", "Ricci", "Marino", "Greco"},
+            {"Tanaka", "Suzuki", "Takahashi", "Watanabe", "Ito", "Yamamoto", "Nakamura", "Kobayashi", "Kato", "Yoshida"},
+    };
+
+    /** Three classes of ten names each: enough for a 10% test split with every class in it. */
+    private Path tinyNames() throws Exception {
+        Path dir = Files.createDirectories(tmp.resolve("names"));
+        String[] classes = {"English", "Italian", "Japanese"};
+        for (int c = 0; c < classes.length; c++) Files.write(dir.resolve(classes[c] + ".txt"), List.of(NAMES[c]));
+        return dir;
+    }
+
+    private Path train(String model, Path data) {
+        Path ck = tmp.resolve("ck-" + model);
+        CliRun.Result r = CliRun.run("train", "--model", model, "--dataset", "names", "--data", data.toString(),
+                "--epochs", "1", "--checkpoint-dir", ck.toString(), "--no-progress", "--backend", "cpu",
+                "--set", "hidden=8", "--set", "embedding=6", "--batch-size", "8");
+        assertEquals(0, r.code(), r.err());
+        return ck;
+    }
+
+    @Test void plotsModulatedActivationCurvesAndWritesS() throws Exception {
+        Path data = tinyNames(), ck = train("lstm-mod", data), out = tmp.resolve("viz");
+        CliRun.Result r = CliRun.run("viz", "activations", "--checkpoint", ck.toString(), "--data", data.toString(),
+                "--nodes", "3", "--inputs", "2", "--out", out.toString(), "--backend", "cpu");
+        assertEquals(0, r.code(), r.err());
+        for (int j = 0; j < 3; j++) {
+            Path png = out.resolve("node" + j + ".png");
+            assertTrue(r.out().contains(png.toString()), r.out());
+            BufferedImage img = ImageIO.read(png.toFile());
+            assertNotNull(img, png + " does not decode as an image");
+            assertTrue(img.getWidth() > 100 && img.getHeight() > 100);
+        }
+        assertFalse(Files.exists(out.resolve("node3.png")), "only --nodes 3 nodes are plotted");
+
+        List<String> csv = Files.readAllLines(out.resolve(VizActivationsCommand.CSV));
+        assertEquals("node,input,text,class,s", csv.get(0));
+        assertEquals(1 + 3 * 2, csv.size(), "one row per node and input");
+        for (String row : csv.subList(1, csv.size())) {
+            String[] f = row.split(",");
+            // The input's name as text; a character the training part never showed reads <unk>.
+            String text = f[2].substring(1, f[2].length() - 1);
+            String pattern = java.util.regex.Pattern.quote(text).replace("<unk>", "\\E.\\Q");
+            assertTrue(Arrays.stream(NAMES).flatMap(Arrays::stream).anyMatch(n -> n.matches(pattern)), "a test name as text: " + row);
+            double s = Double.parseDouble(f[4]);
+            assertTrue(s > 0 && s < 1, "a sigmoid modulator gives s in (0, 1): " + row);
+        }
+        assertTrue(r.out().contains(out.resolve(VizActivationsCommand.CSV).toString()), r.out());
+    }
+
+    @Test void refusesOtherModelsWithOneSentence() throws Exception {
+        Path data = tinyNames(), ck = train("lstm", data);
+        CliRun.Result r = CliRun.run("viz", "activations", "--checkpoint", ck.toString(), "--data", data.toString(),
+                "--out", tmp.resolve("viz").toString(), "--backend", "cpu");
+        assertEquals(1, r.code());
+        String msg = r.err().lines().filter(l -> l.startsWith("hhnn:")).findFirst().orElse("");
+        assertTrue(msg.contains("lstm-mod") && msg.contains("'lstm'"), r.err());
+        assertEquals(1, r.err().lines().filter(l -> !l.startsWith("INFO")).count(), "one sentence: " + r.err());
+        assertFalse(Files.exists(tmp.resolve("viz")));
+    }
+
+    @Test void helpWorks() {
+        CliRun.Result r = CliRun.run("viz", "activations", "--help");
+        assertEquals(0, r.code());
+        assertTrue(r.out().contains("--checkpoint") && r.out().contains("--nodes"), r.out());
+        CliRun.Result parent = CliRun.run("viz", "--help");
+        assertTrue(parent.out().contains("activations"), parent.out());
+    }
+}
