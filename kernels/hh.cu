@@ -22,15 +22,15 @@
 
 // ---- math ---------------------------------------------------------------------------------------------------------
 
-// The window constants from HhSpec.pack()'s twelve floats, passed as kernel arguments (no device copy per call).
+// The window constants from HhSpec.pack()'s thirteen floats, passed as kernel arguments (no device copy per call).
 #define HHNN_HH_PARAMS float p0, float p1, float p2, float p3, float p4, float p5, float p6, float p7, float p8, float p9, \
-                       float p10, float p11
+                       float p10, float p11, float p12
 HHNN_DEV HhParams hhnn_hh_params(float p0, float p1, float p2, float p3, float p4, float p5, float p6, float p7, float p8,
-                                 float p9, float p10, float p11) {
-    const float q[12] = {p0, p1, p2, p3, p4, p5, p6, p7, p8, p9, p10, p11};
+                                 float p9, float p10, float p11, float p12) {
+    const float q[13] = {p0, p1, p2, p3, p4, p5, p6, p7, p8, p9, p10, p11, p12};
     return hh_params(q);
 }
-#define HHNN_HH_PARAMS_CALL hhnn_hh_params(p0, p1, p2, p3, p4, p5, p6, p7, p8, p9, p10, p11)
+#define HHNN_HH_PARAMS_CALL hhnn_hh_params(p0, p1, p2, p3, p4, p5, p6, p7, p8, p9, p10, p11, p12)
 
 // Neuron j's drive: its input current and conductances (cond (M, 3) or null = the spec's defaults).
 HHNN_DEV HhDrive hhnn_hh_drive(const HhParams& p, const float* current, const float* cond, long i, int j) {
@@ -42,7 +42,8 @@ HHNN_DEV HhDrive hhnn_hh_drive(const HhParams& p, const float* current, const fl
     return u;
 }
 
-// Forward window of every (b, j).   state, stateOut (B, M, 4); current, spikes (B, M); cond (M, 3) or null;
+// Forward window of every (b, j).   state, stateOut (B, M, 4); current, spikes (B, M) (crossings, or steps above
+// threshold with p.countAbove); cond (M, 3) or null;
 // basisSum (B, M, D+1) with basisSum[.., 0] = w (P_0 = 1) and basisSum[.., k] = Σ_t P_k(x_t).
 template <int KMAX>
 HHNN_DEV void hhnn_hh_forward(const HhParams& p, const float* state, const float* current, const float* cond,
@@ -57,7 +58,8 @@ HHNN_UNROLL
         float spk = 0.f;
         for (int t = 0; t < p.steps; t++) {
             HhState o = hh_step(&p, s, u);
-            spk += (s.V < p.vTh && p.vTh <= o.V) ? 1.f : 0.f;
+            // a crossing V_{t−1} < vTh ≤ V_t, or with countAbove a step with V_t ≥ vTh (uniform over the grid)
+            spk += (p.vTh <= o.V && (p.countAbove || s.V < p.vTh)) ? 1.f : 0.f;
             s = o;
             float x = legendre_clamp(hh_readout_arg(o.V)), pk = x, pkm1 = 1.f;
 HHNN_UNROLL
@@ -138,9 +140,11 @@ HHNN_UNROLL
                 float a = hh_readout_arg(Vt);
                 g.V += (a > -1.f && a < 1.f) ? sl * (1.f / 75.f) : 0.f;
             }
-            if (surrogate) {   // ŝ = Σ_u σ_u (1 − σ_{u−1}): V_t is the new voltage of term t and the old one of t+1
+            if (surrogate) {   // ŝ = Σ_u σ_u (1 − σ_{u−1}): V_t is the new voltage of term t and the old one of t+1;
+                               // with countAbove ŝ = Σ_u σ_u: V_t is in term t only
                 float sv = hh_sigmoid((sp.V - p.vTh) * invKappa), st = sigT;
-                g.V += dS * st * (1.f - st) * invKappa * ((1.f - sv) - sigN);
+                float inner = p.countAbove ? 1.f : (1.f - sv) - sigN;
+                g.V += dS * st * (1.f - st) * invKappa * inner;
                 sigN = st;
                 sigT = sv;
             }
@@ -152,7 +156,7 @@ HHNN_UNROLL
             aL += r.du.gL;
             Vt = sp.V;
         }
-        if (surrogate) g.V += dS * sigT * (1.f - sigT) * invKappa * -sigN;   // V_0: the old voltage of term 1 only
+        if (surrogate && !p.countAbove) g.V += dS * sigT * (1.f - sigT) * invKappa * -sigN;   // V_0: the old voltage of term 1 only
         float* ds = dState + 4 * i;
         ds[0] = g.V;
         ds[1] = g.m;

@@ -26,6 +26,7 @@ struct HhParams {
     float gNa, gK, gL;    // mS/cm², used when no per-neuron conductances are given
     float vTh;            // spike threshold, mV
     float surrogateWidth; // κ of the spike-count surrogate, mV
+    int countAbove;       // 1: `spikes` counts the steps with V_t ≥ vTh (time above threshold, paper 2.5), 0: crossings
 };
 
 HHNN_HD inline HhParams hh_params(const float* p) {
@@ -42,6 +43,7 @@ HHNN_HD inline HhParams hh_params(const float* p) {
     q.gL = p[9];
     q.vTh = p[10];
     q.surrogateWidth = p[11];
+    q.countAbove = p[12] != 0.f ? 1 : 0;
     return q;
 }
 

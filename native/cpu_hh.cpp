@@ -4,6 +4,11 @@
 // reference ReferenceHh. Tested by: HhParityTest
 // (mvn -B -o test -pl java -Dtest=HhParityTest -Dsurefire.failIfNoSpecifiedTests=false).
 //
+// With HhParams.countAbove the spike output counts the steps above threshold instead, and its surrogate changes; the
+// flag is uniform per call and enters as a select in the lane bodies (forward_lane, reverse_lane), not as more
+// template instances: those grow this file past GCC's inlining limits, hh_exp is then called out of line and the
+// backward's lane loops no longer vectorise (W2 measured several times slower that way).
+//
 // Layout: a work unit is one block of L = 16 neurons of one batch row (neurons of a row are contiguous). Its
 // state lives in local arrays of L lanes for the whole window; the step loop runs outside the `omp simd` neuron
 // loop, so each step is one vector pass over the block and the lanes' state never leaves L1. Units are split
@@ -91,8 +96,8 @@ void for_units(long units, long steps, int nt, F&& f) {
 // The window of one call, after checking the two constants that size native arrays (HhSpec already enforces
 // them; checked again because a wrong one here would mean writing outside the stack arrays).
 Window window(JNIEnv* env, jfloatArray params, jlong state, jlong current, jlong cond, int batch, int neurons) {
-    float pk[12];
-    env->GetFloatArrayRegion(params, 0, 12, pk);
+    float pk[13];
+    env->GetFloatArrayRegion(params, 0, 13, pk);
     check_jni(env);
     HhParams p = hh_params(pk);
     if (p.steps < 1 || p.degree < 0 || p.degree > kMaxDegree)
@@ -103,13 +108,14 @@ Window window(JNIEnv* env, jfloatArray params, jlong state, jlong current, jlong
 
 // ---- forward -----------------------------------------------------------------------------------------------
 
-// One step of lane l: the HH update and the spike count; returns the readout argument x_t. (Lane bodies are
+// One step of lane l: the HH update and the spike count (a crossing V_{t−1} < vTh ≤ V_t, or with p->countAbove a
+// step with V_t ≥ vTh: a select on a flag uniform per call); returns the readout argument x_t. (Lane bodies are
 // functions so that `omp simd` sees no address-taken struct temporaries, which it would turn into per-lane arrays
 // in memory.)
 inline float forward_lane(const HhParams* p, Block* k, float* spk, int l) {
     HhState s = {k->V[l], k->m[l], k->h[l], k->n[l]};
     HhState o = hh_step(p, s, HhDrive{k->I[l], k->gNa[l], k->gK[l], k->gL[l]});
-    spk[l] += (s.V < p->vTh && p->vTh <= o.V) ? 1.f : 0.f;
+    spk[l] += (p->vTh <= o.V && (p->countAbove || s.V < p->vTh)) ? 1.f : 0.f;
     k->V[l] = o.V; k->m[l] = o.m; k->h[l] = o.h; k->n[l] = o.n;
     return legendre_clamp(hh_readout_arg(o.V));
 }
@@ -185,14 +191,16 @@ inline void recompute_lane(const HhParams* p, Block* k, float* slot, int l) {
     k->V[l] = o.V; k->m[l] = o.m; k->h[l] = o.h; k->n[l] = o.n;
 }
 
-// Reverse step t for lane l: first ∂ŝ/∂V_t of the surrogate ŝ = Σ_u σ_u(1 − σ_{u−1}) (V_t is the new voltage of
-// term t and the old one of term t+1: σ'_t·((1 − σ_{t−1}) − σ_{t+1})), then the adjoint of the step S_{t−1} → S_t.
+// Reverse step t for lane l: first ∂ŝ/∂V_t of the surrogate, then the adjoint of the step S_{t−1} → S_t. Crossings:
+// ŝ = Σ_u σ_u(1 − σ_{u−1}) (V_t is the new voltage of term t and the old one of term t+1: σ'_t·((1 − σ_{t−1}) −
+// σ_{t+1})); above threshold (p->countAbove): ŝ = Σ_u σ_u (V_t is in term t only: σ'_t), a select (see the top).
 template <bool SURROGATE>
 inline void reverse_lane(const HhParams* p, const Block* k, Adjoint* a, const float* slot, float invKappa, int l) {
     HhState s = {slot[l], slot[L + l], slot[2 * L + l], slot[3 * L + l]};
     if (SURROGATE) {   // σ'_t = σ_t(1 − σ_t)/κ from the pair, so it keeps its precision far from threshold
         float cp, sp = hh_sigmoid_pair((s.V - p->vTh) * invKappa, &cp);
-        a->gV[l] += a->dS[l] * (a->sT[l] * a->cT[l] * invKappa) * (cp - a->sN[l]);
+        float inner = p->countAbove ? 1.f : cp - a->sN[l];
+        a->gV[l] += a->dS[l] * (a->sT[l] * a->cT[l] * invKappa) * inner;
         a->sN[l] = a->sT[l];
         a->sT[l] = sp;
         a->cT[l] = cp;
@@ -279,7 +287,7 @@ HH_CLONES void backward_block(const Window& w, const Grads& gr, long unit, float
     for (int l = 0; l < k.lanes; l++) {
         long i = (long)k.b * w.neurons + k.j0 + l;
         float gV = ad.gV[l];
-        if (SURROGATE)   // V_0 is the old voltage of term 1 only: −σ'_0·σ_1
+        if (SURROGATE && !p.countAbove)   // V_0 is the old voltage of term 1 only: −σ'_0·σ_1 (not in the above-threshold ŝ)
             gV += ad.dS[l] * (ad.sT[l] * ad.cT[l] * invKappa) * -ad.sN[l];
         float* ds = gr.dState + 4 * i;
         ds[0] = gV; ds[1] = ad.gm[l]; ds[2] = ad.gh[l]; ds[3] = ad.gn[l];

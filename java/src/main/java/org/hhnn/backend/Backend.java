@@ -149,7 +149,9 @@ public interface Backend {
      *       V ← V + dt/C_m·(I − g_Na m³h(V−E_Na) − g_K n⁴(V−E_K) − g_L(V−E_L)) with the OLD gates.</li>
      *   <li>basisSum (B, M, D+1) = Σ_{t=1..w} P_k(x_t), x_t = clamp((V_t + 15)/75, −1, 1), V_t the
      *       voltage after step t; P_k the Legendre polynomials (recurrence (k+1)P_{k+1} = (2k+1)xP_k − kP_{k−1}).</li>
-     *   <li>spikes (B, M) = number of t in 1..w with V_{t−1} &lt; vTh ≤ V_t (V_0 = the start voltage).</li>
+     *   <li>spikes (B, M) = number of t in 1..w with V_{t−1} &lt; vTh ≤ V_t (V_0 = the start voltage); with
+     *       {@code spec.countAbove()} instead the number of t in 1..w with V_t ≥ vTh (time above threshold in steps,
+     *       for the paper's rate formula 2.5).</li>
      * </ul>
      */
     void hhForward(HhSpec spec, Buffer state, Buffer current, Buffer cond,
@@ -160,7 +162,8 @@ public interface Backend {
      * backpropagates through its steps. Incoming gradients (each may be null = zero):
      * dStateOut (B, M, 4), dBasisSum (B, M, D+1), dSpikes (B, M). The spike count is not
      * differentiable; its gradient uses the surrogate ŝ = Σ_{t=1..w} σ((V_t − vTh)/κ)·(1 − σ((V_{t−1} − vTh)/κ))
-     * (straight-through: the forward value stays the hard count). The clamp in x_t passes no gradient
+     * (straight-through: the forward value stays the hard count); with {@code spec.countAbove()} the surrogate of the
+     * time above threshold is ŝ = Σ_{t=1..w} σ((V_t − vTh)/κ). The clamp in x_t passes no gradient
      * outside (−1, 1). Outputs: dState (B, M, 4) and dCurrent (B, M) overwritten; dCond (M, 3)
      * accumulated (+=, summed over the batch) when not null (then cond must not be null either).
      */

@@ -5,16 +5,23 @@ package org.hhnn.backend;
  * mS/cm², µF/cm². {@code gNa, gK, gL} are the defaults used when a primitive gets no per-neuron
  * conductance buffer. {@code steps} is the window length w; {@code degree} the Legendre degree D
  * of the readout basis; {@code vTh} the spike threshold; {@code surrogateWidth} κ (mV) of the
- * spike-count surrogate (see {@link Backend#hhBackward}).
+ * spike-count surrogate (see {@link Backend#hhBackward}). {@code countAbove}: the {@code spikes} output counts the steps
+ * with V_t ≥ vTh (time above threshold, for the paper's rate formula 2.5) instead of upward threshold crossings.
  */
 public record HhSpec(int steps, float dt, int degree,
                      float cm, float eNa, float eK, float eL,
                      float gNa, float gK, float gL,
-                     float vTh, float surrogateWidth) {
+                     float vTh, float surrogateWidth, boolean countAbove) {
 
-    /** The paper's squid-axon constants, dt = 0.025 ms, threshold 0 mV, κ = 2 mV. */
+    /** The paper's squid-axon constants, dt = 0.025 ms, threshold 0 mV, κ = 2 mV; counting spikes (crossings). */
     public static HhSpec defaults(int steps, int degree) {
-        return new HhSpec(steps, 0.025f, degree, 1f, 50f, -77f, -54.387f, 120f, 36f, 0.3f, 0f, 2f);
+        return new HhSpec(steps, 0.025f, degree, 1f, 50f, -77f, -54.387f, 120f, 36f, 0.3f, 0f, 2f, false);
+    }
+
+    /** The same constants, counting spikes (false) or steps above threshold (true). */
+    public HhSpec(int steps, float dt, int degree, float cm, float eNa, float eK, float eL,
+                  float gNa, float gK, float gL, float vTh, float surrogateWidth) {
+        this(steps, dt, degree, cm, eNa, eK, eL, gNa, gK, gL, vTh, surrogateWidth, false);
     }
 
     public HhSpec {
@@ -26,11 +33,15 @@ public record HhSpec(int steps, float dt, int degree,
     }
 
     public HhSpec withSteps(int w) {
-        return new HhSpec(w, dt, degree, cm, eNa, eK, eL, gNa, gK, gL, vTh, surrogateWidth);
+        return new HhSpec(w, dt, degree, cm, eNa, eK, eL, gNa, gK, gL, vTh, surrogateWidth, countAbove);
     }
 
-    /** The scalars in the order native code reads them (kernels/hh.cuh HhParams). */
+    public HhSpec withCountAbove(boolean above) {
+        return new HhSpec(steps, dt, degree, cm, eNa, eK, eL, gNa, gK, gL, vTh, surrogateWidth, above);
+    }
+
+    /** The thirteen scalars in the order native code reads them (kernels/hh.cuh HhParams); countAbove as 0 or 1. */
     public float[] pack() {
-        return new float[] {steps, dt, degree, cm, eNa, eK, eL, gNa, gK, gL, vTh, surrogateWidth};
+        return new float[] {steps, dt, degree, cm, eNa, eK, eL, gNa, gK, gL, vTh, surrogateWidth, countAbove ? 1f : 0f};
     }
 }

@@ -133,7 +133,7 @@ final class ReferenceHh {
                     step(sp, g, I[i], s, r, next);
                     ReferenceLegendre.values(ReferenceLegendre.clamp(readoutArg(next[V])), sp.degree(), p);
                     for (int k = 0; k < kk; k++) sum[k] += p[k];
-                    if (s[V] < sp.vTh() && sp.vTh() <= next[V]) count++;
+                    if (sp.countAbove() ? sp.vTh() <= next[V] : s[V] < sp.vTh() && sp.vTh() <= next[V]) count++;
                     double[] tmp = s; s = next; next = tmp;
                 }
                 for (int q = 0; q < 4; q++) SO[4 * i + q] = rb.round(s[q]);
@@ -188,7 +188,7 @@ final class ReferenceHh {
                     a[V] += dSpike * surrogateSlope(sp, traj, t);
                     aI += stepBackward(sp, g, traj[t - 1], r, a, aG);   // a becomes the adjoint of the state before step t
                 }
-                a[V] += dSpike * surrogateSlope(sp, traj, 0);           // V_0 appears in the surrogate's first term
+                if (!sp.countAbove()) a[V] += dSpike * surrogateSlope(sp, traj, 0);   // V_0 appears in the crossing surrogate's first term
                 for (int q = 0; q < 4; q++) DS[4 * i + q] = rb.round(a[q]);
                 DI[i] = rb.round(aI);
                 for (int q = 0; q < 3; q++) gSum[3 * j + q] += aG[q];
@@ -258,12 +258,14 @@ final class ReferenceHh {
     /**
      * ∂ŝ/∂V_t for the spike-count surrogate of the contract, ŝ = Σ_{u=1..w} σ(z_u)(1 − σ(z_{u−1})),
      * z_u = (V_u − vTh)/κ. V_t appears in term t (as the new voltage) and in term t+1 (as the old one):
-     * ∂ŝ/∂V_t = σ'(z_t)/κ · ([t ≥ 1](1 − σ(z_{t−1})) − [t &lt; w]σ(z_{t+1})).
+     * ∂ŝ/∂V_t = σ'(z_t)/κ · ([t ≥ 1](1 − σ(z_{t−1})) − [t &lt; w]σ(z_{t+1})). With countAbove the surrogate of the time
+     * above threshold is ŝ = Σ_{u=1..w} σ(z_u), so ∂ŝ/∂V_t = σ'(z_t)/κ (t ≥ 1; the caller skips t = 0).
      */
     private static double surrogateSlope(HhSpec sp, double[][] traj, int t) {
         int w = traj.length - 1;
         double kappa = sp.surrogateWidth();
         double st = sigmoid((traj[t][V] - sp.vTh()) / kappa);
+        if (sp.countAbove()) return st * (1 - st) / kappa;   // ŝ = Σ_{u=1..w} σ(z_u): ∂ŝ/∂V_t = σ'(z_t)/κ for t ≥ 1
         double inner = 0;
         if (t >= 1) inner += 1 - sigmoid((traj[t - 1][V] - sp.vTh()) / kappa);
         if (t < w) inner -= sigmoid((traj[t + 1][V] - sp.vTh()) / kappa);

@@ -35,6 +35,8 @@ public final class HHConfig {
     public float vThreshold = 0f;
     /** Backpropagate through spike counts with the surrogate (true) or treat them as constants (false). */
     public boolean spikeSurrogate = true;
+    /** T_ref (ms) of the paper's rate formula 2.5, R = 1/(T_ref + time above threshold): the {@code rate25} readout. */
+    public float refractoryMs = 2f;
 
     public void validate() {
         if (inFeatures < 1) throw new IllegalArgumentException("HH layer needs at least one input feature, got " + inFeatures);
@@ -43,6 +45,8 @@ public final class HHConfig {
             throw new IllegalArgumentException("HH steps (" + steps + ") must be a positive multiple of the window (" + window + ")");
         if (!(dt > 0 && dt <= 0.1f)) throw new IllegalArgumentException("HH dt must be in (0, 0.1] ms for a stable explicit step, got " + dt);
         if (degree < 0 || degree > 16) throw new IllegalArgumentException("Legendre degree must be in [0, 16], got " + degree);
+        if (!(refractoryMs > 0) || !Float.isFinite(refractoryMs))
+            throw new IllegalArgumentException("HH refractory period must be a positive number of ms, got " + refractoryMs);
         for (int c : hebbianChannels)
             if (c < 0 || c > 2) throw new IllegalArgumentException("Hebbian channel must be 0 (Na), 1 (K) or 2 (leak), got " + c);
     }
@@ -66,10 +70,13 @@ public final class HHConfig {
         o.addProperty("feedback", feedback);
         o.addProperty("hebbian_rate", hebbianRate);
         JsonArray ch = new JsonArray();
+        if (!(refractoryMs > 0) || !Float.isFinite(refractoryMs))
+            throw new IllegalArgumentException("HH refractory period must be a positive number of ms, got " + refractoryMs);
         for (int c : hebbianChannels) ch.add(c);
         o.add("hebbian_channels", ch);
         o.addProperty("v_threshold", vThreshold);
         o.addProperty("spike_surrogate", spikeSurrogate);
+        o.addProperty("refractory_ms", refractoryMs);
         return o;
     }
 
@@ -95,11 +102,12 @@ public final class HHConfig {
         if (o.has("hebbian_channels")) c.hebbianChannels = Models.intArray(o.get("hebbian_channels"));
         if (o.has("v_threshold")) c.vThreshold = o.get("v_threshold").getAsFloat();
         if (o.has("spike_surrogate")) c.spikeSurrogate = o.get("spike_surrogate").getAsBoolean();
+        if (o.has("refractory_ms")) c.refractoryMs = o.get("refractory_ms").getAsFloat();
         return c;
     }
 
     public static HHLayer.Readout parseReadout(String s) {
         for (HHLayer.Readout r : HHLayer.Readout.values()) if (r.name().equalsIgnoreCase(s)) return r;
-        throw new IllegalArgumentException("unknown HH readout '" + s + "' (expected neuron, dense or rate)");
+        throw new IllegalArgumentException("unknown HH readout '" + s + "' (expected neuron, dense, rate or rate25)");
     }
 }

@@ -18,7 +18,10 @@ import org.hhnn.tensor.Tensor;
  * with R the spike rate of the previous window (spikes/ms; surrogate gradient) and F its readout.
  * Readout: per-neuron F_j = Σ_k A_jk · mean_t P_k(x_j(t)) with x = clamp((V+15)/75, −1, 1), or
  * the dense ("KAN") form F = A·vec(mean_t P(V)) + c; optional σ/tanh after (3.9). In rate mode the
- * output is R over the whole run instead. Hebbian plasticity (3.7) Δg = γ(V_j − V_rest)R_j is
+ * output is R over the whole run instead. In rate25 mode R is the paper's formula 2.5 taken literally,
+ * R = 1/(T_ref + ∫Θ(V − V_th)dt) = 1/(T_ref + dt·(steps with V ≥ V_th)) (1/ms; windows run with
+ * {@link HhSpec#countAbove()}, its surrogate gives the gradient): over the whole run for the output, over
+ * the previous window for inhibition and feedback. Hebbian plasticity (3.7) Δg = γ(V_j − V_rest)R_j is
  * applied to the chosen channels after each training forward, outside the gradient.
  */
 public final class HHLayer extends Module {
@@ -26,7 +29,7 @@ public final class HHLayer extends Module {
     /** The resting state the simulation starts from: V = −65 mV, gates at their steady states. */
     public static final float V_REST = -65f;
 
-    public enum Readout { NEURON, DENSE, RATE }
+    public enum Readout { NEURON, DENSE, RATE, RATE25 }
 
     public final HHConfig cfg;
     private final HhSpec spec;
@@ -37,7 +40,8 @@ public final class HHLayer extends Module {
         cfg.validate();
         this.backend = backend;
         this.cfg = cfg;
-        this.spec = new HhSpec(cfg.window, cfg.dt, cfg.degree, 1f, 50f, -77f, -54.387f, 120f, 36f, 0.3f, cfg.vThreshold, 2f);
+        this.spec = new HhSpec(cfg.window, cfg.dt, cfg.degree, 1f, 50f, -77f, -54.387f, 120f, 36f, 0.3f, cfg.vThreshold, 2f,
+                cfg.readout == Readout.RATE25);
         int n = cfg.inFeatures, m = cfg.neurons, k = cfg.degree + 1;
         weight = param("weight", backend, Init.kaimingUniform(rng, m * n, n), m, n);
         bias = param("bias", backend, Init.constant(m, cfg.biasInit), m);
@@ -82,6 +86,8 @@ public final class HHLayer extends Module {
         Tensor basisTotal = null, spikeTotal = null, rate = null, readoutPrev = null;
         int windows = cfg.steps / cfg.window;
         float perMs = 1f / (cfg.window * cfg.dt);
+        boolean rate25 = cfg.readout == Readout.RATE25;   // then spikes = steps above threshold (spec.countAbove())
+        boolean coupled = cfg.inhibition != 0f || cfg.feedback != 0f;
         for (int w = 0; w < windows; w++) {
             Tensor iw = current;
             if (cfg.inhibition != 0f && rate != null) iw = Ops.add(iw, inhibition(rate, m));
@@ -89,13 +95,19 @@ public final class HHLayer extends Module {
             Tensor[] out = Ops.hhWindow(spec, state, iw, cond);
             state = out[0];
             Tensor counts = cfg.spikeSurrogate ? out[2] : Ops.detach(out[2]);
-            rate = Ops.scale(counts, perMs);
+            if (!rate25) rate = Ops.scale(counts, perMs);
+            else if (coupled && w + 1 < windows) rate = rate25(counts);
             basisTotal = basisTotal == null ? out[1] : Ops.add(basisTotal, out[1]);
             spikeTotal = spikeTotal == null ? counts : Ops.add(spikeTotal, counts);
             if (cfg.feedback != 0f && w + 1 < windows)
-                readoutPrev = cfg.readout == Readout.RATE ? rate : readout(Ops.scale(out[1], 1f / cfg.window), b);
+                readoutPrev = cfg.readout == Readout.RATE || rate25 ? rate : readout(Ops.scale(out[1], 1f / cfg.window), b);
         }
-        if (cfg.hebbianRate != 0f && isTraining()) hebbian(state, spikeTotal, windows);
+        if (rate25) {
+            Tensor r = rate25(spikeTotal);
+            if (cfg.hebbianRate != 0f && isTraining()) hebbian(state, r, 1f);
+            return r;
+        }
+        if (cfg.hebbianRate != 0f && isTraining()) hebbian(state, spikeTotal, 1f / (cfg.steps * cfg.dt));
         if (cfg.readout == Readout.RATE) return Ops.scale(spikeTotal, 1f / (cfg.steps * cfg.dt));
         return readout(Ops.scale(basisTotal, 1f / cfg.steps), b);
     }
@@ -105,6 +117,14 @@ public final class HHLayer extends Module {
                 ? Ops.neuronReadout(meanBasis, coeffs)
                 : Ops.linear(Ops.reshape(meanBasis, b, cfg.neurons * (cfg.degree + 1)), coeffs, denseBias);
         return Ops.unary(cfg.outActivation, f);
+    }
+
+    private Tensor rate25(Tensor above) { return rate25(backend, above, cfg.dt, cfg.refractoryMs); }
+
+    /** The paper's rate 2.5: R = 1/(T_ref + dt·above) (1/ms) from steps above threshold (B, M), as exp(−log(·)). */
+    static Tensor rate25(Backend backend, Tensor above, float dt, float refractoryMs) {
+        Tensor tRef = Tensor.of(backend, Init.constant(above.isize(), refractoryMs), above.shape());
+        return Ops.exp(Ops.scale(Ops.log(Ops.add(Ops.scale(above, dt), tRef)), -1f));
     }
 
     /** I_inh,j = −α (Σ_k R_k − R_j): row sums broadcast back with two rank-1 gemms. */
@@ -133,13 +153,13 @@ public final class HHLayer extends Module {
 
     /**
      * Hebbian plasticity (paper 3.7): g_channel,j += γ · mean_b (V_j − V_rest) · R_j, with V the end
-     * voltage and R the run's spike rate (spikes/ms), for each chosen channel (0 Na, 1 K, 2 L).
+     * voltage and R = activity·perMs the run's rate (spikes/ms, or formula 2.5's R with perMs = 1), for
+     * each chosen channel (0 Na, 1 K, 2 L).
      */
-    private void hebbian(Tensor endState, Tensor spikeTotal, int windows) {
+    private void hebbian(Tensor endState, Tensor activity, float perMs) {
         try (GradMode g = GradMode.noGrad()) {
-            float[] s = endState.toArray(), sp = spikeTotal.toArray(), c = cond.toArray();
+            float[] s = endState.toArray(), sp = activity.toArray(), c = cond.toArray();
             int b = endState.dim(0), m = cfg.neurons;
-            float perMs = 1f / (cfg.steps * cfg.dt);
             float[] delta = hebbianDelta(s, sp, b, m, perMs, cfg.hebbianRate);
             for (int j = 0; j < m; j++)
                 for (int ch : cfg.hebbianChannels) c[3 * j + ch] = Math.max(0f, c[3 * j + ch] + delta[j]);

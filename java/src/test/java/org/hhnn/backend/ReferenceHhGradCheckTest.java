@@ -244,6 +244,68 @@ class ReferenceHhGradCheckTest {
     }
 
     /**
+     * With spec.countAbove() the spike output counts the steps with V_t ≥ vTh (checked against the chained one-step
+     * voltages), and the gradient with only dSpikes given is that of Σ dSpikes⊙ŝ, ŝ = Σ_{t=1..w} σ((V_t − vTh)/κ).
+     */
+    @Test void timeAboveThresholdCountAndSurrogateGradient() {
+        for (boolean midSpike : new boolean[] {false, true}) {
+            int steps = 40;
+            HhSpec sp = HhSpec.defaults(steps, DEGREE).withCountAbove(true);
+            Case c = makeCase(53, midSpike, 1);
+            if (!midSpike) for (int i = 0; i < B * M; i++) c.state[4 * i] = -12 + 8 * (i % 3);  // just below threshold: the upstroke
+            String tag = midSpike ? "mid-spike" : "upstroke";
+
+            Buffer out = RB.alloc(4 * B * M), bs = RB.alloc(B * M * (DEGREE + 1)), spk = RB.alloc(B * M);
+            RB.hhForward(sp, buf(c.state), buf(c.currents[0]), buf(c.cond), out, bs, spk, B, M);
+            double[] above = aboveCount(sp, c.state, c.currents[0], c.cond), got = RB.downloadDouble(spk);
+            assertEquals(java.util.Arrays.toString(above), java.util.Arrays.toString(got), "steps above threshold (" + tag + ")");
+            double total = 0;
+            for (double a : above) total += a;
+            assertTrue(total > 0 && total < B * M * steps, "the case must have steps both above and below threshold (" + tag + ")");
+
+            double[] dSpk = uniform(new Random(54), B * M, -1, 1);
+            Buffer dState = RB.alloc(4 * B * M), dCur = RB.alloc(B * M), dCond = RB.alloc(3 * M);
+            RB.hhBackward(sp, buf(c.state), buf(c.currents[0]), buf(c.cond), null, null, buf(dSpk), dState, dCur, dCond, B, M);
+            ToDoubleFunction<double[][]> f = in -> dot(dSpk, surrogateAbove(sp, in[0], in[1], in[2]));
+            double[][] in = {c.state, c.currents[0], c.cond};
+            assertGrad("above-threshold surrogate dState (" + tag + ")", RB.downloadDouble(dState), numericGrad(c.state.clone(), 1, x -> f.applyAsDouble(new double[][] {x, in[1], in[2]})));
+            assertGrad("above-threshold surrogate dCurrent (" + tag + ")", RB.downloadDouble(dCur), numericGrad(c.currents[0].clone(), 1, x -> f.applyAsDouble(new double[][] {in[0], x, in[2]})));
+            assertGrad("above-threshold surrogate dCond (" + tag + ")", RB.downloadDouble(dCond), numericGrad(c.cond.clone(), 0.1, x -> f.applyAsDouble(new double[][] {in[0], in[1], x})));
+        }
+    }
+
+    /** The voltages V_1..V_w per (b, j), (B·M, w), from one-step windows chained (bit-identical to one w-step window in float64). */
+    static double[][] voltages(HhSpec sp, double[] state, double[] current, double[] cond) {
+        HhSpec one = sp.withSteps(1);
+        Buffer s = buf(state), out = RB.alloc(4 * B * M), bs = RB.alloc(B * M * (sp.degree() + 1)), spk = RB.alloc(B * M);
+        Buffer cur = buf(current), cb = buf(cond);
+        double[][] v = new double[B * M][sp.steps()];
+        for (int t = 0; t < sp.steps(); t++) {
+            RB.hhForward(one, s, cur, cb, out, bs, spk, B, M);
+            double[] o = RB.downloadDouble(out);
+            for (int i = 0; i < B * M; i++) v[i][t] = o[4 * i];
+            RB.copy(out, 0, s, 0, 4 * B * M);
+        }
+        return v;
+    }
+
+    /** Number of t in 1..w with V_t ≥ vTh, per (b, j). */
+    static double[] aboveCount(HhSpec sp, double[] state, double[] current, double[] cond) {
+        double[][] v = voltages(sp, state, current, cond);
+        double[] n = new double[B * M];
+        for (int i = 0; i < B * M; i++) for (double x : v[i]) if (x >= sp.vTh()) n[i]++;
+        return n;
+    }
+
+    /** ŝ = Σ_{t=1..w} σ((V_t − vTh)/κ) per (b, j), written here directly. */
+    static double[] surrogateAbove(HhSpec sp, double[] state, double[] current, double[] cond) {
+        double[][] v = voltages(sp, state, current, cond);
+        double[] sHat = new double[B * M];
+        for (int i = 0; i < B * M; i++) for (double x : v[i]) sHat[i] += sig((x - sp.vTh()) / sp.surrogateWidth());
+        return sHat;
+    }
+
+    /**
      * ŝ = Σ_{t=1..w} σ((V_t − vTh)/κ)·(1 − σ((V_{t−1} − vTh)/κ)) per (b, j), written here directly; the voltages
      * V_t come from one-step windows chained (bit-identical to one w-step window in float64).
      */

@@ -50,7 +50,9 @@ class HHLayerTest {
         double worst = 0;
         for (Map.Entry<String, Tensor> e : layer.namedParameters().entrySet()) {
             Tensor p = e.getValue();
-            double[] v = F64.downloadDouble(p.buffer()), analytic = F64.downloadDouble(p.grad().buffer());
+            double[] v = F64.downloadDouble(p.buffer());
+            // a parameter the loss does not reach gets no gradient tensor: its gradient is 0
+            double[] analytic = p.grad() == null ? new double[v.length] : F64.downloadDouble(p.grad().buffer());
             double num2 = 0, den2 = 0;
             for (int i = 0; i < v.length; i++) {
                 double keep = v[i], h = 1e-6 * Math.max(1, Math.abs(keep));
@@ -129,6 +131,130 @@ class HHLayerTest {
         Sequential net = new Sequential(new HHLayer(F64, a, rng), new HHLayer(F64, b, rng));
         double err = gradError(net, input(2, 3, seed + 1), seed);
         assertTrue(err < 1e-5, "stacked HH layers gradient relative error " + err + " (seed " + seed + ")");
+    }
+
+    /**
+     * rate25 (paper 2.5) with inhibition and feedback fed by the previous window's R, stacked under a Legendre layer.
+     * With the surrogate off the steps above threshold are constants, so R is too: the check covers the graph of the
+     * mode (R as the next layer's input) and the rate layer's zero gradient; the formula's own gradient is checked
+     * in {@link #rate25FormulaGradient}.
+     */
+    @Test void rate25GradientWithSurrogateOff() {
+        HHConfig a = small(3), b = small(4);
+        a.readout = HHLayer.Readout.RATE25;
+        a.inhibition = 0.5f;
+        a.feedback = 0.3f;
+        a.trainConductances = true;
+        a.spikeSurrogate = false;
+        b.spikeSurrogate = false;
+        b.steps = 200;
+        SplittableRandom rng = new SplittableRandom(seed);
+        HHLayer rate = new HHLayer(F64, a, rng);
+        Sequential net = new Sequential(rate, new HHLayer(F64, b, rng));
+        Tensor x = input(2, 3, seed + 2);
+        double err = gradError(net, x, seed);
+        assertTrue(err < 1e-5, "rate25 layer under a Legendre layer: gradient relative error " + err + " (seed " + seed + ")");
+        try (Scope s = Scope.open(); GradMode g = GradMode.noGrad()) {
+            double[] r = F64.downloadDouble(rate.forward(x).buffer());
+            boolean differs = false;
+            for (double v : r) {
+                assertTrue(v > 1 / (a.refractoryMs + a.steps * a.dt) - 1e-12 && v <= 1 / a.refractoryMs, "R out of range: " + v);
+                differs |= v < 1 / a.refractoryMs;
+            }
+            assertTrue(differs, "no neuron went above threshold: R would not depend on the input");
+        }
+    }
+
+    /** With the surrogate on, rate25's gradient reaches the input weights through Σ_t σ((V_t − vTh)/κ): finite, not all zero. */
+    @Test void rate25SurrogateGradientReachesWeights() {
+        HHConfig a = small(3);
+        a.readout = HHLayer.Readout.RATE25;
+        a.inhibition = 0.5f;
+        HHLayer layer = new HHLayer(F64, a, new SplittableRandom(seed));
+        try (Scope s = Scope.open()) {
+            Tape.backward(Ops.sum(layer.forward(input(2, 3, seed))));
+        }
+        double norm = 0;
+        for (double v : F64.downloadDouble(layer.namedParameters().get("weight").grad().buffer())) {
+            assertTrue(Double.isFinite(v), "weight gradient " + v);
+            norm += v * v;
+        }
+        assertTrue(norm > 0, "rate25 with the surrogate on passes no gradient to the weights (seed " + seed + ")");
+    }
+
+    /** dR/dc of R = 1/(T_ref + dt·c), as HHLayer computes it, against the closed form and central differences (float64). */
+    @Test void rate25FormulaGradient() {
+        Random rng = new Random(seed);
+        int n = 6;
+        double[] c = new double[n], r = new double[n];
+        for (int i = 0; i < n; i++) { c[i] = 60 * rng.nextDouble(); r[i] = rng.nextDouble() * 2 - 1; }
+        float dt = 0.025f, tRef = 2f;
+        Tensor above = Tensor.persistentZeros(F64, 2, 3).setRequiresGrad(true);
+        F64.uploadDouble(c, above.buffer());
+        try (Scope s = Scope.open()) {
+            Tensor w = Tensor.zeros(F64, 2, 3);
+            F64.uploadDouble(r, w.buffer());
+            Tape.backward(Ops.sum(Ops.mul(HHLayer.rate25(F64, above, dt, tRef), w)));
+        }
+        double[] g = F64.downloadDouble(above.grad().buffer());
+        for (int i = 0; i < n; i++) {
+            double z = tRef + (double) dt * c[i];
+            assertEquals(-r[i] * dt / (z * z), g[i], 1e-12, "closed form at c = " + c[i]);
+            double h = 1e-5;
+            double fd = r[i] * (1 / (tRef + (double) dt * (c[i] + h)) - 1 / (tRef + (double) dt * (c[i] - h))) / (2 * h);
+            assertEquals(fd, g[i], 1e-9, "central difference at c = " + c[i]);
+        }
+    }
+
+    /**
+     * Hand-checked values of rate25: a neuron never above threshold gives R = 1/T_ref, one above it at every step of
+     * the run R = 1/(T_ref + T·dt), and one above it for k steps R = 1/(T_ref + k·dt), with k counted here from a
+     * step-by-step simulation of the same current (x = 0, so I = gain·σ(bias) for every neuron).
+     */
+    @Test void rate25HandCheckedValues() {
+        HHConfig c = small(3);
+        c.readout = HHLayer.Readout.RATE25;
+        c.biasInit = 1f;
+        c.refractoryMs = 1.5f;
+        Tensor x = Tensor.persistentZeros(F64, 2, 3);
+        double i = c.gain / (1 + Math.exp(-c.biasInit));
+        float[] thresholds = {100f, -100f, 0f};
+        for (float vTh : thresholds) {
+            c.vThreshold = vTh;
+            int k = aboveSteps(i, c.steps, vTh);
+            if (vTh == 100f) assertEquals(0, k);
+            if (vTh == -100f) assertEquals(c.steps, k);
+            if (vTh == 0f) assertTrue(k > 0 && k < c.steps / 2, "a spiking neuron spends a little of the run above 0 mV: " + k);
+            HHLayer layer = new HHLayer(F64, c, new SplittableRandom(seed));
+            try (Scope s = Scope.open(); GradMode g = GradMode.noGrad()) {
+                double[] r = F64.downloadDouble(layer.forward(x).buffer());
+                double want = 1 / (1.5 + k * 0.025);
+                for (double v : r) assertEquals(want, v, 1e-6 * want, "vTh " + vTh + ", " + k + " steps above");
+            }
+        }
+        // the config round trip keeps the mode and T_ref; --set readout=rate25 parses
+        HHConfig back = HHConfig.fromJson(c.toJson());
+        assertEquals(HHLayer.Readout.RATE25, back.readout);
+        assertEquals(1.5f, back.refractoryMs);
+        assertEquals(HHLayer.Readout.RATE25, HHConfig.parseReadout("rate25"));
+        assertEquals(2f, new HHConfig().refractoryMs);
+    }
+
+    /** Steps t in 1..T with V_t ≥ vTh for a constant current from rest, one float64 reference step at a time. */
+    static int aboveSteps(double current, int steps, float vTh) {
+        org.hhnn.backend.HhSpec one = org.hhnn.backend.HhSpec.defaults(1, 0);
+        org.hhnn.backend.Buffer s = F64.alloc(4), out = F64.alloc(4), bs = F64.alloc(1), sp = F64.alloc(1), cur = F64.alloc(1);
+        float[] rest = HHLayer.restStateValues();
+        F64.upload(rest, s);
+        F64.uploadDouble(new double[] {current}, cur);
+        int k = 0;
+        for (int t = 0; t < steps; t++) {
+            F64.hhForward(one, s, cur, null, out, bs, sp, 1, 1);
+            double v = F64.downloadDouble(out)[0];
+            if (v >= vTh) k++;
+            F64.copy(out, 0, s, 0, 4);
+        }
+        return k;
     }
 
     @Test void hebbianUpdateMatchesHandComputation() {

@@ -460,7 +460,7 @@ public final class CudaBackend implements Backend {
 
     private static KernelArgs hhParams(HhSpec spec) {
         KernelArgs a = KernelArgs.of();
-        for (float v : spec.pack()) a.f32(v);   // the twelve scalars in kernels/hh.cuh HhParams' order
+        for (float v : spec.pack()) a.f32(v);   // the thirteen scalars in kernels/hh.cuh HhParams' order
         return a;
     }
 

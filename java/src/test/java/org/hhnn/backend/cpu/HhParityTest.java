@@ -154,7 +154,11 @@ class HhParityTest {
         final Twin state, current, cond;
 
         Problem(int batch, int neurons, int steps, int degree, boolean withCond, float[] state, float[] current) {
-            this.spec = HhSpec.defaults(steps, degree);
+            this(batch, neurons, steps, degree, withCond, state, current, false);
+        }
+
+        Problem(int batch, int neurons, int steps, int degree, boolean withCond, float[] state, float[] current, boolean countAbove) {
+            this.spec = HhSpec.defaults(steps, degree).withCountAbove(countAbove);
             this.batch = batch;
             this.neurons = neurons;
             this.n = batch * neurons;
@@ -165,12 +169,17 @@ class HhParityTest {
         }
 
         Problem(int batch, int neurons, int steps, int degree, boolean withCond) {
+            this(batch, neurons, steps, degree, withCond, false);
+        }
+
+        Problem(int batch, int neurons, int steps, int degree, boolean withCond, boolean countAbove) {
             this(batch, neurons, steps, degree, withCond, physiological(batch * neurons, -75, 20),
-                    uniform(batch * neurons, 0, 20));
+                    uniform(batch * neurons, 0, 20), countAbove);
         }
 
         String what() {
-            return "B=" + batch + " M=" + neurons + " w=" + spec.steps() + " D=" + spec.degree() + (cond != null ? " with cond" : "");
+            return "B=" + batch + " M=" + neurons + " w=" + spec.steps() + " D=" + spec.degree() + (cond != null ? " with cond" : "")
+                    + (spec.countAbove() ? " countAbove" : "");
         }
 
         /** Runs both forwards; returns {stateOut, basisSum, spikes}. */
@@ -262,6 +271,28 @@ class HhParityTest {
         Problem d = new Problem(2, 19, 25, 3, false);   // the spec's default conductances
         Twin[] din = d.incoming();
         checkBackward(d.what(), d.backward(din[0], din[1], din[2], false));
+    }
+
+    /**
+     * spec.countAbove(): spikes counts the steps with V_t ≥ vTh and its surrogate is ŝ = Σ_t σ((V_t − vTh)/κ), forward
+     * and backward against the reference on every case, with all incoming gradients and with dSpikes alone.
+     */
+    @Test void countAboveMatchesReference() {
+        long steps = 0, crossings = 0;
+        for (int[] c : CASES) {
+            Problem p = new Problem(c[0], c[1], c[2], c[3], c[4] == 1, true);
+            Twin[] out = p.forward();
+            checkForward(p.what(), out);
+            for (float v : out[2].cpuOut()) steps += (long) v;
+            Twin[] in = p.incoming();
+            checkBackward(p.what(), p.backward(in[0], in[1], in[2], p.cond != null));
+            // this surrogate has no cancelling terms (it passed at GRAD_TOL for 8 seeds); the surrogate-alone bound is kept
+            checkBackward(p.what() + " dSpikes alone", p.backward(null, null, in[2], p.cond != null), SURROGATE_ONLY_TOL);
+            Problem q = new Problem(c[0], c[1], c[2], c[3], false, p.state.refOut(), p.current.refOut(), false);
+            for (float v : q.forward()[2].cpuOut()) crossings += (long) v;
+        }
+        // the flag reaches the native code: a spike spends several steps above threshold
+        assertTrue(steps > 2 * crossings && crossings > 0, tag("steps above threshold " + steps + " vs crossings " + crossings));
     }
 
     @Test void dCondAccumulatesOverCalls() {

@@ -526,9 +526,15 @@ class CudaEmulatedParityTest {
     }
 
     private void hhCase(int w, int degree, int batch, int neurons, boolean withCond, boolean allGrads, double gradTol) {
-        HhSpec spec = HhSpec.defaults(w, degree);
+        hhCase(w, degree, batch, neurons, withCond, allGrads, gradTol, false);
+    }
+
+    private void hhCase(int w, int degree, int batch, int neurons, boolean withCond, boolean allGrads, double gradTol,
+                        boolean countAbove) {
+        HhSpec spec = HhSpec.defaults(w, degree).withCountAbove(countAbove);
         int bm = batch * neurons, k = degree + 1;
-        String what = " w=" + w + " D=" + degree + " B=" + batch + " M=" + neurons + " cond=" + withCond + " allGrads=" + allGrads;
+        String what = " w=" + w + " D=" + degree + " B=" + batch + " M=" + neurons + " cond=" + withCond + " allGrads=" + allGrads
+                + (countAbove ? " countAbove" : "");
         Twin state = new Twin(hhState(bm)), current = new Twin(uniform(bm, 0, 30));
         Twin cond = withCond ? new Twin(conductances(neurons)) : null;
         Twin stateOut = nanTwin(4 * bm), basisSum = nanTwin(bm * k), spikes = nanTwin(bm);
@@ -560,6 +566,15 @@ class CudaEmulatedParityTest {
         hhCase(20, 32, 4, 9, true, true, TOL);
         hhCase(20, 0, 2, 5, false, true, TOL);
         hhCase(1, 4, 1, 1, true, true, TOL);
+    }
+
+    /** spec.countAbove(): spikes = steps with V_t ≥ vTh, surrogate Σ_t σ((V_t − vTh)/κ) (the 13th kernel parameter). */
+    @ParameterizedTest(name = "{0}") @MethodSource("backends")
+    void hhCountAbove(String backend) {
+        use(backend);
+        hhCase(20, 4, 7, 37, true, true, TOL, true);
+        hhCase(20, 12, 3, 40, false, true, TOL, true);
+        hhCase(1, 4, 1, 1, true, true, TOL, true);
     }
 
     @ParameterizedTest(name = "{0}") @MethodSource("backends")
