@@ -94,6 +94,9 @@ public class TrainCommand implements Callable<Integer> {
     @Option(names = "--resume", paramLabel = "DIR", description = "continue training from this checkpoint directory (to --epochs in total)")
     Path resume;
 
+    @Option(names = "--augment", description = "image augmentation of each training batch: random shift by up to 2 px and horizontal mirror (seeded)")
+    boolean augment;
+
     @Option(names = "--stop-after", paramLabel = "N", defaultValue = "0",
             description = "stop after N epochs of this run (the schedule still spans --epochs); continue later with --resume")
     int stopAfter;
@@ -174,6 +177,12 @@ public class TrainCommand implements Callable<Integer> {
         cfg.progress = !noProgress;
         if (stopAfter < 0) throw new IllegalArgumentException("--stop-after must be >= 0, got " + stopAfter);
         cfg.stopAfter = stopAfter;
+        if (augment) {
+            if (full.featureShape().length != 3)
+                throw new IllegalArgumentException("--augment needs image data (channels, height, width); " + dataset + " has feature shape "
+                        + java.util.Arrays.toString(full.featureShape()));
+            cfg.augment = org.hhnn.data.Augment.shiftMirror(cfg.seed);
+        }
         Dataset.Split split = full.split(cfg.valFraction, cfg.seed);
 
         JsonObject dataInfo = new JsonObject();

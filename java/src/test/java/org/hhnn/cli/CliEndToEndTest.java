@@ -73,6 +73,16 @@ class CliEndToEndTest {
                 JsonParser.parseString(ev.out()).getAsJsonObject().get("test_accuracy").getAsDouble(), 1e-12);
     }
 
+    @Test void augmentationChangesWhatTrainingSees() throws Exception {
+        Path a = tmp.resolve("aug0.json"), b = tmp.resolve("aug1.json"), c = tmp.resolve("aug2.json");
+        assertEquals(0, run(train("reference", 1, a)).code());
+        CliRun.Result r = run(train("reference", 1, b, "--augment"));
+        assertEquals(0, r.code(), r.err());
+        assertNotEquals(json(a).get("train_loss"), json(b).get("train_loss"), "--augment must change the training batches");
+        assertEquals(0, run(train("reference", 1, c, "--augment")).code());
+        assertEquals(json(b).get("train_loss"), json(c).get("train_loss"), "augmentation is seeded: same seed, same losses");
+    }
+
     @Test void differentSeedsDiffer() throws Exception {
         Path a = tmp.resolve("s1.json"), b = tmp.resolve("s2.json");
         assertEquals(0, run(train("reference", 1, a)).code());
