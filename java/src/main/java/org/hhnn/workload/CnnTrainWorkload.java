@@ -2,14 +2,11 @@ package org.hhnn.workload;
 
 import com.google.gson.JsonObject;
 import java.util.SplittableRandom;
-import org.hhnn.autograd.Ops;
-import org.hhnn.autograd.Tape;
 import org.hhnn.backend.Backend;
 import org.hhnn.nn.Models;
 import org.hhnn.nn.Network;
 import org.hhnn.optim.Adam;
 import org.hhnn.optim.Optimizer;
-import org.hhnn.tensor.Scope;
 import org.hhnn.tensor.Tensor;
 
 /**
@@ -24,18 +21,17 @@ public final class CnnTrainWorkload implements Workload {
 
     private final String name;
     private final Network net;
-    private final Optimizer opt;
-    private final Tensor[] xs = new Tensor[POOL];
-    private final int[][] ys = new int[POOL][];
+    private final TrainingSteps steps;
     private final int stepsPerRun;
-    private int next;
 
     public CnnTrainWorkload(Backend backend, boolean modulated, int stepsPerRun) {
         this.name = "W4" + (modulated ? "-mod" : "");
         this.stepsPerRun = stepsPerRun;
         JsonObject c = Models.defaults(modulated ? "cnn-mod" : "cnn", SIDE * SIDE, CLASSES);
         net = Models.build(c, backend, 0);
-        opt = new Adam(net.body.namedParameters(), 1e-3f, 0.9f, 0.999f, 1e-8f, false);
+        Optimizer opt = new Adam(net.body.namedParameters(), 1e-3f, 0.9f, 0.999f, 1e-8f, false);
+        Tensor[] xs = new Tensor[POOL];
+        int[][] ys = new int[POOL][];
         SplittableRandom rng = new SplittableRandom(1);
         for (int k = 0; k < POOL; k++) {
             float[] x = new float[BATCH * SIDE * SIDE];
@@ -44,6 +40,7 @@ public final class CnnTrainWorkload implements Workload {
             ys[k] = new int[BATCH];
             for (int i = 0; i < BATCH; i++) ys[k][i] = rng.nextInt(CLASSES);
         }
+        steps = new TrainingSteps(net, opt, xs, ys, stepsPerRun);
     }
 
     public long parameterCount() { return net.body.parameterCount(); }
@@ -52,20 +49,7 @@ public final class CnnTrainWorkload implements Workload {
     @Override public String unit() { return "images/s"; }
     @Override public double workPerRun() { return (double) BATCH * stepsPerRun; }
 
-    @Override public void run() {
-        for (int s = 0; s < stepsPerRun; s++) {
-            int k = next++ % POOL;
-            try (Scope scope = Scope.open()) {
-                Tape.backward(Ops.crossEntropy(net.forward(xs[k]), ys[k]));
-            }
-            opt.step();
-            opt.zeroGrad();
-        }
-    }
+    @Override public void run() { steps.run(); }
 
-    @Override public void close() {
-        opt.free();
-        net.body.free();
-        for (Tensor x : xs) x.free();
-    }
+    @Override public void close() { steps.close(); }
 }

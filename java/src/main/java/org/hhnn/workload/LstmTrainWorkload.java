@@ -2,15 +2,12 @@ package org.hhnn.workload;
 
 import com.google.gson.JsonObject;
 import java.util.SplittableRandom;
-import org.hhnn.autograd.Ops;
-import org.hhnn.autograd.Tape;
 import org.hhnn.backend.Backend;
 import org.hhnn.nn.Models;
 import org.hhnn.nn.Network;
 import org.hhnn.optim.Adam;
 import org.hhnn.optim.Optimizer;
 import org.hhnn.optim.Sgd;
-import org.hhnn.tensor.Scope;
 import org.hhnn.tensor.Tensor;
 
 /**
@@ -30,11 +27,8 @@ public final class LstmTrainWorkload implements Workload {
 
     private final String name;
     private final Network net;
-    private final Optimizer opt;
-    private final Tensor[] xs = new Tensor[POOL];
-    private final int[][] ys = new int[POOL][];
+    private final TrainingSteps steps;
     private final int batch, stepsPerRun;
-    private int next;
 
     /** advanced: the Advanced-LSTM configuration (else Simple); modulated: lstm-mod (else lstm). */
     public LstmTrainWorkload(Backend backend, boolean advanced, boolean modulated, int stepsPerRun) {
@@ -51,8 +45,10 @@ public final class LstmTrainWorkload implements Workload {
         c.addProperty("dropout", 0.0);
         if (modulated) c.addProperty("mod_activation", "sigmoid");
         net = Models.build(c, backend, 0);
-        opt = advanced ? new Adam(net.body.namedParameters(), 1e-3f, 0.9f, 0.999f, 1e-8f, false)
+        Optimizer opt = advanced ? new Adam(net.body.namedParameters(), 1e-3f, 0.9f, 0.999f, 1e-8f, false)
                 : new Sgd(net.body.namedParameters(), 0.01f, 0f, false);
+        Tensor[] xs = new Tensor[POOL];
+        int[][] ys = new int[POOL][];
         SplittableRandom rng = new SplittableRandom(1);
         for (int k = 0; k < POOL; k++) {
             float[] x = new float[batch * len];
@@ -61,26 +57,14 @@ public final class LstmTrainWorkload implements Workload {
             ys[k] = new int[batch];
             for (int i = 0; i < batch; i++) ys[k][i] = rng.nextInt(classes);
         }
+        steps = new TrainingSteps(net, opt, xs, ys, stepsPerRun);
     }
 
     @Override public String name() { return name; }
     @Override public String unit() { return "sequences/s"; }
     @Override public double workPerRun() { return (double) batch * stepsPerRun; }
 
-    @Override public void run() {
-        for (int s = 0; s < stepsPerRun; s++) {
-            int k = next++ % POOL;
-            try (Scope scope = Scope.open()) {
-                Tape.backward(Ops.crossEntropy(net.forward(xs[k]), ys[k]));
-            }
-            opt.step();
-            opt.zeroGrad();
-        }
-    }
+    @Override public void run() { steps.run(); }
 
-    @Override public void close() {
-        opt.free();
-        net.body.free();
-        for (Tensor x : xs) x.free();
-    }
+    @Override public void close() { steps.close(); }
 }

@@ -48,6 +48,7 @@ class HHLayerTest {
             Tape.backward(loss(layer, x, r));
         }
         double worst = 0;
+        int[] nonSmooth = {0}, checked = {0};
         for (Map.Entry<String, Tensor> e : layer.namedParameters().entrySet()) {
             Tensor p = e.getValue();
             double[] v = F64.downloadDouble(p.buffer());
@@ -55,16 +56,15 @@ class HHLayerTest {
             double[] analytic = p.grad() == null ? new double[v.length] : F64.downloadDouble(p.grad().buffer());
             double num2 = 0, den2 = 0;
             for (int i = 0; i < v.length; i++) {
-                double keep = v[i], h = 1e-6 * Math.max(1, Math.abs(keep));
-                v[i] = keep + h;
-                F64.uploadDouble(v, p.buffer());
-                double lp = value(layer, x, r);
-                v[i] = keep - h;
-                F64.uploadDouble(v, p.buffer());
-                double lm = value(layer, x, r);
-                v[i] = keep;
-                F64.uploadDouble(v, p.buffer());
-                double fd = (lp - lm) / (2 * h);
+                double h = 1e-6 * Math.max(1, Math.abs(v[i]));
+                double fd = central(layer, x, r, p, v, i, h), fdFine = central(layer, x, r, p, v, i, h / 4);
+                // A spike-count change or the readout clamp's kink inside ±h makes the loss non-smooth there:
+                // the two step sizes then disagree, and such a point says nothing about the backward.
+                if (Math.abs(fd - fdFine) > 1e-4 * (Math.abs(fd) + Math.abs(fdFine)) + 1e-9) {
+                    nonSmooth[0]++;
+                    continue;
+                }
+                checked[0]++;
                 num2 += (fd - analytic[i]) * (fd - analytic[i]);
                 den2 += fd * fd;
             }
@@ -72,7 +72,23 @@ class HHLayerTest {
             assertTrue(Double.isFinite(rel), e.getKey());
             worst = Math.max(worst, rel);
         }
+        assertTrue(nonSmooth[0] * 10 <= checked[0] + nonSmooth[0],
+                nonSmooth[0] + " of " + (checked[0] + nonSmooth[0]) + " finite differences hit a non-smooth point (seed " + seed + ")");
         return worst;
+    }
+
+    /** (L(v_i + h) − L(v_i − h)) / 2h, restoring v_i. */
+    private static double central(Module layer, Tensor x, double[] r, Tensor p, double[] v, int i, double h) {
+        double keep = v[i];
+        v[i] = keep + h;
+        F64.uploadDouble(v, p.buffer());
+        double lp = value(layer, x, r);
+        v[i] = keep - h;
+        F64.uploadDouble(v, p.buffer());
+        double lm = value(layer, x, r);
+        v[i] = keep;
+        F64.uploadDouble(v, p.buffer());
+        return (lp - lm) / (2 * h);
     }
 
     static Tensor loss(Module layer, Tensor x, double[] r) {
