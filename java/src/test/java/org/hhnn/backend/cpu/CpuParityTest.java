@@ -6,20 +6,16 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
-import static org.junit.jupiter.api.Assumptions.assumeFalse;
 
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import java.util.Random;
 import java.util.function.Consumer;
 import org.hhnn.backend.Backend;
 import org.hhnn.backend.BinaryOp;
 import org.hhnn.backend.Buffer;
 import org.hhnn.backend.ReferenceBackend;
 import org.hhnn.backend.UnaryOp;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -29,55 +25,12 @@ import org.junit.jupiter.api.Test;
  * Shapes include 1, odd sizes and sizes above native/cpu_parallel.h's kParallelMin (32768), so both the
  * serial and the OpenMP paths run.
  */
-class CpuParityTest {
+class CpuParityTest extends CpuParityBase {
 
     private static final double TOL = 1e-5;
     private static final int[] SIZES = {1, 7, 33, 257, 40_001};
     private static final int[][] MATRICES = {{1, 1}, {7, 33}, {33, 7}, {257, 129}, {3, 300}, {250, 161}};   // last > 32768
 
-    private static Backend cpu;
-    private static final ReferenceBackend ref = ReferenceBackend.get();
-
-    private final long seed = System.nanoTime();
-    private final Random rnd = new Random(seed);
-    private final List<Buffer> cpuBuffers = new ArrayList<>();
-
-    @BeforeAll static void requireCpuBackend() {
-        // Only a build that skipped the native library on purpose may skip these tests.
-        assumeFalse(!CpuBackend.isAvailable() && Boolean.getBoolean("hhnn.skipNative"), "native build skipped");
-        if (!CpuBackend.isAvailable()) fail(CpuBackend.unavailabilityCause());
-        cpu = CpuBackend.get();
-    }
-
-    @AfterEach void freeBuffers() { cpuBuffers.forEach(cpu::free); }
-
-    // ---- helpers ----------------------------------------------------------------------------
-
-    /** The same data on both backends. */
-    private final class Twin {
-        final Buffer c, r;
-        final int n;
-
-        Twin(float[] v) {
-            n = v.length;
-            c = cpu.alloc(n);
-            cpuBuffers.add(c);
-            r = ref.alloc(n);
-            cpu.upload(v, c);
-            ref.upload(v, r);
-        }
-
-        float[] cpuOut() { return down(cpu, c, n); }
-        float[] refOut() { return down(ref, r, n); }
-    }
-
-    private static float[] down(Backend b, Buffer buf, int n) {
-        float[] out = new float[n];
-        b.download(buf, out);
-        return out;
-    }
-
-    private String tag(String what) { return what + " [seed " + seed + "L]"; }
 
     private void check(String what, Twin t) { check(what, t, TOL); }
 

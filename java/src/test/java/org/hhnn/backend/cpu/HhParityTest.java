@@ -4,18 +4,10 @@ import static org.hhnn.backend.ParityAssert.assertClose;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assertions.fail;
-import static org.junit.jupiter.api.Assumptions.assumeFalse;
 
-import java.util.ArrayList;
-import java.util.List;
-import java.util.Random;
-import org.hhnn.backend.Backend;
 import org.hhnn.backend.Buffer;
 import org.hhnn.backend.HhSpec;
 import org.hhnn.backend.ReferenceBackend;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -39,7 +31,7 @@ import org.junit.jupiter.api.Test;
  * window's edge may count differently). Outside physiology (states whose explicit Euler step is unstable and
  * runs to |V| > 800 mV) the two legitimately differ: the rates are held at ±800 mV there (kernels/hh.cuh).
  */
-class HhParityTest {
+class HhParityTest extends CpuParityBase {
 
     private static final double STATE_TOL = 1e-5, BASIS_TOL = 1e-5, GRAD_TOL = 2e-4, SPIKE_MATCH = 0.99;
     /**
@@ -50,52 +42,10 @@ class HhParityTest {
      */
     private static final double SURROGATE_ONLY_TOL = 5e-3;
 
-    private static Backend cpu;
-    private static final ReferenceBackend ref = ReferenceBackend.get();
-
-    private final long seed = System.nanoTime();
-    private final Random rnd = new Random(seed);
-    private final List<Buffer> cpuBuffers = new ArrayList<>();
-
-    @BeforeAll static void requireCpuBackend() {
-        // Only a build that skipped the native library on purpose may skip these tests.
-        assumeFalse(!CpuBackend.isAvailable() && Boolean.getBoolean("hhnn.skipNative"), "native build skipped");
-        if (!CpuBackend.isAvailable()) fail(CpuBackend.unavailabilityCause());
-        cpu = CpuBackend.get();
-    }
-
-    @AfterEach void freeBuffers() { cpuBuffers.forEach(cpu::free); }
-
-    // ---- helpers ----------------------------------------------------------------------------
-
-    /** The same data on both backends; null stays null on both. */
-    private final class Twin {
-        final Buffer c, r;
-        final int n;
-
-        Twin(float[] v) {
-            n = v.length;
-            c = cpu.alloc(n);
-            cpuBuffers.add(c);
-            r = ref.alloc(n);
-            cpu.upload(v, c);
-            ref.upload(v, r);
-        }
-
-        float[] cpuOut() { return down(cpu, c, n); }
-        float[] refOut() { return down(ref, r, n); }
-    }
-
+    /** A Twin's buffer on each side; null (an absent optional argument) stays null on both. */
     private static Buffer c(Twin t) { return t == null ? null : t.c; }
     private static Buffer r(Twin t) { return t == null ? null : t.r; }
 
-    private static float[] down(Backend b, Buffer buf, int n) {
-        float[] out = new float[n];
-        b.download(buf, out);
-        return out;
-    }
-
-    private String tag(String what) { return what + " [seed " + seed + "L]"; }
 
     private float[] gaussian(int n, double scale) {
         float[] v = new float[n];

@@ -5,17 +5,9 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assertions.fail;
-import static org.junit.jupiter.api.Assumptions.assumeFalse;
 
-import java.util.ArrayList;
-import java.util.List;
-import java.util.Random;
-import org.hhnn.backend.Backend;
 import org.hhnn.backend.Buffer;
 import org.hhnn.backend.ReferenceBackend;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -25,7 +17,7 @@ import org.junit.jupiter.api.Test;
  * no gradient) and exactly ±1 (clamp edge, gradient P'_k(±1)); shapes cover rows shorter than a vector, partial 256-column
  * and 256-row tiles, and sizes above the parallel threshold.
  */
-class LegendreParityTest {
+class LegendreParityTest extends CpuParityBase {
 
     private static final double TOL = 1e-5;
     // No 1-element shape here: a sum Σ_k c_k P_k(x) can cancel to far below its terms, and one such element alone
@@ -35,49 +27,6 @@ class LegendreParityTest {
     private static final int[][] SHAPES = {{1, 5}, {7, 33}, {33, 7}, {300, 257}, {3, 600}};
     private static final int[] DEGREES = {0, 1, 2, 5, 8, 20};
 
-    private static Backend cpu;
-    private static final ReferenceBackend ref = ReferenceBackend.get();
-
-    private final long seed = System.nanoTime();
-    private final Random rnd = new Random(seed);
-    private final List<Buffer> cpuBuffers = new ArrayList<>();
-
-    @BeforeAll static void requireCpuBackend() {
-        // Only a build that skipped the native library on purpose may skip these tests.
-        assumeFalse(!CpuBackend.isAvailable() && Boolean.getBoolean("hhnn.skipNative"), "native build skipped");
-        if (!CpuBackend.isAvailable()) fail(CpuBackend.unavailabilityCause());
-        cpu = CpuBackend.get();
-    }
-
-    @AfterEach void freeBuffers() { cpuBuffers.forEach(cpu::free); }
-
-    // ---- helpers ----------------------------------------------------------------------------
-
-    /** The same data on both backends. */
-    private final class Twin {
-        final Buffer c, r;
-        final int n;
-
-        Twin(float[] v) {
-            n = v.length;
-            c = cpu.alloc(n);
-            cpuBuffers.add(c);
-            r = ref.alloc(n);
-            cpu.upload(v, c);
-            ref.upload(v, r);
-        }
-
-        float[] cpuOut() { return down(cpu, c, n); }
-        float[] refOut() { return down(ref, r, n); }
-    }
-
-    private static float[] down(Backend b, Buffer buf, int n) {
-        float[] out = new float[n];
-        b.download(buf, out);
-        return out;
-    }
-
-    private String tag(String what) { return what + " [seed " + seed + "L]"; }
 
     private void check(String what, Twin t) { assertClose(tag(what), t.cpuOut(), t.refOut(), TOL); }
 
