@@ -49,14 +49,47 @@ HHNN_HD inline HhParams hh_params(const float* p) {
 
 // ---- exp ------------------------------------------------------------------------------------------------------
 
-// e^x on [−80, 88]: arguments below −80 are clamped (e^−80 ≈ 1.8e−35 stays a normal float, and the result is 0 to
-// any precision that matters); callers guarantee x ≤ 88 (every rate exponent is bounded through the clamp of V in
-// hh_rates; the other arguments are ≤ 0). NaN passes through (the comparison is false). One-sided on purpose: GCC
-// folds a clamp's constant arm through the whole polynomial and then blends the constant results, so every
-// extra arm costs compares, blends and sometimes a duplicated division per call.
-// On the host: Cephes' expf (range reduction by ln 2 in two parts, degree-6 polynomial, scale by 2^n through the
-// exponent bits; ≤ 2 ulp) written as plain arithmetic, because glibc's vector expf is only declared to the compiler
-// under -ffast-math, which the backend must not use: this form vectorises in any `omp simd` loop.
+// The HH step is bound by its six exponentials, so they are computed in base 2: every exponent is an affine function
+// of V or of a rate sum, and folding log2(e) into its constants (one rounding, as before) leaves 2^y, whose range
+// reduction is exact (r = y − round(y), no Cody-Waite) and whose polynomial needs one term fewer. On the host, as
+// plain arithmetic because glibc's vector expf is only declared to the compiler under -ffast-math, which the backend
+// must not use: this form vectorises in any `omp simd` loop. Measured on W1 (AVX-512, one core, the forward step
+// alone): 362 M neuron-steps/s with the base-e Cephes expf before, 480 M with this.
+#define HH_LOG2E 1.44269504088896341f
+#define HH_EXP2_MIN -115.f   // 2^−115 ≈ e^−79.7 ≈ 2.4e−35: a normal float, and 0 to any precision that matters
+
+// p(r)·2^n for r in [−1/2, 1/2] and t = n + 1.5·2^23 (n in the low mantissa bits), n in [−125, 127]. p is a
+// degree-5 polynomial fitted to 2^r for least relative error (≤ 1.6e−7 on the interval; 2.7 ulp of float32 at most
+// over hh_exp2's range, measured against double exp2, rounding included).
+HHNN_HD inline float hh_pow2_scaled(float t, float r) {
+    float p = 1.3264727e-3f;
+    p = fmaf(p, r, 9.6715130e-3f);
+    p = fmaf(p, r, 5.5507336e-2f);
+    p = fmaf(p, r, 2.4022242e-1f);
+    p = fmaf(p, r, 6.9314700e-1f);
+    p = fmaf(p, r, 1.f);
+    union { float f; unsigned u; } tb, sc;
+    tb.f = t;
+    sc.u = (tb.u - 0x4B400000u + 127u) << 23;   // 2^n
+    return p * sc.f;
+}
+
+// 2^y for y in [−125, 127] (callers bound y: the rate exponents through the clamp of V in hh_rates, the gate decays
+// by HH_EXP2_MIN). NaN passes through.
+HHNN_HD inline float hh_exp2(float y) {
+#ifdef __CUDA_ARCH__
+    return exp2f(y);
+#else
+    const float magic = 12582912.f;   // 1.5·2^23: adding it rounds to an integer held in the low mantissa bits
+    float t = y + magic;
+    float n = t - magic;
+    return hh_pow2_scaled(t, y - n);   // y − n is exact
+#endif
+}
+
+// e^x for x ≤ 88 whose argument is not an affine form (the surrogate's sigmoid): arguments below −80 are clamped
+// (one-sided on purpose: GCC folds a clamp's constant arm through the whole polynomial and then blends the constant
+// results). Cody-Waite reduction by ln 2 in two parts keeps large arguments accurate, then the base-2 polynomial.
 #define HH_EXP_MIN -80.f
 
 HHNN_HD inline float hh_exp(float x) {
@@ -64,23 +97,20 @@ HHNN_HD inline float hh_exp(float x) {
 #ifdef __CUDA_ARCH__
     return expf(x);
 #else
-    const float magic = 12582912.f;   // 1.5·2^23: adding it rounds to an integer held in the low mantissa bits
-    float t = fmaf(x, 1.44269504088896341f, magic);
+    const float magic = 12582912.f;
+    float t = fmaf(x, HH_LOG2E, magic);
     float n = t - magic;                       // round(x / ln 2)
-    float r = fmaf(n, -0.693359375f, x);       // ln 2 = 0.693359375 − 2.12194440e-4 (Cody-Waite)
+    float r = fmaf(n, -0.693359375f, x);       // ln 2 = 0.693359375 − 2.12194440e-4
     r = fmaf(n, 2.12194440e-4f, r);
-    float p = 1.9875691500e-4f;
-    p = fmaf(p, r, 1.3981999507e-3f);
-    p = fmaf(p, r, 8.3334519073e-3f);
-    p = fmaf(p, r, 4.1665795894e-2f);
-    p = fmaf(p, r, 1.6666665459e-1f);
-    p = fmaf(p, r, 5.0000001201e-1f);
-    p = fmaf(p, r * r, r) + 1.f;
-    union { float f; unsigned u; } tb, sc;
-    tb.f = t;
-    sc.u = (tb.u - 0x4B400000u + 127u) << 23;   // 2^n, n in [−116, 127]
-    return p * sc.f;
+    return hh_pow2_scaled(t, r * HH_LOG2E);
 #endif
+}
+
+// e^{−dt·s}, the decay of a gate over one step (s = α + β > 0): shared by the step and its adjoint so that both
+// see the same E.
+HHNN_HD inline float hh_gate_decay(float s, float dt) {
+    float y = s * (-dt * HH_LOG2E);
+    return hh_exp2(y < HH_EXP2_MIN ? HH_EXP2_MIN : y);
 }
 
 // ---- rates ----------------------------------------------------------------------------------------------------
@@ -117,9 +147,10 @@ HHNN_HD inline float hh_xexp_grad(float z, float f) {
 // The six rates at V (1/ms) and, in the second struct, their derivatives d/dV (1/(ms·mV)).
 struct HhRates { float am, bm, ah, bh, an, bn; };
 
-// The rates are evaluated at V clamped to ±800 mV, which bounds every rate exponent to [−84, 77] (hh_exp's range;
-// e^77 and its sums stay finite in float32). Beyond ±800 mV — far outside any physiological state, where every
-// gate is saturated anyway — the rates are held at their values there, and their V-derivatives are 0.
+// The rates are evaluated at V clamped to ±800 mV, which bounds every rate exponent to [−84, 77], i.e. [−122, 112]
+// in base 2 (hh_exp2's range without a clamp; e^77 and its sums stay finite in float32). Beyond ±800 mV — far
+// outside any physiological state, where every gate is saturated anyway — the rates are held at their values there,
+// and their V-derivatives are 0.
 #define HH_RATE_V_LIMIT 800.f
 
 // Three exponentials serve all six rates, by exact identities (each adds at most an ulp of rounding):
@@ -128,13 +159,13 @@ struct HhRates { float am, bm, ah, bh, an, bn; };
 HHNN_HD inline HhRates hh_rates(float V, HhRates* d) {
     float v = V < -HH_RATE_V_LIMIT ? -HH_RATE_V_LIMIT : (V > HH_RATE_V_LIMIT ? HH_RATE_V_LIMIT : V);
     float zm = 0.1f * (v + 40.f), zn = 0.1f * (v + 55.f);
-    float e1 = hh_exp(-zm);
-    float eq = hh_exp(-0.0125f * (v + 65.f)), eq2 = eq * eq;
+    float e1 = hh_exp2(fmaf(v, -0.1f * HH_LOG2E, -4.f * HH_LOG2E));                // e^{−0.1(V+40)}
+    float eq = hh_exp2(fmaf(v, -0.0125f * HH_LOG2E, -0.8125f * HH_LOG2E)), eq2 = eq * eq;   // e^{−0.0125(V+65)}
     float eh = e1 * 1.64872127f;   // e^{−0.1(V+35)}
     float fm = hh_xexp(zm, e1), fn = hh_xexp(zn, e1 * 0.22313016f);   // e^{−0.1(V+55)}
     HhRates r;
     r.am = fm;
-    r.bm = 4.f * hh_exp(-0.0556f * (v + 65.f));
+    r.bm = 4.f * hh_exp2(fmaf(v, -0.0556f * HH_LOG2E, -3.614f * HH_LOG2E));   // 4e^{−0.0556(V+65)}
     r.ah = 0.07f * (eq2 * eq2);
     r.bh = 1.f / (1.f + eh);
     r.an = 0.1f * fn;
@@ -163,7 +194,7 @@ struct HhDrive { float I, gNa, gK, gL; };
 HHNN_HD inline float hh_gate(float x, float a, float b, float dt) {
     float s = a + b;
     float inf = a / s;
-    return fmaf(x - inf, hh_exp(-dt * s), inf);
+    return fmaf(x - inf, hh_gate_decay(s, dt), inf);
 }
 
 // The step from state s (all updates use the OLD state: V from the old gates, gates from the old V).
@@ -187,7 +218,7 @@ HHNN_HD inline HhState hh_step(const HhParams* p, HhState s, HhDrive u) {
 HHNN_HD inline float hh_gate_backward(float x, float a, float b, float da, float db, float dt, float g, float* gV) {
     float s = a + b, ds = da + db;
     float inf = a / s;
-    float E = hh_exp(-dt * s);
+    float E = hh_gate_decay(s, dt);
     float dinf = (da - inf * ds) / s;
     float dE = -dt * E * ds;
     *gV += g * (dinf * (1.f - E) + (x - inf) * dE);
