@@ -5,6 +5,7 @@ import org.hhnn.autograd.GradMode;
 import org.hhnn.autograd.Ops;
 import org.hhnn.backend.Backend;
 import org.hhnn.backend.HhSpec;
+import org.hhnn.backend.UnaryOp;
 import org.hhnn.tensor.Tensor;
 
 /**
@@ -74,6 +75,18 @@ public final class HHLayer extends Module {
     public int outFeatures() { return cfg.readout == Readout.DENSE ? cfg.denseOut : cfg.neurons; }
 
     public Tensor conductances() { return cond; }
+
+    /**
+     * Trained conductances are held ≥ 0 (a negative g turns its current's sign and drives V away from the reversal
+     * potential without bound; Hebbian updates are clamped the same way). No upper bound: explicit Euler on V is
+     * stable while dt·(g_Na m³h + g_K n⁴ + g_L)/C_m < 2 (80 mS/cm² at dt = 0.025 ms), and the defaults peak near 40 on
+     * a spike (m³h ≈ 0.26, n⁴ ≈ 0.24), so g_Na trained to about twice its default, or a larger dt, can break it; the
+     * bound depends on the gates' trajectory, so it is left to dt and the learning rate rather than clamped.
+     */
+    @Override public void constrain() {
+        super.constrain();
+        if (cfg.trainConductances) backend.unary(UnaryOp.RELU, cond.buffer(), cond.buffer(), cond.size());
+    }
 
     @Override public Tensor forward(Tensor x) {
         if (x.rank() != 2 || x.dim(1) != cfg.inFeatures)

@@ -76,6 +76,12 @@ public abstract class Module {
         return n;
     }
 
+    /**
+     * Projects this module's parameters back onto the set they are allowed in, after an optimiser step (e.g. HH
+     * conductances stay ≥ 0). Nothing, unless a module says otherwise; children first.
+     */
+    public void constrain() { children.values().forEach(Module::constrain); }
+
     public boolean isTraining() { return training; }
 
     public Module train(boolean on) {

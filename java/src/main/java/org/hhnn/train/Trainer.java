@@ -163,6 +163,7 @@ public final class Trainer {
             Tape.backward(loss);
             if (cfg.clipNorm > 0) GradClip.clipGlobalNorm(opt.parameters(), cfg.clipNorm);
             opt.step();
+            net.body.constrain();
             return l;
         }
     }

@@ -308,6 +308,22 @@ class HHLayerTest {
         assertTrue(leakChanged, "the leak conductance of at least one active neuron changes");
     }
 
+    /** After an optimiser step the trained conductances are projected onto g ≥ 0, through a containing module too. */
+    @Test void trainedConductancesAreKeptNonNegative() {
+        HHConfig c = small(3);
+        c.trainConductances = true;
+        ReferenceBackend be = ReferenceBackend.get();
+        HHLayer layer = new HHLayer(be, c, new SplittableRandom(seed));
+        Module net = new Sequential().add(layer);
+        float[] g = layer.conductances().toArray();
+        g[0] = -3f;     // g_Na of neuron 0
+        g[5] = -0.1f;   // g_L of neuron 1
+        be.upload(g, layer.conductances().buffer());
+        net.constrain();
+        float[] after = layer.conductances().toArray();
+        for (int i = 0; i < g.length; i++) assertEquals(Math.max(0f, g[i]), after[i], "conductance " + i);
+    }
+
     /** Saved activations: one set per window, none per step; doubling w at fixed T halves them. */
     @Test void memoryGrowsWithWindowsNotSteps() {
         ReferenceBackend be = ReferenceBackend.get();
