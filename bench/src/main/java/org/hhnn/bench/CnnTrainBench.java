@@ -1,20 +1,11 @@
 package org.hhnn.bench;
 
-import java.util.concurrent.TimeUnit;
 import org.hhnn.backend.Backends;
 import org.hhnn.workload.CnnTrainWorkload;
+import org.hhnn.workload.Workload;
 import org.openjdk.jmh.annotations.Benchmark;
-import org.openjdk.jmh.annotations.BenchmarkMode;
-import org.openjdk.jmh.annotations.Fork;
-import org.openjdk.jmh.annotations.Level;
 import org.openjdk.jmh.annotations.Measurement;
-import org.openjdk.jmh.annotations.Mode;
-import org.openjdk.jmh.annotations.OutputTimeUnit;
 import org.openjdk.jmh.annotations.Param;
-import org.openjdk.jmh.annotations.Scope;
-import org.openjdk.jmh.annotations.Setup;
-import org.openjdk.jmh.annotations.State;
-import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Warmup;
 
 /**
@@ -23,27 +14,17 @@ import org.openjdk.jmh.annotations.Warmup;
  * (also {@code hhnn bench --workload W4} / {@code W4-mod}).
  * Run: {@code ./hhnn jmh CnnTrainBench} (e.g. {@code -p modulated=false,true}).
  */
-@State(Scope.Benchmark)
-@BenchmarkMode(Mode.AverageTime)
-@OutputTimeUnit(TimeUnit.MILLISECONDS)
 @Warmup(iterations = 2, time = 3)
 @Measurement(iterations = 5, time = 3)
-@Fork(1)
-public class CnnTrainBench {
+public class CnnTrainBench extends WorkloadBench {
     @Param({"cpu"})
     public String backend;
 
     @Param({"false", "true"})
     public boolean modulated;
 
-    private CnnTrainWorkload w;
-
-    @Setup(Level.Trial)
-    public void setup() { w = new CnnTrainWorkload(Backends.get(backend), modulated, 1); }
-
-    @TearDown(Level.Trial)
-    public void tearDown() { w.close(); }
+    @Override protected Workload open() { return new CnnTrainWorkload(Backends.get(backend), modulated, 1); }
 
     @Benchmark
-    public void cnnTrainStep() { w.run(); }
+    public void cnnTrainStep() { step(); }
 }

@@ -1,48 +1,25 @@
 package org.hhnn.bench;
 
-import java.util.concurrent.TimeUnit;
 import org.hhnn.backend.Backends;
 import org.hhnn.workload.HhForwardWorkload;
+import org.hhnn.workload.Workload;
 import org.openjdk.jmh.annotations.Benchmark;
-import org.openjdk.jmh.annotations.BenchmarkMode;
-import org.openjdk.jmh.annotations.Fork;
-import org.openjdk.jmh.annotations.Level;
-import org.openjdk.jmh.annotations.Measurement;
-import org.openjdk.jmh.annotations.Mode;
-import org.openjdk.jmh.annotations.OutputTimeUnit;
 import org.openjdk.jmh.annotations.Param;
-import org.openjdk.jmh.annotations.Scope;
-import org.openjdk.jmh.annotations.Setup;
-import org.openjdk.jmh.annotations.State;
-import org.openjdk.jmh.annotations.TearDown;
-import org.openjdk.jmh.annotations.Warmup;
 
 /**
  * BENCHMARKS.md W1 (HH forward), neuron-steps/s = 65536·1000 / (seconds per op).
  * The workload is defined once in {@link HhForwardWorkload} (also run by {@code hhnn bench --workload W1}).
  * Run: {@code ./hhnn jmh HhForwardBench} (add {@code -p backend=reference,cpu} for the same-run ratio).
  */
-@State(Scope.Benchmark)
-@BenchmarkMode(Mode.AverageTime)
-@OutputTimeUnit(TimeUnit.MILLISECONDS)
-@Warmup(iterations = 2, time = 2)
-@Measurement(iterations = 5, time = 2)
-@Fork(1)
-public class HhForwardBench {
+public class HhForwardBench extends WorkloadBench {
     @Param({"cpu"})
     public String backend;
 
     @Param({"1000"})
     public int window;
 
-    private HhForwardWorkload w;
-
-    @Setup(Level.Trial)
-    public void setup() { w = new HhForwardWorkload(Backends.get(backend), window); }
-
-    @TearDown(Level.Trial)
-    public void tearDown() { w.close(); }
+    @Override protected Workload open() { return new HhForwardWorkload(Backends.get(backend), window); }
 
     @Benchmark
-    public void hhForward() { w.run(); }
+    public void hhForward() { step(); }
 }

@@ -1,21 +1,10 @@
 package org.hhnn.bench;
 
-import java.util.concurrent.TimeUnit;
 import org.hhnn.backend.Backends;
 import org.hhnn.workload.LstmTrainWorkload;
+import org.hhnn.workload.Workload;
 import org.openjdk.jmh.annotations.Benchmark;
-import org.openjdk.jmh.annotations.BenchmarkMode;
-import org.openjdk.jmh.annotations.Fork;
-import org.openjdk.jmh.annotations.Level;
-import org.openjdk.jmh.annotations.Measurement;
-import org.openjdk.jmh.annotations.Mode;
-import org.openjdk.jmh.annotations.OutputTimeUnit;
 import org.openjdk.jmh.annotations.Param;
-import org.openjdk.jmh.annotations.Scope;
-import org.openjdk.jmh.annotations.Setup;
-import org.openjdk.jmh.annotations.State;
-import org.openjdk.jmh.annotations.TearDown;
-import org.openjdk.jmh.annotations.Warmup;
 
 /**
  * BENCHMARKS.md W3 (LSTM training steps, Simple- and Advanced-LSTM, vanilla and modulated); one op = one training
@@ -23,13 +12,7 @@ import org.openjdk.jmh.annotations.Warmup;
  * {@link LstmTrainWorkload} (also {@code hhnn bench --workload W3-simple-mod} etc.).
  * Run: {@code ./hhnn jmh LstmTrainBench} (e.g. {@code -p config=simple -p modulated=false,true}).
  */
-@State(Scope.Benchmark)
-@BenchmarkMode(Mode.AverageTime)
-@OutputTimeUnit(TimeUnit.MILLISECONDS)
-@Warmup(iterations = 2, time = 2)
-@Measurement(iterations = 5, time = 2)
-@Fork(1)
-public class LstmTrainBench {
+public class LstmTrainBench extends WorkloadBench {
     @Param({"cpu"})
     public String backend;
 
@@ -39,14 +22,8 @@ public class LstmTrainBench {
     @Param({"false", "true"})
     public boolean modulated;
 
-    private LstmTrainWorkload w;
-
-    @Setup(Level.Trial)
-    public void setup() { w = new LstmTrainWorkload(Backends.get(backend), config.equals("advanced"), modulated, 1); }
-
-    @TearDown(Level.Trial)
-    public void tearDown() { w.close(); }
+    @Override protected Workload open() { return new LstmTrainWorkload(Backends.get(backend), config.equals("advanced"), modulated, 1); }
 
     @Benchmark
-    public void lstmTrainStep() { w.run(); }
+    public void lstmTrainStep() { step(); }
 }

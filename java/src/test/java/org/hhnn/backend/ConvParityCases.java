@@ -1,15 +1,10 @@
 package org.hhnn.backend;
 
-import static org.hhnn.backend.ParityAssert.assertClose;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.List;
-import java.util.Random;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -17,11 +12,10 @@ import org.junit.jupiter.api.Test;
  * (ReferenceConv) on fresh random inputs (the seed is in every failure message), every output, at DESIGN.md's
  * single-primitive bound ||fast − ref||/||ref|| ≤ 1e-5. Geometries cover square and rectangular kernels, stride 1–3,
  * padding 0–2, a window as large as the plane (global pooling), odd sizes, and sizes above the cpu parallel threshold.
- * Subclasses pick the backend: ConvParityTest (cpu), CudaConvParityTest (cuda-emulated, and the GPU when present).
+ * Runners: cpu.ConvParityTest, cuda.CudaConvParityTest (cuda-emulated, and the GPU when present).
  */
-public abstract class ConvParityCases {
+public abstract class ConvParityCases extends ParityFixture {
 
-    private static final double TOL = 1e-5;
     /** B, C, H, W, kh, kw, stride, pad. */
     private static final int[][] GEOMS = {
         {2, 3, 7, 6, 3, 3, 1, 1}, {3, 2, 9, 8, 3, 2, 2, 0}, {1, 1, 5, 5, 5, 5, 1, 0}, {2, 3, 6, 7, 2, 2, 2, 0},
@@ -29,71 +23,13 @@ public abstract class ConvParityCases {
     /** outer, channels, inner. */
     private static final int[][] BLOCKS = {{1, 1, 1}, {2, 3, 5}, {7, 1, 33}, {3, 17, 1}, {16, 12, 64}, {33, 40, 169}};
 
-    private static final ReferenceBackend ref = ReferenceBackend.get();
+    protected ConvParityCases(ParityTarget target) { super(target); }
 
-    private final long seed = System.nanoTime();
-    private final Random rnd = new Random(seed);
-    private final List<Buffer> fastBuffers = new ArrayList<>();
+    private float[] randn(long n) { return randn(Math.toIntExact(n), 1); }
 
-    /** The backend under test (called once per test). */
-    protected abstract Backend fast();
+    private Twin rand(long n) { return randTwin(Math.toIntExact(n)); }
 
-    private Backend be;
-
-    private Backend be() {
-        if (be == null) be = fast();
-        return be;
-    }
-
-    /** Called after each test once its buffers are freed (the cuda subclass checks for leaked scratch here). */
-    protected void afterBuffersFreed() {}
-
-    @AfterEach void freeFastBuffers() {
-        if (be != null) fastBuffers.forEach(be::free);
-        fastBuffers.clear();
-        afterBuffersFreed();
-    }
-
-    // ---- helpers ----------------------------------------------------------------------------------------------
-
-    /** The same data on both backends. */
-    private final class Twin {
-        final Buffer f, r;
-        final int n;
-
-        Twin(float[] v) {
-            n = v.length;
-            f = be().alloc(Math.max(n, 1));
-            fastBuffers.add(f);
-            r = ref.alloc(Math.max(n, 1));
-            be().upload(v, f);
-            ref.upload(v, r);
-        }
-
-        float[] fastOut() { float[] o = new float[n]; be().download(f, o); return o; }
-        float[] refOut() { float[] o = new float[n]; ref.download(r, o); return o; }
-    }
-
-    private String tag(String what) { return be().name() + ": " + what + " [seed " + seed + "L]"; }
-
-    private void check(String what, Twin t) { assertClose(tag(what), t.fastOut(), t.refOut(), TOL); }
-
-    private float[] randn(long n) {
-        float[] v = new float[Math.toIntExact(n)];
-        for (int i = 0; i < v.length; i++) {
-            float x = (float) rnd.nextGaussian();
-            v[i] = x != 0f ? x : 1f;
-        }
-        return v;
-    }
-
-    private Twin rand(long n) { return new Twin(randn(n)); }
-
-    private Twin nan(long n) {
-        float[] v = new float[Math.toIntExact(n)];
-        Arrays.fill(v, Float.NaN);
-        return new Twin(v);
-    }
+    private Twin nan(long n) { return nanTwin(Math.toIntExact(n)); }
 
     private static ConvGeom geom(int[] s) { return new ConvGeom(s[0], s[1], s[2], s[3], s[4], s[5], s[6], s[7]); }
 
@@ -103,7 +39,7 @@ public abstract class ConvParityCases {
         for (int[] s : GEOMS) {
             ConvGeom g = geom(s);
             Twin x = rand(g.inputSize()), cols = nan(g.colRows() * g.colCols());
-            be().im2col(g, x.f, cols.f);
+            fast().im2col(g, x.f, cols.f);
             ref.im2col(g, x.r, cols.r);
             check("im2col " + g, cols);
         }
@@ -113,7 +49,7 @@ public abstract class ConvParityCases {
         for (int[] s : GEOMS) {
             ConvGeom g = geom(s);
             Twin cols = rand(g.colRows() * g.colCols()), x = rand(g.inputSize());   // x starts non-zero: col2im adds
-            be().col2im(g, cols.f, x.f);
+            fast().col2im(g, cols.f, x.f);
             ref.col2im(g, cols.r, x.r);
             check("col2im " + g, x);
         }
@@ -122,7 +58,7 @@ public abstract class ConvParityCases {
     @Test void swapAxesMatchesReference() {
         for (int[] s : BLOCKS) {
             Twin x = rand((long) s[0] * s[1] * s[2]), y = nan((long) s[0] * s[1] * s[2]);
-            be().swapAxes(x.f, y.f, s[0], s[1], s[2]);
+            fast().swapAxes(x.f, y.f, s[0], s[1], s[2]);
             ref.swapAxes(x.r, y.r, s[0], s[1], s[2]);
             assertArrayEquals(y.refOut(), y.fastOut(), tag("swapAxes " + Arrays.toString(s)));   // a pure copy: exact
         }
@@ -132,14 +68,14 @@ public abstract class ConvParityCases {
         for (int[] s : BLOCKS) {
             long n = (long) s[0] * s[1] * s[2];
             Twin x = rand(n), b = rand(s[1]), y = nan(n);
-            be().addChannelBias(x.f, b.f, y.f, s[0], s[1], s[2]);
+            fast().addChannelBias(x.f, b.f, y.f, s[0], s[1], s[2]);
             ref.addChannelBias(x.r, b.r, y.r, s[0], s[1], s[2]);
             check("addChannelBias " + Arrays.toString(s), y);
-            be().addChannelBias(x.f, b.f, x.f, s[0], s[1], s[2]);   // in place
+            fast().addChannelBias(x.f, b.f, x.f, s[0], s[1], s[2]);   // in place
             assertArrayEquals(y.fastOut(), x.fastOut(), tag("addChannelBias in place"));
             for (float beta : new float[] {0f, 0.5f}) {
                 Twin sum = beta == 0f ? nan(s[1]) : rand(s[1]);
-                be().sumChannels(y.f, sum.f, s[0], s[1], s[2], beta);
+                fast().sumChannels(y.f, sum.f, s[0], s[1], s[2], beta);
                 ref.sumChannels(y.r, sum.r, s[0], s[1], s[2], beta);
                 check("sumChannels beta=" + beta + " " + Arrays.toString(s), sum);
             }
@@ -152,12 +88,12 @@ public abstract class ConvParityCases {
         for (int[] s : GEOMS) {
             ConvGeom g = geom(s);
             Twin x = rand(g.inputSize()), y = nan(g.outputSize()), arg = nan(g.outputSize());
-            be().maxPool(g, x.f, y.f, arg.f);
+            fast().maxPool(g, x.f, y.f, arg.f);
             ref.maxPool(g, x.r, y.r, arg.r);
             check("maxPool y " + g, y);
             assertArrayEquals(arg.refOut(), arg.fastOut(), tag("maxPool argmax " + g));
             Twin dy = rand(g.outputSize()), dx = nan(g.inputSize());
-            be().maxPoolBackward(g, dy.f, arg.f, dx.f);
+            fast().maxPoolBackward(g, dy.f, arg.f, dx.f);
             ref.maxPoolBackward(g, dy.r, arg.r, dx.r);
             check("maxPoolBackward " + g, dx);
         }
@@ -168,7 +104,7 @@ public abstract class ConvParityCases {
         float[] v = new float[16];
         Arrays.fill(v, 3f);   // every window ties: the first (ky, kx) position wins
         Twin x = new Twin(v), y = nan(4), arg = nan(4);
-        be().maxPool(g, x.f, y.f, arg.f);
+        fast().maxPool(g, x.f, y.f, arg.f);
         assertArrayEquals(new float[] {0, 2, 8, 10}, arg.fastOut(), tag("maxPool ties"));
     }
 
@@ -176,11 +112,11 @@ public abstract class ConvParityCases {
         for (int[] s : GEOMS) {
             ConvGeom g = geom(s);
             Twin x = rand(g.inputSize()), y = nan(g.outputSize());
-            be().avgPool(g, x.f, y.f);
+            fast().avgPool(g, x.f, y.f);
             ref.avgPool(g, x.r, y.r);
             check("avgPool " + g, y);
             Twin dy = rand(g.outputSize()), dx = nan(g.inputSize());
-            be().avgPoolBackward(g, dy.f, dx.f);
+            fast().avgPoolBackward(g, dy.f, dx.f);
             ref.avgPoolBackward(g, dy.r, dx.r);
             check("avgPoolBackward " + g, dx);
         }
@@ -199,7 +135,7 @@ public abstract class ConvParityCases {
             for (int i = 0; i < c; i++) rv[i] = Math.abs(rv[i]) + 0.5f;
             Twin runMean = rand(c), runVar = new Twin(rv);
             String what = Arrays.toString(s);
-            be().batchNorm(x.f, gamma.f, beta.f, runMean.f, runVar.f, y.f, mean.f, rstd.f, outer, c, inner, 0.1f, 1e-5f, true);
+            fast().batchNorm(x.f, gamma.f, beta.f, runMean.f, runVar.f, y.f, mean.f, rstd.f, outer, c, inner, 0.1f, 1e-5f, true);
             ref.batchNorm(x.r, gamma.r, beta.r, runMean.r, runVar.r, y.r, mean.r, rstd.r, outer, c, inner, 0.1f, 1e-5f, true);
             check("batchNorm train y " + what, y);
             check("batchNorm train mean " + what, mean);
@@ -208,14 +144,14 @@ public abstract class ConvParityCases {
             check("batchNorm runVar " + what, runVar);
 
             Twin dy = rand(n), dx = nan(n), dg = rand(c), db = rand(c);   // dgamma, dbeta accumulate
-            be().batchNormBackward(x.f, gamma.f, mean.f, rstd.f, dy.f, dx.f, dg.f, db.f, outer, c, inner);
+            fast().batchNormBackward(x.f, gamma.f, mean.f, rstd.f, dy.f, dx.f, dg.f, db.f, outer, c, inner);
             ref.batchNormBackward(x.r, gamma.r, mean.r, rstd.r, dy.r, dx.r, dg.r, db.r, outer, c, inner);
             if (outer * inner > 1) check("batchNormBackward dx " + what, dx);   // one entry per channel: dx = 0 ± rounding
             check("batchNormBackward dgamma " + what, dg);
             check("batchNormBackward dbeta " + what, db);
 
             Twin ye = nan(n);
-            be().batchNorm(x.f, gamma.f, beta.f, runMean.f, runVar.f, ye.f, mean.f, rstd.f, outer, c, inner, 0.1f, 1e-5f, false);
+            fast().batchNorm(x.f, gamma.f, beta.f, runMean.f, runVar.f, ye.f, mean.f, rstd.f, outer, c, inner, 0.1f, 1e-5f, false);
             ref.batchNorm(x.r, gamma.r, beta.r, runMean.r, runVar.r, ye.r, mean.r, rstd.r, outer, c, inner, 0.1f, 1e-5f, false);
             check("batchNorm eval y " + what, ye);
             check("batchNorm eval: running stats untouched " + what, runVar);
@@ -228,15 +164,15 @@ public abstract class ConvParityCases {
         for (int[] s : BLOCKS) {
             int outer = s[0], ca = s[1], cb = 1 + s[1] % 5, inner = s[2];
             Twin a = rand((long) outer * ca * inner), b = rand((long) outer * cb * inner), y = nan((long) outer * (ca + cb) * inner);
-            be().concatChannels(a.f, b.f, y.f, outer, ca, cb, inner);
+            fast().concatChannels(a.f, b.f, y.f, outer, ca, cb, inner);
             ref.concatChannels(a.r, b.r, y.r, outer, ca, cb, inner);
             assertArrayEquals(y.refOut(), y.fastOut(), tag("concatChannels " + Arrays.toString(s)));
             Twin a2 = nan((long) outer * ca * inner), b2 = nan((long) outer * cb * inner);
-            be().splitChannels(y.f, a2.f, b2.f, outer, ca, cb, inner);
+            fast().splitChannels(y.f, a2.f, b2.f, outer, ca, cb, inner);
             assertArrayEquals(a.fastOut(), a2.fastOut(), tag("split a"));
             assertArrayEquals(b.fastOut(), b2.fastOut(), tag("split b"));
             Twin b3 = nan((long) outer * cb * inner);
-            be().splitChannels(y.f, null, b3.f, outer, ca, cb, inner);
+            fast().splitChannels(y.f, null, b3.f, outer, ca, cb, inner);
             assertArrayEquals(b.fastOut(), b3.fastOut(), tag("split b alone"));
         }
     }
@@ -246,10 +182,10 @@ public abstract class ConvParityCases {
     @Test void shortBuffersAreRefusedWithTheirSizes() {
         ConvGeom g = new ConvGeom(2, 3, 5, 5, 3, 3, 1, 1);
         Twin x = rand(g.inputSize()), cols = rand(g.colRows() * g.colCols() - 1);
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> be().im2col(g, x.f, cols.f));
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> fast().im2col(g, x.f, cols.f));
         assertTrue(e.getMessage().contains("im2col") && e.getMessage().contains("cols"), e.getMessage());
         Twin small = rand(3);
-        e = assertThrows(IllegalArgumentException.class, () -> be().batchNorm(x.f, small.f, small.f, small.f, small.f, x.f,
+        e = assertThrows(IllegalArgumentException.class, () -> fast().batchNorm(x.f, small.f, small.f, small.f, small.f, x.f,
                 small.f, small.f, 1, 6, 25, 0.1f, 1e-5f, true));   // 6 channels, gamma holds 3
         assertTrue(e.getMessage().contains("batchNorm") && e.getMessage().contains("gamma"), e.getMessage());
         assertThrows(IllegalArgumentException.class, () -> new ConvGeom(1, 1, 4, 4, 3, 3, 1, 3));   // pad ≥ kernel

@@ -2,8 +2,6 @@ package org.hhnn.backend.cpu;
 
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assertions.fail;
-import static org.junit.jupiter.api.Assumptions.assumeFalse;
 
 import org.hhnn.backend.Backend;
 import org.hhnn.backend.Buffer;
@@ -18,25 +16,14 @@ import org.junit.jupiter.api.Test;
  */
 class ConvParityTest extends ConvParityCases {
 
-    @Override protected Backend fast() {
-        // Only a build that skipped the native library on purpose may skip these tests.
-        assumeFalse(!CpuBackend.isAvailable() && Boolean.getBoolean("hhnn.skipNative"), "native build skipped");
-        if (!CpuBackend.isAvailable()) fail(CpuBackend.unavailabilityCause());
-        return CpuBackend.get();
-    }
+    ConvParityTest() { super(new CpuTarget()); }
 
     @Test void maxPoolBackwardRefusesAnArgmaxOutsideThePlane() {
         Backend cpu = fast();
         ConvGeom g = new ConvGeom(1, 1, 4, 4, 2, 2, 2, 0);
-        Buffer dy = cpu.alloc(4), arg = cpu.alloc(4), dx = cpu.alloc(16);
-        try {
-            cpu.upload(new float[] {0, 2, 16, 10}, arg);   // 16 is past the 4x4 plane
-            IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> cpu.maxPoolBackward(g, dy, arg, dx));
-            assertTrue(e.getMessage().contains("maxPoolBackward") && e.getMessage().contains("4x4"), e.getMessage());
-        } finally {
-            cpu.free(dy);
-            cpu.free(arg);
-            cpu.free(dx);
-        }
+        Buffer dy = alloc(4), arg = alloc(4), dx = alloc(16);
+        cpu.upload(new float[] {0, 2, 16, 10}, arg);   // 16 is past the 4x4 plane
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> cpu.maxPoolBackward(g, dy, arg, dx));
+        assertTrue(e.getMessage().contains("maxPoolBackward") && e.getMessage().contains("4x4"), e.getMessage());
     }
 }

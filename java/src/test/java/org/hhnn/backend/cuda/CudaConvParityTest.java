@@ -1,9 +1,5 @@
 package org.hhnn.backend.cuda;
 
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
-
-import org.hhnn.backend.Backend;
 import org.hhnn.backend.ConvParityCases;
 import org.junit.jupiter.api.Nested;
 
@@ -15,25 +11,9 @@ import org.junit.jupiter.api.Nested;
  */
 class CudaConvParityTest extends ConvParityCases {
 
-    private CudaBackend dev;
-    private long liveBefore;
-
-    private Backend track(CudaBackend b) {
-        dev = b;
-        liveBefore = ((AbstractDevice) b.device()).liveBytes();
-        return b;
-    }
-
-    @Override protected Backend fast() { return track(CudaEmulatedParityTest.open("cuda-emulated")); }
-
-    @Override protected void afterBuffersFreed() {
-        if (dev != null) assertEquals(liveBefore, ((AbstractDevice) dev.device()).liveBytes(), "device bytes still allocated after the test (a leaked temporary)");
-    }
+    CudaConvParityTest() { super(CudaTarget.emulated()); }
 
     @Nested class OnGpu extends ConvParityCases {
-        @Override protected Backend fast() {
-            assumeTrue(CudaBackend.isAvailable(), "no real GPU here: " + CudaBackend.unavailabilityCause());
-            return CudaBackend.get();
-        }
+        OnGpu() { super(CudaTarget.gpu()); }
     }
 }
