@@ -23,7 +23,7 @@ public abstract class ParityFixture {
 
     protected static final ReferenceBackend ref = ReferenceBackend.get();
 
-    protected final long seed = System.nanoTime();
+    protected final long seed = org.hhnn.TestSeeds.fresh();
     protected final Random rnd = new Random(seed);
 
     private ParityTarget target;

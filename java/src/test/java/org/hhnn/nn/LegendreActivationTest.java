@@ -11,7 +11,7 @@ import org.junit.jupiter.api.Test;
 
 /** The Legendre activation module in both forms: gradients against central differences, identity start. */
 class LegendreActivationTest {
-    final long seed = System.nanoTime();
+    final long seed = org.hhnn.TestSeeds.fresh();
 
     @Test void perNeuronAndDenseGradients() {
         ReferenceBackend f64 = ReferenceBackend.f64();

@@ -124,7 +124,7 @@ class CudaTrainingTest {
 
     @Test void mlpTrainingStepsMatchTheReference() {
         assumeTrue(CudaBackend.isEmulatedAvailable(), "no native library: " + CudaBackend.emulatedUnavailabilityCause());
-        long seed = System.nanoTime();
+        long seed = org.hhnn.TestSeeds.fresh();
         Dataset data = tinyDataset(seed);
         for (String optimizer : new String[] {"adam", "sgd"})
             compare("mlp " + optimizer, seed, losses(ReferenceBackend.get(), data, mlp(), optimizer, seed, STEPS),
@@ -133,7 +133,7 @@ class CudaTrainingTest {
 
     @Test void hhnnTrainingStepsMatchTheReference() {
         assumeTrue(CudaBackend.isEmulatedAvailable(), "no native library: " + CudaBackend.emulatedUnavailabilityCause());
-        long seed = System.nanoTime();
+        long seed = org.hhnn.TestSeeds.fresh();
         Dataset data = tinyDataset(seed);
         compare("hhnn adam", seed, losses(ReferenceBackend.get(), data, hhnn(), "adam", seed, 4),
                 losses(CudaBackend.emulated(), data, hhnn(), "adam", seed, 4), false);
@@ -141,7 +141,7 @@ class CudaTrainingTest {
 
     @Test void cnnModTrainingStepsMatchTheReference() {
         assumeTrue(CudaBackend.isEmulatedAvailable(), "no native library: " + CudaBackend.emulatedUnavailabilityCause());
-        long seed = System.nanoTime();
+        long seed = org.hhnn.TestSeeds.fresh();
         Dataset data = tinyImages(seed);
         JsonObject m = Models.defaults("cnn-mod", data.features(), CLASSES);
         m.addProperty("hidden", 32); // a smaller fc layer keeps the reference run short
@@ -151,7 +151,7 @@ class CudaTrainingTest {
 
     @Test void lstmModTrainingStepsMatchTheReference() {
         assumeTrue(CudaBackend.isEmulatedAvailable(), "no native library: " + CudaBackend.emulatedUnavailabilityCause());
-        long seed = System.nanoTime();
+        long seed = org.hhnn.TestSeeds.fresh();
         Dataset data = tinySequences(seed);
         JsonObject m = Models.defaults("lstm-mod", data.features(), CLASSES);
         m.addProperty("vocab", 10);
