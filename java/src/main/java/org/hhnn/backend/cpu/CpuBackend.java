@@ -157,7 +157,7 @@ public final class CpuBackend implements Backend {
         if (b == null) return;
         if (!(b instanceof NativeBuffer))
             throw new IllegalArgumentException("free: " + b.getClass().getSimpleName() + " is not a cpu NativeBuffer");
-        if (b.markFreed()) CpuNative.free(((NativeBuffer) b).address);
+        if (b.markFreed()) CpuNative.free(((NativeBuffer) b).address, b.length);
     }
 
     @Override public void upload(float[] src, Buffer dst) {
