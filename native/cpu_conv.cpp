@@ -108,6 +108,35 @@ HHNN_JNI_CONV(void, sumChannels)(JNIEnv* env, jclass, jlong x, jlong y, jint out
     });
 }
 
+// maxPool of one plane xp when every window lies inside it (P = 0): no bounds tests, and selects instead of branches
+// so the ox loop vectorises. The first place of a window wins unless a later value is > (so a NaN there stays), as
+// in the general loop. KH_, KW_: the window at compile time (2x2, unrolled), or 0 for g's.
+template <int KH_, int KW_>
+static void max_pool_inside(const ConvGeom& g, const float* xp, float* yp, float* ap) {
+    const int KH = KH_ ? KH_ : g.KH, KW = KW_ ? KW_ : g.KW;
+    for (int oy = 0; oy < g.OH; oy++) {
+        const int row0 = oy * g.S * g.W;
+        float* yo = yp + (long)oy * g.OW;
+        float* ao = ap + (long)oy * g.OW;
+#pragma omp simd
+        for (int ox = 0; ox < g.OW; ox++) {
+            const int base = row0 + ox * g.S;
+            float bv = xp[base];
+            int best = base;
+            for (int ky = 0; ky < KH; ky++)
+                for (int kx = ky == 0 ? 1 : 0; kx < KW; kx++) {
+                    const int at = base + ky * g.W + kx;
+                    const float v = xp[at];
+                    const bool gt = v > bv;
+                    bv = gt ? v : bv;
+                    best = gt ? at : best;
+                }
+            yo[ox] = bv;
+            ao[ox] = (float)best;
+        }
+    }
+}
+
 HHNN_JNI_CONV(void, maxPool)(JNIEnv* env, jclass, jlong x, jlong y, jlong argmax, GEOM_PARAMS) {
     guard(env, "maxPool", [&] {
         const ConvGeom g = make_geom(B, C, H, W, KH, KW, S, P);
@@ -116,6 +145,12 @@ HHNN_JNI_CONV(void, maxPool)(JNIEnv* env, jclass, jlong x, jlong y, jlong argmax
         float* A = fp(argmax);    // (B, C, OH, OW)
         par_for((long)g.B * g.C, (long)g.B * g.C * g.OH * g.OW * g.KH * g.KW, [&](long p) {
             const float* xp = X + p * g.H * g.W;
+            if (g.P == 0) {   // every window lies inside the plane
+                float *yp = Y + p * g.OH * g.OW, *ap = A + p * g.OH * g.OW;
+                if (g.KH == 2 && g.KW == 2) max_pool_inside<2, 2>(g, xp, yp, ap);
+                else max_pool_inside<0, 0>(g, xp, yp, ap);
+                return;
+            }
             for (int oy = 0; oy < g.OH; oy++)
                 for (int ox = 0; ox < g.OW; ox++) {
                     int best = -1;
