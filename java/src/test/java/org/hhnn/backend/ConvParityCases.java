@@ -148,9 +148,13 @@ public abstract class ConvParityCases {
 
     // ---- fused convolution ----------------------------------------------------------------------------------------
 
-    /** GEOMS plus a 1x1 kernel (the cpu path without im2col) and a W4-sized layer; OC = 1 + C % 4 + 2, and 64 for W4's. */
+    /**
+     * GEOMS plus a 1x1 kernel (the cpu path without im2col), W4-sized layers, and stride-1 kernels over ≥ 8 channels
+     * with rectangular windows and padding (the cpu's shifted-GEMM path); OC = 3 + C % 4, and 64 for 16 channels.
+     */
     private static final int[][] CONV_GEOMS = {
-        {3, 6, 5, 4, 1, 1, 1, 0}, {5, 16, 11, 11, 3, 3, 1, 0}, {2, 1, 28, 28, 3, 3, 1, 1}};
+        {3, 6, 5, 4, 1, 1, 1, 0}, {5, 16, 11, 11, 3, 3, 1, 0}, {2, 1, 28, 28, 3, 3, 1, 1}, {2, 9, 7, 10, 3, 2, 1, 1},
+        {3, 12, 9, 8, 5, 5, 1, 2}, {2, 8, 6, 6, 1, 3, 1, 0}};
 
     private static int outChannels(int[] s) { return s[1] == 16 ? 64 : 3 + s[1] % 4; }
 
