@@ -271,13 +271,15 @@ HHNN_JNI_CONV(void, conv2dBackward)(JNIEnv* env, jclass, jlong x, jlong w, jlong
             }
         }
         if (DW)   // partials in group order, in double; on the shifted path read by tap: (o, c, tap) ← (tap, o, c)
-            for_chunks(wsize, [&](long lo, long hi) {
-                for (long i = lo; i < hi; i++) {
-                    const long src = shifted ? ((i % sh.taps) * OC + i / ck) * g.C + i / sh.taps % g.C : i;
-                    double s = 0.0;
-                    for (int grp = 0; grp < groups; grp++) s += pw[(size_t)grp * wsize + src];
-                    DW[i] = (float)s;
-                }
+            for_rows(OC, ck, [&](int o) {
+                for (int c = 0; c < g.C; c++)
+                    for (int k = 0; k < sh.taps; k++) {
+                        const long i = ((long)o * g.C + c) * sh.taps + k;
+                        const long src = shifted ? ((long)k * OC + o) * g.C + c : i;
+                        double s = 0.0;
+                        for (int grp = 0; grp < groups; grp++) s += pw[(size_t)grp * wsize + src];
+                        DW[i] = (float)s;
+                    }
             });
         if (DB)
             for (int o = 0; o < OC; o++) {
