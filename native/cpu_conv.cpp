@@ -14,6 +14,7 @@
 #include <atomic>
 #include <string>
 #include "conv.cuh"
+#include "cpu_conv_rows.h"
 #include "cpu_parallel.h"
 #include "jni_util.h"
 
@@ -24,27 +25,12 @@ using namespace hhnn;
 
 namespace {
 
-ConvGeom make_geom(int B, int C, int H, int W, int KH, int KW, int S, int P) {
-    return ConvGeom{B, C, H, W, KH, KW, S, P, (H + 2 * P - KH) / S + 1, (W + 2 * P - KW) / S + 1};
-}
-
 // Runs f(i) for i in [0, n) in parallel when the whole job (work elements) pays for the threads.
 template <class F>
 void par_for(long n, long work, F&& f) {
     bool par = n > 1 && work >= kParallelMin && threads() > 1;
 #pragma omp parallel for schedule(static) num_threads(threads()) if (par)
     for (long i = 0; i < n; i++) f(i);
-}
-
-// The outputs o in [lo, hi) (of O) whose source o·S − P + k lies inside [0, size).
-inline void inside_span(int k, int S, int P, int size, int O, int* lo, int* hi) {
-    int first = P - k;                                   // o·S ≥ P − k
-    int l = first <= 0 ? 0 : (first + S - 1) / S;
-    int last = size - 1 + P - k;                         // o·S ≤ size − 1 + P − k
-    int h = last < 0 ? 0 : last / S + 1;
-    *lo = l;
-    *hi = h < O ? h : O;
-    if (*hi < *lo) *hi = *lo;
 }
 
 }  // namespace
@@ -59,20 +45,7 @@ HHNN_JNI_CONV(void, im2col)(JNIEnv* env, jclass, jlong x, jlong cols, GEOM_PARAM
             long row = t / g.B;
             int b = (int)(t % g.B);
             int kx = (int)(row % g.KW), ky = (int)(row / g.KW % g.KH), c = (int)(row / ((long)g.KW * g.KH));
-            int lo, hi;
-            inside_span(kx, g.S, g.P, g.W, g.OW, &lo, &hi);
-            const float* plane = X + ((long)b * g.C + c) * g.H * g.W;
-            float* dst = O + row * ncol + (long)b * g.OH * g.OW;
-            for (int oy = 0; oy < g.OH; oy++, dst += g.OW) {
-                int iy = hhnn_conv_src(oy, ky, g.S, g.P);
-                if (iy < 0 || iy >= g.H) { memset(dst, 0, sizeof(float) * g.OW); continue; }
-                const float* src = plane + (long)iy * g.W - g.P + kx;   // src[ox·S] = x[iy, ox·S − P + kx]
-                for (int ox = 0; ox < lo; ox++) dst[ox] = 0.f;
-                if (g.S == 1) memcpy(dst + lo, src + lo, sizeof(float) * (hi - lo));
-                else
-                    for (int ox = lo; ox < hi; ox++) dst[ox] = src[(long)ox * g.S];
-                for (int ox = hi; ox < g.OW; ox++) dst[ox] = 0.f;
-            }
+            im2col_row(g, X + ((long)b * g.C + c) * g.H * g.W, ky, kx, O + row * ncol + (long)b * g.OH * g.OW);
         });
     });
 }
@@ -85,26 +58,8 @@ HHNN_JNI_CONV(void, col2im)(JNIEnv* env, jclass, jlong cols, jlong x, GEOM_PARAM
         const long ncol = (long)g.B * g.OH * g.OW;
         par_for((long)g.B * g.C, (long)g.C * g.KH * g.KW * ncol, [&](long t) {
             int b = (int)(t / g.C), c = (int)(t % g.C);
-            float* plane = X + t * g.H * g.W;
-            for (int ky = 0; ky < g.KH; ky++)
-                for (int kx = 0; kx < g.KW; kx++) {
-                    long row = ((long)c * g.KH + ky) * g.KW + kx;
-                    int lo, hi;
-                    inside_span(kx, g.S, g.P, g.W, g.OW, &lo, &hi);
-                    const float* src = O + row * ncol + (long)b * g.OH * g.OW;
-                    for (int oy = 0; oy < g.OH; oy++) {
-                        int iy = hhnn_conv_src(oy, ky, g.S, g.P);
-                        if (iy < 0 || iy >= g.H) continue;
-                        float* dst = plane + (long)iy * g.W - g.P + kx;
-                        const float* sr = src + (long)oy * g.OW;
-                        if (g.S == 1) {
-#pragma omp simd
-                            for (int ox = lo; ox < hi; ox++) dst[ox] += sr[ox];
-                        } else {
-                            for (int ox = lo; ox < hi; ox++) dst[(long)ox * g.S] += sr[ox];
-                        }
-                    }
-                }
+            // The rows (c, ky, kx) of image b: c·KH·KW consecutive rows of length ncol, starting at column b·OH·OW.
+            col2im_plane(g, O + (long)c * g.KH * g.KW * ncol + (long)b * g.OH * g.OW, ncol, X + t * g.H * g.W);
         });
     });
 }
@@ -153,6 +108,35 @@ HHNN_JNI_CONV(void, sumChannels)(JNIEnv* env, jclass, jlong x, jlong y, jint out
     });
 }
 
+// maxPool of one plane xp when every window lies inside it (P = 0): no bounds tests, and selects instead of branches
+// so the ox loop vectorises. The first place of a window wins unless a later value is > (so a NaN there stays), as
+// in the general loop. KH_, KW_: the window at compile time (2x2, unrolled), or 0 for g's.
+template <int KH_, int KW_>
+static void max_pool_inside(const ConvGeom& g, const float* xp, float* yp, float* ap) {
+    const int KH = KH_ ? KH_ : g.KH, KW = KW_ ? KW_ : g.KW;
+    for (int oy = 0; oy < g.OH; oy++) {
+        const int row0 = oy * g.S * g.W;
+        float* yo = yp + (long)oy * g.OW;
+        float* ao = ap + (long)oy * g.OW;
+#pragma omp simd
+        for (int ox = 0; ox < g.OW; ox++) {
+            const int base = row0 + ox * g.S;
+            float bv = xp[base];
+            int best = base;
+            for (int ky = 0; ky < KH; ky++)
+                for (int kx = ky == 0 ? 1 : 0; kx < KW; kx++) {
+                    const int at = base + ky * g.W + kx;
+                    const float v = xp[at];
+                    const bool gt = v > bv;
+                    bv = gt ? v : bv;
+                    best = gt ? at : best;
+                }
+            yo[ox] = bv;
+            ao[ox] = (float)best;
+        }
+    }
+}
+
 HHNN_JNI_CONV(void, maxPool)(JNIEnv* env, jclass, jlong x, jlong y, jlong argmax, GEOM_PARAMS) {
     guard(env, "maxPool", [&] {
         const ConvGeom g = make_geom(B, C, H, W, KH, KW, S, P);
@@ -161,6 +145,12 @@ HHNN_JNI_CONV(void, maxPool)(JNIEnv* env, jclass, jlong x, jlong y, jlong argmax
         float* A = fp(argmax);    // (B, C, OH, OW)
         par_for((long)g.B * g.C, (long)g.B * g.C * g.OH * g.OW * g.KH * g.KW, [&](long p) {
             const float* xp = X + p * g.H * g.W;
+            if (g.P == 0) {   // every window lies inside the plane
+                float *yp = Y + p * g.OH * g.OW, *ap = A + p * g.OH * g.OW;
+                if (g.KH == 2 && g.KW == 2) max_pool_inside<2, 2>(g, xp, yp, ap);
+                else max_pool_inside<0, 0>(g, xp, yp, ap);
+                return;
+            }
             for (int oy = 0; oy < g.OH; oy++)
                 for (int ox = 0; ox < g.OW; ox++) {
                     int best = -1;

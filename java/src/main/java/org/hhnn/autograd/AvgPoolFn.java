@@ -12,13 +12,13 @@ final class AvgPoolFn implements Function {
 
     static Tensor apply(Tensor x, int kernelH, int kernelW, int stride, int pad) {
         ConvGeom g = PoolGeom.of("avg pool", x, kernelH, kernelW, stride, pad);
-        Tensor y = Tensor.zeros(x.backend(), g.batch(), g.channels(), g.outH(), g.outW());
+        Tensor y = Tensor.empty(x.backend(), g.batch(), g.channels(), g.outH(), g.outW());   // overwritten
         x.backend().avgPool(g, x.buffer(), y.buffer());
         return Tape.record(new AvgPoolFn(x, g), y, x);
     }
 
     @Override public Tensor[] backward(Tensor dy) {
-        Tensor dx = x.zerosLike();
+        Tensor dx = x.emptyLike();   // overwritten
         x.backend().avgPoolBackward(g, dy.buffer(), dx.buffer());
         return new Tensor[] {dx};
     }

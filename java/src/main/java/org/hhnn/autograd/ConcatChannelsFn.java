@@ -16,7 +16,7 @@ final class ConcatChannelsFn implements Function {
         int outer = sa[0], inner = Math.toIntExact(a.size() / ((long) outer * sa[1]));
         int[] sy = sa.clone();
         sy[1] = sa[1] + sb[1];
-        Tensor y = Tensor.zeros(a.backend(), sy);
+        Tensor y = Tensor.empty(a.backend(), sy);   // overwritten
         a.backend().concatChannels(a.buffer(), b.buffer(), y.buffer(), outer, sa[1], sb[1], inner);
         return Tape.record(new ConcatChannelsFn(a, b), y, a, b);
     }

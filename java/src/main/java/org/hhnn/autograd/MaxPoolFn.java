@@ -12,13 +12,13 @@ final class MaxPoolFn implements Function {
 
     static Tensor apply(Tensor x, int kernel, int stride, int pad) {
         ConvGeom g = PoolGeom.of("max pool", x, kernel, stride, pad);
-        Tensor y = Tensor.zeros(x.backend(), g.batch(), g.channels(), g.outH(), g.outW()), argmax = y.zerosLike();
+        Tensor y = Tensor.empty(x.backend(), g.batch(), g.channels(), g.outH(), g.outW()), argmax = y.emptyLike();   // overwritten
         x.backend().maxPool(g, x.buffer(), y.buffer(), argmax.buffer());
         return Tape.record(new MaxPoolFn(x, argmax, g), y, x);
     }
 
     @Override public Tensor[] backward(Tensor dy) {
-        Tensor dx = x.zerosLike();
+        Tensor dx = x.emptyLike();   // overwritten
         x.backend().maxPoolBackward(g, dy.buffer(), argmax.buffer(), dx.buffer());
         return new Tensor[] {dx};
     }

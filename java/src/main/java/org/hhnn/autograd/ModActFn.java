@@ -24,13 +24,13 @@ final class ModActFn implements MultiFunction {
             throw new IllegalArgumentException("modAct: modulation " + u + " must share the first axis of " + v
                     + " and divide its size (u (outer, ..inner) against v (outer, channels, ..inner))");
         int outer = u.dim(0), inner = Math.toIntExact(u.size() / outer), channels = Math.toIntExact(v.size() / u.size());
-        Tensor out = v.zerosLike();
+        Tensor out = v.emptyLike();   // overwritten
         v.backend().modActForward(act, modAct, v.buffer(), u.buffer(), out.buffer(), outer, channels, inner);
         return Tape.recordMulti(new ModActFn(act, modAct, v, u, outer, channels, inner), new Tensor[] {out}, v, u)[0];
     }
 
     @Override public Tensor[] backward(Tensor[] g) {
-        Tensor dv = v.requiresGrad() ? v.zerosLike() : null, du = u.requiresGrad() ? u.zerosLike() : null;
+        Tensor dv = v.requiresGrad() ? v.emptyLike() : null, du = u.requiresGrad() ? u.emptyLike() : null;   // overwritten
         v.backend().modActBackward(act, modAct, v.buffer(), u.buffer(), g[0].buffer(), dv == null ? null : dv.buffer(),
                 du == null ? null : du.buffer(), outer, channels, inner);
         return new Tensor[] {dv, du};

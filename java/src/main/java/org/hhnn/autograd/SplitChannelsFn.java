@@ -19,7 +19,7 @@ final class SplitChannelsFn implements MultiFunction {
         int[] sa = x.shape(), sb = x.shape();
         sa[1] = ca;
         sb[1] = cb;
-        Tensor a = Tensor.zeros(x.backend(), sa), b = Tensor.zeros(x.backend(), sb);
+        Tensor a = Tensor.empty(x.backend(), sa), b = Tensor.empty(x.backend(), sb);   // overwritten
         x.backend().splitChannels(x.buffer(), a.buffer(), b.buffer(), outer, ca, cb, inner);
         return Tape.recordMulti(new SplitChannelsFn(x, ca), new Tensor[] {a, b}, x);
     }
@@ -30,7 +30,7 @@ final class SplitChannelsFn implements MultiFunction {
         sa[1] = ca;
         sb[1] = cb;
         Tensor ga = g[0] != null ? g[0] : Tensor.zeros(x.backend(), sa), gb = g[1] != null ? g[1] : Tensor.zeros(x.backend(), sb);
-        Tensor dx = x.zerosLike();
+        Tensor dx = x.emptyLike();   // overwritten by the concat
         x.backend().concatChannels(ga.buffer(), gb.buffer(), dx.buffer(), outer, ca, cb, inner);
         return new Tensor[] {dx};
     }

@@ -215,6 +215,20 @@ public interface Backend {
      */
     void col2im(ConvGeom g, Buffer cols, Buffer x);
 
+    /**
+     * 2-d convolution (cross-correlation, as PyTorch) with g's geometry: y (B, OC, OH, OW), overwritten, =
+     * Σ_{c, ky, kx} w[oc, c, ky, kx] · x[b, c, oy·stride − pad + ky, ox·stride − pad + kx] (0 in the padding) + bias[oc];
+     * x (B, C, H, W), w (OC, C, kh, kw), bias (OC) or null. The same as {@link #im2col}, a gemm, {@link #swapAxes} and
+     * {@link #addChannelBias}, without the (C·kh·kw, B·OH·OW) temporary (how a backend computes it is its own).
+     */
+    void conv2d(ConvGeom g, int outChannels, Buffer x, Buffer w, Buffer bias, Buffer y);
+
+    /**
+     * Gradients of {@link #conv2d} for dy (B, OC, OH, OW), each overwritten and skipped when null: dx (B, C, H, W) (the
+     * adjoint, as {@link #col2im} of wᵀ·dy), dw (OC, C, kh, kw) = Σ_b dy_b · cols_bᵀ, dbias (OC) = Σ_{b, oy, ox} dy.
+     */
+    void conv2dBackward(ConvGeom g, int outChannels, Buffer x, Buffer w, Buffer dy, Buffer dx, Buffer dw, Buffer dbias);
+
     /** y (b, a, inner)[j, i, k] = x (a, b, inner)[i, j, k]: swaps the two outer axes (CNHW ↔ NCHW). y may not alias x. */
     void swapAxes(Buffer x, Buffer y, int a, int b, int inner);
 

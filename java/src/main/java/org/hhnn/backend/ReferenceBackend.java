@@ -376,6 +376,12 @@ public final class ReferenceBackend implements Backend {
 
     @Override public void im2col(ConvGeom g, Buffer x, Buffer cols) { ReferenceConv.im2col(this, g, x, cols); }
     @Override public void col2im(ConvGeom g, Buffer cols, Buffer x) { ReferenceConv.col2im(this, g, cols, x); }
+    @Override public void conv2d(ConvGeom g, int outChannels, Buffer x, Buffer w, Buffer bias, Buffer y) {
+        ReferenceConv.conv2d(this, g, outChannels, x, w, bias, y);
+    }
+    @Override public void conv2dBackward(ConvGeom g, int outChannels, Buffer x, Buffer w, Buffer dy, Buffer dx, Buffer dw, Buffer dbias) {
+        ReferenceConv.conv2dBackward(this, g, outChannels, x, w, dy, dx, dw, dbias);
+    }
     @Override public void swapAxes(Buffer x, Buffer y, int a, int b, int inner) { ReferenceConv.swapAxes(this, x, y, a, b, inner); }
 
     @Override public void addChannelBias(Buffer x, Buffer bias, Buffer y, int outer, int channels, int inner) {

@@ -114,6 +114,81 @@ final class ReferenceConv {
         }
     }
 
+    // ---- fused convolution ----------------------------------------------------------------------------------------
+
+    /** x[b, c, iy, ix] for the output (oy, ox) at kernel offset (ky, kx), or -1 where that is padding. */
+    private static int src(ConvGeom g, int b, int c, int oy, int ox, int ky, int kx) {
+        int iy = oy * g.stride() - g.pad() + ky, ix = ox * g.stride() - g.pad() + kx;
+        if (iy < 0 || iy >= g.height() || ix < 0 || ix >= g.width()) return -1;
+        return ((b * g.channels() + c) * g.height() + iy) * g.width() + ix;
+    }
+
+    private static void convShapes(String op, ConvGeom g, int oc, Buffer x, Buffer w) {
+        if (g == null) throw new IllegalArgumentException(op + ": geometry is null");
+        nonNegative(op, oc);
+        need(op, "x", x, g.inputSize(), shape(g.batch(), g.channels(), g.height(), g.width()));
+        need(op, "w", w, (long) oc * g.colRows(), shape(oc, g.channels(), g.kernelH(), g.kernelW()));
+    }
+
+    static void conv2d(ReferenceBackend rb, ConvGeom g, int oc, Buffer x, Buffer w, Buffer bias, Buffer y) {
+        String op = "conv2d";
+        convShapes(op, g, oc, x, w);
+        if (bias != null) need(op, "bias", bias, oc, shape(oc));
+        int B = g.batch(), C = g.channels(), OH = g.outH(), OW = g.outW(), KH = g.kernelH(), KW = g.kernelW();
+        need(op, "y", y, (long) B * oc * OH * OW, shape(B, oc, OH, OW));
+        double[] X = d(x), Wt = d(w), Bv = bias == null ? null : d(bias), Y = d(y);
+        for (int b = 0; b < B; b++)
+            for (int o = 0; o < oc; o++)
+                for (int oy = 0; oy < OH; oy++)
+                    for (int ox = 0; ox < OW; ox++) {
+                        double s = Bv == null ? 0.0 : Bv[o];
+                        for (int c = 0; c < C; c++)
+                            for (int ky = 0; ky < KH; ky++)
+                                for (int kx = 0; kx < KW; kx++) {
+                                    int i = src(g, b, c, oy, ox, ky, kx);
+                                    if (i >= 0) s += Wt[((o * C + c) * KH + ky) * KW + kx] * X[i];
+                                }
+                        Y[((b * oc + o) * OH + oy) * OW + ox] = rb.round(s);
+                    }
+    }
+
+    static void conv2dBackward(ReferenceBackend rb, ConvGeom g, int oc, Buffer x, Buffer w, Buffer dy, Buffer dx, Buffer dw,
+                               Buffer dbias) {
+        String op = "conv2dBackward";
+        convShapes(op, g, oc, x, w);
+        int B = g.batch(), C = g.channels(), OH = g.outH(), OW = g.outW(), KH = g.kernelH(), KW = g.kernelW();
+        need(op, "dy", dy, (long) B * oc * OH * OW, shape(B, oc, OH, OW));
+        if (dx != null) need(op, "dx", dx, g.inputSize(), shape(B, C, g.height(), g.width()));
+        if (dw != null) need(op, "dw", dw, (long) oc * g.colRows(), shape(oc, C, KH, KW));
+        if (dbias != null) need(op, "dbias", dbias, oc, shape(oc));
+        double[] X = d(x), Wt = d(w), DY = d(dy);
+        double[] ax = new double[(int) g.inputSize()], aw = new double[oc * C * KH * KW], ab = new double[oc];
+        for (int b = 0; b < B; b++)   // scatter each output's gradient over its window, all sums in float64
+            for (int o = 0; o < oc; o++)
+                for (int oy = 0; oy < OH; oy++)
+                    for (int ox = 0; ox < OW; ox++) {
+                        double gy = DY[((b * oc + o) * OH + oy) * OW + ox];
+                        ab[o] += gy;
+                        for (int c = 0; c < C; c++)
+                            for (int ky = 0; ky < KH; ky++)
+                                for (int kx = 0; kx < KW; kx++) {
+                                    int i = src(g, b, c, oy, ox, ky, kx), k = ((o * C + c) * KH + ky) * KW + kx;
+                                    if (i < 0) continue;
+                                    ax[i] += Wt[k] * gy;
+                                    aw[k] += X[i] * gy;
+                                }
+                    }
+        store(rb, ax, dx);
+        store(rb, aw, dw);
+        store(rb, ab, dbias);
+    }
+
+    private static void store(ReferenceBackend rb, double[] acc, Buffer out) {
+        if (out == null) return;
+        double[] O = d(out);
+        for (int i = 0; i < acc.length; i++) O[i] = rb.round(acc[i]);
+    }
+
     // ---- pooling ----------------------------------------------------------------------------------------------------
 
     static void maxPool(ReferenceBackend rb, ConvGeom g, Buffer x, Buffer y, Buffer argmax) {

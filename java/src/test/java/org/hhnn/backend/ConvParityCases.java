@@ -82,6 +82,48 @@ public abstract class ConvParityCases extends ParityFixture {
         }
     }
 
+    // ---- fused convolution ----------------------------------------------------------------------------------------
+
+    /**
+     * GEOMS plus a 1x1 kernel (the cpu path without im2col), W4-sized layers, and stride-1 kernels over ≥ 8 channels
+     * with rectangular windows and padding (the cpu's shifted-GEMM path); OC = 3 + C % 4, and 64 for 16 channels.
+     */
+    private static final int[][] CONV_GEOMS = {
+        {3, 6, 5, 4, 1, 1, 1, 0}, {5, 16, 11, 11, 3, 3, 1, 0}, {2, 1, 28, 28, 3, 3, 1, 1}, {2, 9, 7, 10, 3, 2, 1, 1},
+        {3, 12, 9, 8, 5, 5, 1, 2}, {2, 8, 6, 6, 1, 3, 1, 0}};
+
+    private static int outChannels(int[] s) { return s[1] == 16 ? 64 : 3 + s[1] % 4; }
+
+    @Test void conv2dForwardAndBackwardMatchReference() {
+        List<int[]> all = new ArrayList<>(Arrays.asList(GEOMS));
+        all.addAll(Arrays.asList(CONV_GEOMS));
+        for (int[] s : all) {
+            ConvGeom g = geom(s);
+            int oc = outChannels(s);
+            long ws = oc * g.colRows(), ys = (long) g.batch() * oc * g.outH() * g.outW();
+            Twin x = rand(g.inputSize()), w = rand(ws), b = rand(oc), y = nan(ys);
+            be().conv2d(g, oc, x.f, w.f, b.f, y.f);
+            ref.conv2d(g, oc, x.r, w.r, b.r, y.r);
+            check("conv2d " + g + " oc " + oc, y);
+            Twin y0 = nan(ys);
+            be().conv2d(g, oc, x.f, w.f, null, y0.f);
+            ref.conv2d(g, oc, x.r, w.r, null, y0.r);
+            check("conv2d without bias " + g, y0);
+
+            Twin dy = rand(ys), dx = nan(g.inputSize()), dw = nan(ws), db = nan(oc);   // all overwritten
+            be().conv2dBackward(g, oc, x.f, w.f, dy.f, dx.f, dw.f, db.f);
+            ref.conv2dBackward(g, oc, x.r, w.r, dy.r, dx.r, dw.r, db.r);
+            check("conv2dBackward dx " + g, dx);
+            check("conv2dBackward dw " + g, dw);
+            check("conv2dBackward dbias " + g, db);
+            Twin dx2 = nan(g.inputSize()), dw2 = nan(ws);
+            be().conv2dBackward(g, oc, x.f, w.f, dy.f, dx2.f, null, null);   // each gradient alone
+            be().conv2dBackward(g, oc, x.f, w.f, dy.f, null, dw2.f, null);
+            assertArrayEquals(dx.fastOut(), dx2.fastOut(), tag("conv2dBackward dx alone " + g));
+            assertArrayEquals(dw.fastOut(), dw2.fastOut(), tag("conv2dBackward dw alone " + g));
+        }
+    }
+
     // ---- pooling ----------------------------------------------------------------------------------------------
 
     @Test void maxPoolForwardAndBackwardMatchReference() {
@@ -188,6 +230,9 @@ public abstract class ConvParityCases extends ParityFixture {
         e = assertThrows(IllegalArgumentException.class, () -> fast().batchNorm(x.f, small.f, small.f, small.f, small.f, x.f,
                 small.f, small.f, 1, 6, 25, 0.1f, 1e-5f, true));   // 6 channels, gamma holds 3
         assertTrue(e.getMessage().contains("batchNorm") && e.getMessage().contains("gamma"), e.getMessage());
+        Twin w = rand(4 * 27 - 1), y = rand(2 * 4 * 25);
+        e = assertThrows(IllegalArgumentException.class, () -> be().conv2d(g, 4, x.f, w.f, null, y.f));   // w holds OC·27 − 1
+        assertTrue(e.getMessage().contains("conv2d") && e.getMessage().contains("w"), e.getMessage());
         assertThrows(IllegalArgumentException.class, () -> new ConvGeom(1, 1, 4, 4, 3, 3, 1, 3));   // pad ≥ kernel
     }
 }

@@ -157,7 +157,7 @@ public final class CpuBackend implements Backend {
         if (b == null) return;
         if (!(b instanceof NativeBuffer))
             throw new IllegalArgumentException("free: " + b.getClass().getSimpleName() + " is not a cpu NativeBuffer");
-        if (b.markFreed()) CpuNative.free(((NativeBuffer) b).address);
+        if (b.markFreed()) CpuNative.free(((NativeBuffer) b).address, b.length);
     }
 
     @Override public void upload(float[] src, Buffer dst) {
@@ -371,6 +371,13 @@ public final class CpuBackend implements Backend {
 
     @Override public void im2col(org.hhnn.backend.ConvGeom g, Buffer x, Buffer cols) { CpuConv.im2col(g, x, cols); }
     @Override public void col2im(org.hhnn.backend.ConvGeom g, Buffer cols, Buffer x) { CpuConv.col2im(g, cols, x); }
+    @Override public void conv2d(org.hhnn.backend.ConvGeom g, int outChannels, Buffer x, Buffer w, Buffer bias, Buffer y) {
+        CpuConv.conv2d(g, outChannels, x, w, bias, y);
+    }
+    @Override public void conv2dBackward(org.hhnn.backend.ConvGeom g, int outChannels, Buffer x, Buffer w, Buffer dy, Buffer dx,
+                                         Buffer dw, Buffer dbias) {
+        CpuConv.conv2dBackward(g, outChannels, x, w, dy, dx, dw, dbias);
+    }
     @Override public void swapAxes(Buffer x, Buffer y, int a, int b, int inner) { CpuConv.swapAxes(x, y, a, b, inner); }
     @Override public void addChannelBias(Buffer x, Buffer bias, Buffer y, int outer, int channels, int inner) { CpuConv.addChannelBias(x, bias, y, outer, channels, inner); }
     @Override public void sumChannels(Buffer x, Buffer y, int outer, int channels, int inner, float beta) { CpuConv.sumChannels(x, y, outer, channels, inner, beta); }

@@ -17,6 +17,10 @@ final class CpuConv {
     // The geometry as 8 ints: B, C, H, W, KH, KW, S, P (the native side derives OH, OW).
     private static native void im2col(long x, long cols, int b, int c, int h, int w, int kh, int kw, int s, int p);
     private static native void col2im(long cols, long x, int b, int c, int h, int w, int kh, int kw, int s, int p);
+    // native/cpu_conv2d.cpp; bias, dx, dw, dbias may be 0 (= null).
+    private static native void conv2d(long x, long w, long bias, long y, int b, int c, int h, int wd, int kh, int kw, int s, int p, int oc);
+    private static native void conv2dBackward(long x, long w, long dy, long dx, long dw, long dbias,
+                                              int b, int c, int h, int wd, int kh, int kw, int s, int p, int oc);
     private static native void swapAxes(long x, long y, int a, int b, int inner);
     private static native void addChannelBias(long x, long bias, long y, int outer, int channels, int inner);
     private static native void sumChannels(long x, long y, int outer, int channels, int inner, float beta);
@@ -53,6 +57,27 @@ final class CpuConv {
         long n = geom(p, g).colRows() * g.colCols();
         col2im(addr(p, "cols", cols, n, "C*kh*kw*B*OH*OW"), addr(p, "x", x, g.inputSize(), "B*C*H*W"),
                 g.batch(), g.channels(), g.height(), g.width(), g.kernelH(), g.kernelW(), g.stride(), g.pad());
+    }
+
+    static void conv2d(ConvGeom g, int oc, Buffer x, Buffer w, Buffer bias, Buffer y) {
+        String p = "conv2d";
+        geom(p, g);
+        nonNegative(p, "outChannels", oc);
+        long ws = (long) oc * g.colRows(), ys = (long) g.batch() * oc * g.outH() * g.outW();
+        conv2d(addr(p, "x", x, g.inputSize(), "B*C*H*W"), addr(p, "w", w, ws, "OC*C*kh*kw"),
+                bias == null ? 0L : addr(p, "bias", bias, oc, "OC"), addr(p, "y", y, ys, "B*OC*OH*OW"),
+                g.batch(), g.channels(), g.height(), g.width(), g.kernelH(), g.kernelW(), g.stride(), g.pad(), oc);
+    }
+
+    static void conv2dBackward(ConvGeom g, int oc, Buffer x, Buffer w, Buffer dy, Buffer dx, Buffer dw, Buffer dbias) {
+        String p = "conv2dBackward";
+        geom(p, g);
+        nonNegative(p, "outChannels", oc);
+        long ws = (long) oc * g.colRows(), ys = (long) g.batch() * oc * g.outH() * g.outW();
+        conv2dBackward(addr(p, "x", x, g.inputSize(), "B*C*H*W"), addr(p, "w", w, ws, "OC*C*kh*kw"),
+                addr(p, "dy", dy, ys, "B*OC*OH*OW"), dx == null ? 0L : addr(p, "dx", dx, g.inputSize(), "B*C*H*W"),
+                dw == null ? 0L : addr(p, "dw", dw, ws, "OC*C*kh*kw"), dbias == null ? 0L : addr(p, "dbias", dbias, oc, "OC"),
+                g.batch(), g.channels(), g.height(), g.width(), g.kernelH(), g.kernelW(), g.stride(), g.pad(), oc);
     }
 
     static void swapAxes(Buffer x, Buffer y, int a, int b, int inner) {

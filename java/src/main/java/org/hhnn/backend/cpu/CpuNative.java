@@ -19,7 +19,8 @@ final class CpuNative {
     // ---- memory (native/cpu_memory.cpp) ----
     /** 64-byte-aligned, zero-filled n floats; throws OutOfMemoryError. */
     static native long alloc(long n, boolean zero);
-    static native void free(long address);
+    /** n: the length alloc was given (large blocks are kept for reuse by size). */
+    static native void free(long address, long n);
     static native void upload(float[] src, long dst);
     static native void download(long src, float[] dst);
     static native void copy(long src, long srcOff, long dst, long dstOff, long n);

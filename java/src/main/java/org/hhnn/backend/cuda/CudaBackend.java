@@ -598,6 +598,14 @@ public final class CudaBackend implements Backend {
 
     @Override public void im2col(org.hhnn.backend.ConvGeom g, Buffer x, Buffer cols) { conv.im2col(g, x, cols); }
     @Override public void col2im(org.hhnn.backend.ConvGeom g, Buffer cols, Buffer x) { conv.col2im(g, cols, x); }
+    // No fused kernel yet: the batch im2col + cuBLAS composition (org.hhnn.backend.Im2colConv).
+    @Override public void conv2d(org.hhnn.backend.ConvGeom g, int outChannels, Buffer x, Buffer w, Buffer bias, Buffer y) {
+        org.hhnn.backend.Im2colConv.forward(this, g, outChannels, x, w, bias, y);
+    }
+    @Override public void conv2dBackward(org.hhnn.backend.ConvGeom g, int outChannels, Buffer x, Buffer w, Buffer dy, Buffer dx,
+                                         Buffer dw, Buffer dbias) {
+        org.hhnn.backend.Im2colConv.backward(this, g, outChannels, x, w, dy, dx, dw, dbias);
+    }
     @Override public void swapAxes(Buffer x, Buffer y, int a, int b, int inner) { conv.swapAxes(x, y, a, b, inner); }
     @Override public void addChannelBias(Buffer x, Buffer bias, Buffer y, int outer, int channels, int inner) { conv.addChannelBias(x, bias, y, outer, channels, inner); }
     @Override public void sumChannels(Buffer x, Buffer y, int outer, int channels, int inner, float beta) { conv.sumChannels(x, y, outer, channels, inner, beta); }
