@@ -4,7 +4,9 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -102,23 +104,23 @@ public abstract class ConvParityCases extends ParityFixture {
             int oc = outChannels(s);
             long ws = oc * g.colRows(), ys = (long) g.batch() * oc * g.outH() * g.outW();
             Twin x = rand(g.inputSize()), w = rand(ws), b = rand(oc), y = nan(ys);
-            be().conv2d(g, oc, x.f, w.f, b.f, y.f);
+            fast().conv2d(g, oc, x.f, w.f, b.f, y.f);
             ref.conv2d(g, oc, x.r, w.r, b.r, y.r);
             check("conv2d " + g + " oc " + oc, y);
             Twin y0 = nan(ys);
-            be().conv2d(g, oc, x.f, w.f, null, y0.f);
+            fast().conv2d(g, oc, x.f, w.f, null, y0.f);
             ref.conv2d(g, oc, x.r, w.r, null, y0.r);
             check("conv2d without bias " + g, y0);
 
             Twin dy = rand(ys), dx = nan(g.inputSize()), dw = nan(ws), db = nan(oc);   // all overwritten
-            be().conv2dBackward(g, oc, x.f, w.f, dy.f, dx.f, dw.f, db.f);
+            fast().conv2dBackward(g, oc, x.f, w.f, dy.f, dx.f, dw.f, db.f);
             ref.conv2dBackward(g, oc, x.r, w.r, dy.r, dx.r, dw.r, db.r);
             check("conv2dBackward dx " + g, dx);
             check("conv2dBackward dw " + g, dw);
             check("conv2dBackward dbias " + g, db);
             Twin dx2 = nan(g.inputSize()), dw2 = nan(ws);
-            be().conv2dBackward(g, oc, x.f, w.f, dy.f, dx2.f, null, null);   // each gradient alone
-            be().conv2dBackward(g, oc, x.f, w.f, dy.f, null, dw2.f, null);
+            fast().conv2dBackward(g, oc, x.f, w.f, dy.f, dx2.f, null, null);   // each gradient alone
+            fast().conv2dBackward(g, oc, x.f, w.f, dy.f, null, dw2.f, null);
             assertArrayEquals(dx.fastOut(), dx2.fastOut(), tag("conv2dBackward dx alone " + g));
             assertArrayEquals(dw.fastOut(), dw2.fastOut(), tag("conv2dBackward dw alone " + g));
         }
@@ -231,7 +233,7 @@ public abstract class ConvParityCases extends ParityFixture {
                 small.f, small.f, 1, 6, 25, 0.1f, 1e-5f, true));   // 6 channels, gamma holds 3
         assertTrue(e.getMessage().contains("batchNorm") && e.getMessage().contains("gamma"), e.getMessage());
         Twin w = rand(4 * 27 - 1), y = rand(2 * 4 * 25);
-        e = assertThrows(IllegalArgumentException.class, () -> be().conv2d(g, 4, x.f, w.f, null, y.f));   // w holds OC·27 − 1
+        e = assertThrows(IllegalArgumentException.class, () -> fast().conv2d(g, 4, x.f, w.f, null, y.f));   // w holds OC·27 − 1
         assertTrue(e.getMessage().contains("conv2d") && e.getMessage().contains("w"), e.getMessage());
         assertThrows(IllegalArgumentException.class, () -> new ConvGeom(1, 1, 4, 4, 3, 3, 1, 3));   // pad ≥ kernel
     }
