@@ -201,31 +201,7 @@ hhnn_batch_norm_stats_f32(const float* x, float* runMean, float* runVar, float* 
                           int outer, int channels, int inner, float momentum, float eps, int training) {
     HHNN_GRID_STRIDE(c, channels) {
         double mu, rs;
-        if (training) {
-            long n = (long)outer * inner;
-            double s = 0.0;
-            for (int o = 0; o < outer; o++) {
-                const float* xr = x + ((long)o * channels + c) * inner;
-                for (int i = 0; i < inner; i++) s += xr[i];
-            }
-            mu = s / (double)n;
-            double v = 0.0;
-            for (int o = 0; o < outer; o++) {
-                const float* xr = x + ((long)o * channels + c) * inner;
-                for (int i = 0; i < inner; i++) {
-                    double d = xr[i] - mu;
-                    v += d * d;
-                }
-            }
-            v /= (double)n;
-            rs = 1.0 / sqrt(v + (double)eps);
-            double unbiased = n > 1 ? v * (double)n / (double)(n - 1) : v;
-            runMean[c] = (float)((1.0 - (double)momentum) * runMean[c] + (double)momentum * mu);
-            runVar[c] = (float)((1.0 - (double)momentum) * runVar[c] + (double)momentum * unbiased);
-        } else {
-            mu = runMean[c];
-            rs = 1.0 / sqrt((double)runVar[c] + (double)eps);
-        }
+        hhnn_bn_channel_stats(x, c, outer, channels, inner, momentum, eps, training, runMean, runVar, &mu, &rs);
         mean[c] = (float)mu;
         rstd[c] = (float)rs;
     }
@@ -249,15 +225,8 @@ extern "C" __global__ void __launch_bounds__(HHNN_BLOCK)
 hhnn_batch_norm_backward_sums_f32(const float* x, const float* mean, const float* rstd, const float* dy, double* sums,
                                   float* dgamma, float* dbeta, int outer, int channels, int inner) {
     HHNN_GRID_STRIDE(c, channels) {
-        double mu = mean[c], rs = rstd[c], sdy = 0.0, sdyx = 0.0;
-        for (int o = 0; o < outer; o++) {
-            long base = ((long)o * channels + c) * inner;
-            for (int i = 0; i < inner; i++) {
-                double g = dy[base + i];
-                sdy += g;
-                sdyx += g * ((x[base + i] - mu) * rs);
-            }
-        }
+        double sdy, sdyx;
+        hhnn_bn_channel_grad_sums(x, dy, c, outer, channels, inner, mean[c], rstd[c], &sdy, &sdyx);
         sums[2 * c] = sdy;
         sums[2 * c + 1] = sdyx;
         dgamma[c] = (float)(dgamma[c] + sdyx);

@@ -251,30 +251,9 @@ HHNN_JNI_CONV(void, batchNorm)(JNIEnv* env, jclass, jlong x, jlong gamma, jlong 
         const float *G = fp(gamma), *Bt = fp(beta);   // (channels)
         float *RM = fp(runMean), *RV = fp(runVar), *MU = fp(mean), *RS = fp(rstd);   // (channels)
         float* Y = fp(y);         // (outer, channels, inner)
-        const long n = (long)outer * inner;
         par_for(channels, (long)outer * channels * inner * 3, [&](long c) {
             double mu, rs;
-            if (training) {
-                double s = 0.0;
-                for (long o = 0; o < outer; o++) {
-                    const float* xr = X + (o * channels + c) * inner;
-                    for (int i = 0; i < inner; i++) s += xr[i];
-                }
-                mu = s / (double)n;
-                double v = 0.0;
-                for (long o = 0; o < outer; o++) {
-                    const float* xr = X + (o * channels + c) * inner;
-                    for (int i = 0; i < inner; i++) { double d = xr[i] - mu; v += d * d; }
-                }
-                v /= (double)n;
-                rs = 1.0 / sqrt(v + (double)eps);
-                double unbiased = n > 1 ? v * (double)n / (double)(n - 1) : v;
-                RM[c] = (float)((1.0 - (double)momentum) * RM[c] + (double)momentum * mu);
-                RV[c] = (float)((1.0 - (double)momentum) * RV[c] + (double)momentum * unbiased);
-            } else {
-                mu = RM[c];
-                rs = 1.0 / sqrt((double)RV[c] + (double)eps);
-            }
+            hhnn_bn_channel_stats(X, c, outer, channels, inner, momentum, eps, training, RM, RV, &mu, &rs);
             MU[c] = (float)mu;
             RS[c] = (float)rs;
             // The same float expression as the kernel's apply step.
@@ -299,14 +278,8 @@ HHNN_JNI_CONV(void, batchNormBackward)(JNIEnv* env, jclass, jlong x, jlong gamma
         const double n = (double)outer * inner;
         par_for(channels, (long)outer * channels * inner * 2, [&](long c) {
             const double mu = MU[c], rs = RS[c];
-            double sdy = 0.0, sdyx = 0.0;
-            for (long o = 0; o < outer; o++) {
-                const float *xr = X + (o * channels + c) * inner, *gr = DY + (o * channels + c) * inner;
-                for (int i = 0; i < inner; i++) {
-                    sdy += gr[i];
-                    sdyx += gr[i] * ((xr[i] - mu) * rs);
-                }
-            }
+            double sdy, sdyx;
+            hhnn_bn_channel_grad_sums(X, DY, c, outer, channels, inner, mu, rs, &sdy, &sdyx);
             const double mdy = n > 0 ? sdy / n : 0.0, mdyx = n > 0 ? sdyx / n : 0.0, k = G[c] * rs;
             for (long o = 0; o < outer; o++) {
                 const float *xr = X + (o * channels + c) * inner, *gr = DY + (o * channels + c) * inner;
