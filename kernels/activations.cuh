@@ -22,6 +22,73 @@ HHNN_HD inline float hhnn_sigmoid(float x) {
     return e / (1.f + e);
 }
 
+// e^x on [−80, 88]: arguments below −80 are clamped (e^−80 ≈ 1.8e−35 stays a normal float, and the result is 0 to
+// any precision that matters); callers guarantee x ≤ 88 (hh.cuh: every rate exponent is bounded through the clamp of V
+// in hh_rates; the other arguments there and here are ≤ 0). NaN passes through (the comparison is false). One-sided on purpose: GCC
+// folds a clamp's constant arm through the whole polynomial and then blends the constant results, so every
+// extra arm costs compares, blends and sometimes a duplicated division per call.
+// On the host: Cephes' expf (range reduction by ln 2 in two parts, degree-6 polynomial, scale by 2^n through the
+// exponent bits; ≤ 2 ulp) written as plain arithmetic, because glibc's vector expf is only declared to the compiler
+// under -ffast-math, which the backend must not use: this form vectorises in any `omp simd` loop.
+#define HHNN_EXP_MIN -80.f
+
+HHNN_HD HHNN_FORCEINLINE float hhnn_exp(float x) {
+    x = x < HHNN_EXP_MIN ? HHNN_EXP_MIN : x;
+#ifdef __CUDA_ARCH__
+    return expf(x);
+#else
+    const float magic = 12582912.f;   // 1.5·2^23: adding it rounds to an integer held in the low mantissa bits
+    float t = fmaf(x, 1.44269504088896341f, magic);
+    float n = t - magic;                       // round(x / ln 2)
+    float r = fmaf(n, -0.693359375f, x);       // ln 2 = 0.693359375 − 2.12194440e-4 (Cody-Waite)
+    r = fmaf(n, 2.12194440e-4f, r);
+    float p = 1.9875691500e-4f;
+    p = fmaf(p, r, 1.3981999507e-3f);
+    p = fmaf(p, r, 8.3334519073e-3f);
+    p = fmaf(p, r, 4.1665795894e-2f);
+    p = fmaf(p, r, 1.6666665459e-1f);
+    p = fmaf(p, r, 5.0000001201e-1f);
+    p = fmaf(p, r * r, r) + 1.f;
+    union { float f; unsigned u; } tb, sc;
+    tb.f = t;
+    sc.u = (tb.u - 0x4B400000u + 127u) << 23;   // 2^n, n in [−116, 127]
+    return p * sc.f;
+#endif
+}
+
+
+// σ(x) and tanh(x) as vectorisable arithmetic on the host (hhnn_exp; ≤ 4 ulp), libm on the GPU. For `omp simd` loops
+// compiled with FMA (HHNN_FMA_CLONES, native/cpu_parallel.h), where glibc's scalar expf/tanhf calls would dominate
+// (the LSTM cell); loops without FMA clones keep hhnn_sigmoid and tanhf, since there each fmaf is a libm call.
+// σ: e^{−|x|} only, so nothing overflows. tanh: Cephes' tanhf, an odd polynomial below |x| = 0.625 (where
+// 1 − e^{−2|x|} would cancel), (1 − e)/(1 + e) with e = e^{−2|x|} ≤ 0.29 above.
+HHNN_HD HHNN_FORCEINLINE float hhnn_vsigmoid(float x) {
+#ifdef __CUDA_ARCH__
+    return hhnn_sigmoid(x);
+#else
+    float e = hhnn_exp(-fabsf(x));
+    float big = 1.f / (1.f + e);
+    return x >= 0.f ? big : e * big;
+#endif
+}
+
+HHNN_HD HHNN_FORCEINLINE float hhnn_vtanh(float x) {
+#ifdef __CUDA_ARCH__
+    return tanhf(x);
+#else
+    float a = fabsf(x), x2 = x * x;
+    float p = -5.70498872745e-3f;
+    p = fmaf(p, x2, 2.06390887954e-2f);
+    p = fmaf(p, x2, -5.37397155531e-2f);
+    p = fmaf(p, x2, 1.33314422036e-1f);
+    p = fmaf(p, x2, -3.33332819422e-1f);
+    float small = fmaf(p * x2, x, x);
+    float e = hhnn_exp(-2.f * a);
+    float big = copysignf((1.f - e) / (1.f + e), x);
+    return a < 0.625f ? small : big;
+#endif
+}
+
 // x - tanh(x) cancels for small |x| (x = 0.1 would lose 10 of 24 bits), so below 0.5 use the
 // Taylor series x^3/3 - 2x^5/15 + ... ; 8 terms reach float precision at |x| = 0.5 (terms shrink ~x^2/2.5).
 HHNN_HD inline float hhnn_tanhshrink(float x) {

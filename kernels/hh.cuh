@@ -12,6 +12,7 @@
 // third fewer operations in this exp-bound step than separate multiplies and adds.
 #pragma once
 #include <math.h>
+#include "activations.cuh"   // hhnn_exp
 #include "common.cuh"
 
 // ---- window constants ----------------------------------------------------------------------------------------
@@ -45,42 +46,6 @@ HHNN_HD inline HhParams hh_params(const float* p) {
     q.surrogateWidth = p[11];
     q.countAbove = p[12] != 0.f ? 1 : 0;
     return q;
-}
-
-// ---- exp ------------------------------------------------------------------------------------------------------
-
-// e^x on [−80, 88]: arguments below −80 are clamped (e^−80 ≈ 1.8e−35 stays a normal float, and the result is 0 to
-// any precision that matters); callers guarantee x ≤ 88 (every rate exponent is bounded through the clamp of V in
-// hh_rates; the other arguments are ≤ 0). NaN passes through (the comparison is false). One-sided on purpose: GCC
-// folds a clamp's constant arm through the whole polynomial and then blends the constant results, so every
-// extra arm costs compares, blends and sometimes a duplicated division per call.
-// On the host: Cephes' expf (range reduction by ln 2 in two parts, degree-6 polynomial, scale by 2^n through the
-// exponent bits; ≤ 2 ulp) written as plain arithmetic, because glibc's vector expf is only declared to the compiler
-// under -ffast-math, which the backend must not use: this form vectorises in any `omp simd` loop.
-#define HH_EXP_MIN -80.f
-
-HHNN_HD inline float hh_exp(float x) {
-    x = x < HH_EXP_MIN ? HH_EXP_MIN : x;
-#ifdef __CUDA_ARCH__
-    return expf(x);
-#else
-    const float magic = 12582912.f;   // 1.5·2^23: adding it rounds to an integer held in the low mantissa bits
-    float t = fmaf(x, 1.44269504088896341f, magic);
-    float n = t - magic;                       // round(x / ln 2)
-    float r = fmaf(n, -0.693359375f, x);       // ln 2 = 0.693359375 − 2.12194440e-4 (Cody-Waite)
-    r = fmaf(n, 2.12194440e-4f, r);
-    float p = 1.9875691500e-4f;
-    p = fmaf(p, r, 1.3981999507e-3f);
-    p = fmaf(p, r, 8.3334519073e-3f);
-    p = fmaf(p, r, 4.1665795894e-2f);
-    p = fmaf(p, r, 1.6666665459e-1f);
-    p = fmaf(p, r, 5.0000001201e-1f);
-    p = fmaf(p, r * r, r) + 1.f;
-    union { float f; unsigned u; } tb, sc;
-    tb.f = t;
-    sc.u = (tb.u - 0x4B400000u + 127u) << 23;   // 2^n, n in [−116, 127]
-    return p * sc.f;
-#endif
 }
 
 // ---- rates ----------------------------------------------------------------------------------------------------
@@ -117,7 +82,7 @@ HHNN_HD inline float hh_xexp_grad(float z, float f) {
 // The six rates at V (1/ms) and, in the second struct, their derivatives d/dV (1/(ms·mV)).
 struct HhRates { float am, bm, ah, bh, an, bn; };
 
-// The rates are evaluated at V clamped to ±800 mV, which bounds every rate exponent to [−84, 77] (hh_exp's range;
+// The rates are evaluated at V clamped to ±800 mV, which bounds every rate exponent to [−84, 77] (hhnn_exp's range;
 // e^77 and its sums stay finite in float32). Beyond ±800 mV — far outside any physiological state, where every
 // gate is saturated anyway — the rates are held at their values there, and their V-derivatives are 0.
 #define HH_RATE_V_LIMIT 800.f
@@ -128,13 +93,13 @@ struct HhRates { float am, bm, ah, bh, an, bn; };
 HHNN_HD inline HhRates hh_rates(float V, HhRates* d) {
     float v = V < -HH_RATE_V_LIMIT ? -HH_RATE_V_LIMIT : (V > HH_RATE_V_LIMIT ? HH_RATE_V_LIMIT : V);
     float zm = 0.1f * (v + 40.f), zn = 0.1f * (v + 55.f);
-    float e1 = hh_exp(-zm);
-    float eq = hh_exp(-0.0125f * (v + 65.f)), eq2 = eq * eq;
+    float e1 = hhnn_exp(-zm);
+    float eq = hhnn_exp(-0.0125f * (v + 65.f)), eq2 = eq * eq;
     float eh = e1 * 1.64872127f;   // e^{−0.1(V+35)}
     float fm = hh_xexp(zm, e1), fn = hh_xexp(zn, e1 * 0.22313016f);   // e^{−0.1(V+55)}
     HhRates r;
     r.am = fm;
-    r.bm = 4.f * hh_exp(-0.0556f * (v + 65.f));
+    r.bm = 4.f * hhnn_exp(-0.0556f * (v + 65.f));
     r.ah = 0.07f * (eq2 * eq2);
     r.bh = 1.f / (1.f + eh);
     r.an = 0.1f * fn;
@@ -163,7 +128,7 @@ struct HhDrive { float I, gNa, gK, gL; };
 HHNN_HD inline float hh_gate(float x, float a, float b, float dt) {
     float s = a + b;
     float inf = a / s;
-    return fmaf(x - inf, hh_exp(-dt * s), inf);
+    return fmaf(x - inf, hhnn_exp(-dt * s), inf);
 }
 
 // The step from state s (all updates use the OLD state: V from the old gates, gates from the old V).
@@ -187,7 +152,7 @@ HHNN_HD inline HhState hh_step(const HhParams* p, HhState s, HhDrive u) {
 HHNN_HD inline float hh_gate_backward(float x, float a, float b, float da, float db, float dt, float g, float* gV) {
     float s = a + b, ds = da + db;
     float inf = a / s;
-    float E = hh_exp(-dt * s);
+    float E = hhnn_exp(-dt * s);
     float dinf = (da - inf * ds) / s;
     float dE = -dt * E * ds;
     *gV += g * (dinf * (1.f - E) + (x - inf) * dE);
@@ -231,7 +196,7 @@ HHNN_HD inline float hh_readout_arg(float V) { return (V + 15.f) * (1.f / 75.f);
 // σ(x) for the spike surrogate, and 1 − σ(x) = σ(−x) in *c, both to full relative precision (forming 1 − σ by
 // subtraction would cancel for x ≫ 0, and σ' = σ(1 − σ) with it); e^{−|x|} only, so nothing overflows.
 HHNN_HD inline float hh_sigmoid_pair(float x, float* c) {
-    float e = hh_exp(-fabsf(x));
+    float e = hhnn_exp(-fabsf(x));
     float big = 1.f / (1.f + e), small = e * big;
     *c = x >= 0.f ? small : big;
     return x >= 0.f ? big : small;
