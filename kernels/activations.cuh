@@ -23,10 +23,10 @@ HHNN_HD inline float hhnn_sigmoid(float x) {
 }
 
 // e^x on [−80, 88]: arguments below −80 are clamped (e^−80 ≈ 1.8e−35 stays a normal float, and the result is 0 to
-// any precision that matters); callers guarantee x ≤ 88 (hh.cuh: every rate exponent is bounded through the clamp of V
-// in hh_rates; the other arguments there and here are ≤ 0). NaN passes through (the comparison is false). One-sided on purpose: GCC
-// folds a clamp's constant arm through the whole polynomial and then blends the constant results, so every
-// extra arm costs compares, blends and sometimes a duplicated division per call.
+// any precision that matters); callers guarantee x ≤ 88 (hh.cuh: every rate exponent is bounded through the clamp
+// of V in hh_rates; the other arguments there and here are ≤ 0). NaN passes through (the comparison is false).
+// One-sided on purpose: GCC folds a clamp's constant arm through the whole polynomial and then blends the constant
+// results, so every extra arm costs compares, blends and sometimes a duplicated division per call.
 // On the host: Cephes' expf (range reduction by ln 2 in two parts, degree-6 polynomial, scale by 2^n through the
 // exponent bits; ≤ 2 ulp) written as plain arithmetic, because glibc's vector expf is only declared to the compiler
 // under -ffast-math, which the backend must not use: this form vectorises in any `omp simd` loop.
@@ -56,12 +56,11 @@ HHNN_HD HHNN_FORCEINLINE float hhnn_exp(float x) {
 #endif
 }
 
-
-// σ(x) and tanh(x) as vectorisable arithmetic on the host (hhnn_exp; ≤ 4 ulp), libm on the GPU. For `omp simd` loops
-// compiled with FMA (HHNN_FMA_CLONES, native/cpu_parallel.h), where glibc's scalar expf/tanhf calls would dominate
-// (the LSTM cell); loops without FMA clones keep hhnn_sigmoid and tanhf, since there each fmaf is a libm call.
-// σ: e^{−|x|} only, so nothing overflows. tanh: Cephes' tanhf, an odd polynomial below |x| = 0.625 (where
-// 1 − e^{−2|x|} would cancel), (1 − e)/(1 + e) with e = e^{−2|x|} ≤ 0.29 above.
+// σ(x) and tanh(x) as vectorisable arithmetic on the host (≤ 3 ulp measured; σ(x) below x = −80 is e^−80, not
+// smaller), libm on the GPU. For `omp simd` loops compiled with FMA (HHNN_FMA_CLONES, native/cpu_parallel.h), where
+// glibc's scalar expf/tanhf calls would dominate (the LSTM cell); loops without FMA clones keep hhnn_sigmoid and
+// tanhf, since there each fmaf is a libm call. σ: e^{−|x|} only, so nothing overflows. tanh: Cephes' tanhf, an odd
+// polynomial below |x| = 0.625 (where 1 − e^{−2|x|} would cancel), (1 − e)/(1 + e) with e = e^{−2|x|} ≤ 0.29 above.
 HHNN_HD HHNN_FORCEINLINE float hhnn_vsigmoid(float x) {
 #ifdef __CUDA_ARCH__
     return hhnn_sigmoid(x);

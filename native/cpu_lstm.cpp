@@ -5,8 +5,9 @@
 // (mvn -B -o test -pl java -Dtest=ModulatedParityTest -Dsurefire.failIfNoSpecifiedTests=false).
 //
 // Layout: one row b at a time (rows in parallel when the step is large enough), the H nodes of a row one `omp simd`
-// loop reading the G gate blocks of the row contiguously, in FMA clones (HHNN_FMA_CLONES) so that σ and tanh vectorise. The cell and σ_m are template arguments (7 instantiations:
-// vanilla, control3, modulated × 5 modulators) so the selects of lstm.cuh fold away and the loop vectorises.
+// loop reading the G gate blocks of the row contiguously, in FMA clones (HHNN_FMA_CLONES) so that σ and tanh
+// vectorise. The cell and σ_m are template arguments (7 instantiations: vanilla, control3, modulated × 5 modulators)
+// so the selects of lstm.cuh fold away and the loop vectorises.
 // Nothing is summed, so results do not depend on the thread count. FP traps stay masked (see cpu_legendre.cpp).
 #pragma GCC optimize("no-trapping-math")
 #include <string.h>
