@@ -32,7 +32,7 @@ HHNN_HD inline float hhnn_sigmoid(float x) {
 // under -ffast-math, which the backend must not use: this form vectorises in any `omp simd` loop.
 #define HHNN_EXP_MIN -80.f
 
-HHNN_HD HHNN_FORCEINLINE float hhnn_exp(float x) {
+HHNN_HD inline float hhnn_exp(float x) {
     x = x < HHNN_EXP_MIN ? HHNN_EXP_MIN : x;
 #ifdef __CUDA_ARCH__
     return expf(x);
@@ -61,7 +61,7 @@ HHNN_HD HHNN_FORCEINLINE float hhnn_exp(float x) {
 // glibc's scalar expf/tanhf calls would dominate (the LSTM cell); loops without FMA clones keep hhnn_sigmoid and
 // tanhf, since there each fmaf is a libm call. σ: e^{−|x|} only, so nothing overflows. tanh: Cephes' tanhf, an odd
 // polynomial below |x| = 0.625 (where 1 − e^{−2|x|} would cancel), (1 − e)/(1 + e) with e = e^{−2|x|} ≤ 0.29 above.
-HHNN_HD HHNN_FORCEINLINE float hhnn_vsigmoid(float x) {
+HHNN_HD inline float hhnn_vsigmoid(float x) {
 #ifdef __CUDA_ARCH__
     return hhnn_sigmoid(x);
 #else
@@ -71,7 +71,7 @@ HHNN_HD HHNN_FORCEINLINE float hhnn_vsigmoid(float x) {
 #endif
 }
 
-HHNN_HD HHNN_FORCEINLINE float hhnn_vtanh(float x) {
+HHNN_HD inline float hhnn_vtanh(float x) {
 #ifdef __CUDA_ARCH__
     return tanhf(x);
 #else

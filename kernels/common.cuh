@@ -8,13 +8,3 @@
 #else
 #define HHNN_HD
 #endif
-
-// Per-element math that an `omp simd` loop must inline to vectorise: in a big loop body GCC's size heuristics may
-// otherwise call it out of line, scalar, compiled for the baseline target (where each fmaf is a libm call).
-#if defined(__CUDACC__)
-#define HHNN_FORCEINLINE __forceinline__
-#elif defined(__GNUC__)
-#define HHNN_FORCEINLINE inline __attribute__((always_inline))
-#else
-#define HHNN_FORCEINLINE inline
-#endif

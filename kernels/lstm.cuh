@@ -15,13 +15,13 @@
 
 // σ, tanh and σ_m of the cell: hhnn_vsigmoid / hhnn_vtanh, which vectorise in native/cpu_lstm.cpp's FMA-cloned loops
 // (glibc's scalar tanhf and expf were half of a Simple-LSTM training step); the other modulators as hhnn_unary.
-HHNN_HD HHNN_FORCEINLINE float hhnn_lstm_mod(int mod, float x) {
+HHNN_HD inline float hhnn_lstm_mod(int mod, float x) {
     return mod == HHNN_UNARY_SIGMOID ? hhnn_vsigmoid(x) : mod == HHNN_UNARY_TANH ? hhnn_vtanh(x) : hhnn_unary(mod, x);
 }
 
 // The candidate c̃ from a_g and a_x; also returns tg = the tanh inside it and sx = the factor a_x contributes
 // (σ_m(a_x) for MODULATED, σ(a_x) for CONTROL3, 1 for VANILLA), which the backward needs.
-HHNN_HD HHNN_FORCEINLINE float hhnn_lstm_candidate(int cell, int mod, float ag, float ax, float* tg, float* sx) {
+HHNN_HD inline float hhnn_lstm_candidate(int cell, int mod, float ag, float ax, float* tg, float* sx) {
     if (cell == HHNN_LSTM_MODULATED) {
         *sx = hhnn_lstm_mod(mod, ax);
         *tg = hhnn_vtanh(*sx * ag);
@@ -33,7 +33,7 @@ HHNN_HD HHNN_FORCEINLINE float hhnn_lstm_candidate(int cell, int mod, float ag, 
 }
 
 // Forward of one node: the new cell state *c and output *h.
-HHNN_HD HHNN_FORCEINLINE void hhnn_lstm_forward(int cell, int mod, float ai, float af, float ag, float ao, float ax, float cPrev,
+HHNN_HD inline void hhnn_lstm_forward(int cell, int mod, float ai, float af, float ag, float ao, float ax, float cPrev,
                                       float* c, float* h) {
     float tg, sx;
     float cand = hhnn_lstm_candidate(cell, mod, ag, ax, &tg, &sx);
@@ -44,7 +44,7 @@ HHNN_HD HHNN_FORCEINLINE void hhnn_lstm_forward(int cell, int mod, float ai, flo
 
 // Backward of one node, recomputing the step from its preactivations: given dc = ∂L/∂c and dh = ∂L/∂h of this step's
 // outputs, the gradients at the five preactivations (dax = 0 for VANILLA) and ∂L/∂c_prev.
-HHNN_HD HHNN_FORCEINLINE void hhnn_lstm_backward(int cell, int mod, float ai, float af, float ag, float ao, float ax, float cPrev,
+HHNN_HD inline void hhnn_lstm_backward(int cell, int mod, float ai, float af, float ag, float ao, float ax, float cPrev,
                                        float dc, float dh, float* dai, float* daf, float* dag, float* dao, float* dax,
                                        float* dcPrev) {
     float tg, sx;

@@ -21,9 +21,11 @@ using namespace hhnn;
 
 namespace {
 
-// Row b of the forward; cloned for FMA hardware (lstm.cuh's σ and tanh are hhnn_exp arithmetic with explicit fmaf).
+// Row b of the forward; cloned for FMA hardware (lstm.cuh's σ and tanh are hhnn_exp arithmetic with explicit fmaf),
+// and flattened: every call in it is inlined, since a cell function that GCC's size heuristics leave out of line is
+// scalar, compiled for the baseline target, one libm fmaf call per fmaf.
 template <int CELL, int MOD>
-HHNN_FMA_CLONES void forward_row(const float* A, const float* CP, const float* HP, const float* M, float* C, float* H,
+HHNN_FMA_CLONES __attribute__((flatten)) void forward_row(const float* A, const float* CP, const float* HP, const float* M, float* C, float* H,
                                  long hidden, int b) {
     const long G = CELL == HHNN_LSTM_VANILLA ? 4 : 5;
     const float* a = A + b * G * hidden;   // (G, H) of row b
@@ -49,9 +51,9 @@ void forward_t(const float* A, const float* CP, const float* HP, const float* M,
     for_rows(batch, (int)(G * hidden), [=](int b) { forward_row<CELL, MOD>(A, CP, HP, M, C, H, hidden, b); });
 }
 
-// Row b of the backward (cloned as forward_row). DC, DH may be null (= 0).
+// Row b of the backward (cloned and flattened as forward_row). DC, DH may be null (= 0).
 template <int CELL, int MOD>
-HHNN_FMA_CLONES void backward_row(const float* A, const float* CP, const float* M, const float* DC, const float* DH,
+HHNN_FMA_CLONES __attribute__((flatten)) void backward_row(const float* A, const float* CP, const float* M, const float* DC, const float* DH,
                                   float* DA, float* DCP, float* DHP, long hidden, int b) {
     const long G = CELL == HHNN_LSTM_VANILLA ? 4 : 5;
     const float* a = A + b * G * hidden;
