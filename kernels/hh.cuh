@@ -12,6 +12,7 @@
 // third fewer operations in this exp-bound step than separate multiplies and adds.
 #pragma once
 #include <math.h>
+#include "activations.cuh"   // hhnn_exp
 #include "common.cuh"
 
 // ---- window constants ----------------------------------------------------------------------------------------
@@ -49,69 +50,16 @@ HHNN_HD inline HhParams hh_params(const float* p) {
 
 // ---- exp ------------------------------------------------------------------------------------------------------
 
-// The HH step is bound by its six exponentials, so they are computed in base 2: every exponent is an affine function
-// of V or of a rate sum, and folding log2(e) into its constants (one rounding, as before) leaves 2^y, whose range
-// reduction is exact (r = y − round(y), no Cody-Waite) and whose polynomial needs one term fewer. On the host, as
-// plain arithmetic because glibc's vector expf is only declared to the compiler under -ffast-math, which the backend
-// must not use: this form vectorises in any `omp simd` loop. Measured on W1 (AVX-512, one core, the forward step
-// alone): 362 M neuron-steps/s with the base-e Cephes expf before, 453 M with this.
-#define HH_LOG2E 1.44269504088896341f
-#define HH_EXP2_MIN -115.f   // 2^−115 ≈ e^−79.7 ≈ 2.4e−35: a normal float, and 0 to any precision that matters
-
-// p(r)·2^n for r in [−1/2, 1/2] and t = n + 1.5·2^23 (n in the low mantissa bits), n in [−125, 127]. p is a
-// degree-6 polynomial fitted to 2^r for least relative error (≤ 2e−9 on the interval, so float32 rounding dominates:
-// ≤ 1.3 ulp over hh_exp2's range, measured against double exp2). Degree 5 was 6 % faster on W1 but up to 2.7 ulp.
-HHNN_HD inline float hh_pow2_scaled(float t, float r) {
-    float p = 1.5353362e-4f;
-    p = fmaf(p, r, 1.3398875e-3f);
-    p = fmaf(p, r, 9.6184369e-3f);
-    p = fmaf(p, r, 5.5503324e-2f);
-    p = fmaf(p, r, 2.4022648e-1f);
-    p = fmaf(p, r, 6.9314718e-1f);
-    p = fmaf(p, r, 1.f);
-    union { float f; unsigned u; } tb, sc;
-    tb.f = t;
-    sc.u = (tb.u - 0x4B400000u + 127u) << 23;   // 2^n
-    return p * sc.f;
-}
-
-// 2^y for y in [−125, 127] (callers bound y: the rate exponents through the clamp of V in hh_rates, the gate decays
-// by HH_EXP2_MIN). NaN passes through.
-HHNN_HD inline float hh_exp2(float y) {
-#ifdef __CUDA_ARCH__
-    return exp2f(y);
-#else
-    const float magic = 12582912.f;   // 1.5·2^23: adding it rounds to an integer held in the low mantissa bits
-    float t = y + magic;
-    float n = t - magic;
-    return hh_pow2_scaled(t, y - n);   // y − n is exact
-#endif
-}
-
-// e^x for x ≤ 88 whose argument is not an affine form (the surrogate's sigmoid): arguments below −80 are clamped
-// (one-sided on purpose: GCC folds a clamp's constant arm through the whole polynomial and then blends the constant
-// results). Cody-Waite reduction by ln 2 in two parts keeps large arguments accurate, then the base-2 polynomial.
-#define HH_EXP_MIN -80.f
-
-HHNN_HD inline float hh_exp(float x) {
-    x = x < HH_EXP_MIN ? HH_EXP_MIN : x;
-#ifdef __CUDA_ARCH__
-    return expf(x);
-#else
-    const float magic = 12582912.f;
-    float t = fmaf(x, HH_LOG2E, magic);
-    float n = t - magic;                       // round(x / ln 2)
-    float r = fmaf(n, -0.693359375f, x);       // ln 2 = 0.693359375 − 2.12194440e-4
-    r = fmaf(n, 2.12194440e-4f, r);
-    return hh_pow2_scaled(t, r * HH_LOG2E);
-#endif
-}
+// The HH step is bound by its six exponentials, so they are computed in base 2 (activations.cuh: hhnn_exp2): every
+// exponent is an affine function of V or of a rate sum, and folding log2(e) into its constants (one rounding, as
+// before) leaves 2^y, whose range reduction is exact. Measured on W1 (AVX-512, one core, the forward step alone):
+// 362 M neuron-steps/s with the base-e Cephes expf before, 453 M with this.
 
 // e^{−dt·s}, the decay of a gate over one step (s = α + β > 0): shared by the step and its adjoint so that both
 // see the same E.
 HHNN_HD inline float hh_gate_decay(float s, float dt) {
-    float y = s * (-dt * HH_LOG2E);
-    return hh_exp2(y < HH_EXP2_MIN ? HH_EXP2_MIN : y);
+    float y = s * (-dt * HHNN_LOG2E);
+    return hhnn_exp2(y < HHNN_EXP2_MIN ? HHNN_EXP2_MIN : y);
 }
 
 // ---- rates ----------------------------------------------------------------------------------------------------
@@ -149,7 +97,7 @@ HHNN_HD inline float hh_xexp_grad(float z, float f) {
 struct HhRates { float am, bm, ah, bh, an, bn; };
 
 // The rates are evaluated at V clamped to ±800 mV, which bounds every rate exponent to [−84, 77], i.e. [−122, 112]
-// in base 2 (hh_exp2's range without a clamp; e^77 and its sums stay finite in float32). Beyond ±800 mV — far
+// in base 2 (hhnn_exp2's range without a clamp; e^77 and its sums stay finite in float32). Beyond ±800 mV — far
 // outside any physiological state, where every gate is saturated anyway — the rates are held at their values there,
 // and their V-derivatives are 0.
 #define HH_RATE_V_LIMIT 800.f
@@ -160,13 +108,13 @@ struct HhRates { float am, bm, ah, bh, an, bn; };
 HHNN_HD inline HhRates hh_rates(float V, HhRates* d) {
     float v = V < -HH_RATE_V_LIMIT ? -HH_RATE_V_LIMIT : (V > HH_RATE_V_LIMIT ? HH_RATE_V_LIMIT : V);
     float zm = 0.1f * (v + 40.f), zn = 0.1f * (v + 55.f);
-    float e1 = hh_exp2(fmaf(v, -0.1f * HH_LOG2E, -4.f * HH_LOG2E));                // e^{−0.1(V+40)}
-    float eq = hh_exp2(fmaf(v, -0.0125f * HH_LOG2E, -0.8125f * HH_LOG2E)), eq2 = eq * eq;   // e^{−0.0125(V+65)}
+    float e1 = hhnn_exp2(fmaf(v, -0.1f * HHNN_LOG2E, -4.f * HHNN_LOG2E));                // e^{−0.1(V+40)}
+    float eq = hhnn_exp2(fmaf(v, -0.0125f * HHNN_LOG2E, -0.8125f * HHNN_LOG2E)), eq2 = eq * eq;   // e^{−0.0125(V+65)}
     float eh = e1 * 1.64872127f;   // e^{−0.1(V+35)}
     float fm = hh_xexp(zm, e1), fn = hh_xexp(zn, e1 * 0.22313016f);   // e^{−0.1(V+55)}
     HhRates r;
     r.am = fm;
-    r.bm = 4.f * hh_exp2(fmaf(v, -0.0556f * HH_LOG2E, -3.614f * HH_LOG2E));   // 4e^{−0.0556(V+65)}
+    r.bm = 4.f * hhnn_exp2(fmaf(v, -0.0556f * HHNN_LOG2E, -3.614f * HHNN_LOG2E));   // 4e^{−0.0556(V+65)}
     r.ah = 0.07f * (eq2 * eq2);
     r.bh = 1.f / (1.f + eh);
     r.an = 0.1f * fn;
@@ -263,7 +211,7 @@ HHNN_HD inline float hh_readout_arg(float V) { return (V + 15.f) * (1.f / 75.f);
 // σ(x) for the spike surrogate, and 1 − σ(x) = σ(−x) in *c, both to full relative precision (forming 1 − σ by
 // subtraction would cancel for x ≫ 0, and σ' = σ(1 − σ) with it); e^{−|x|} only, so nothing overflows.
 HHNN_HD inline float hh_sigmoid_pair(float x, float* c) {
-    float e = hh_exp(-fabsf(x));
+    float e = hhnn_exp(-fabsf(x));
     float big = 1.f / (1.f + e), small = e * big;
     *c = x >= 0.f ? small : big;
     return x >= 0.f ? big : small;

@@ -13,16 +13,22 @@
 #define HHNN_LSTM_MODULATED 1
 #define HHNN_LSTM_CONTROL3  2
 
+// σ, tanh and σ_m of the cell: hhnn_vsigmoid / hhnn_vtanh, which vectorise in native/cpu_lstm.cpp's FMA-cloned loops
+// (glibc's scalar tanhf and expf were half of a Simple-LSTM training step); the other modulators as hhnn_unary.
+HHNN_HD inline float hhnn_lstm_mod(int mod, float x) {
+    return mod == HHNN_UNARY_SIGMOID ? hhnn_vsigmoid(x) : mod == HHNN_UNARY_TANH ? hhnn_vtanh(x) : hhnn_unary(mod, x);
+}
+
 // The candidate c̃ from a_g and a_x; also returns tg = the tanh inside it and sx = the factor a_x contributes
 // (σ_m(a_x) for MODULATED, σ(a_x) for CONTROL3, 1 for VANILLA), which the backward needs.
 HHNN_HD inline float hhnn_lstm_candidate(int cell, int mod, float ag, float ax, float* tg, float* sx) {
     if (cell == HHNN_LSTM_MODULATED) {
-        *sx = hhnn_unary(mod, ax);
-        *tg = tanhf(*sx * ag);
+        *sx = hhnn_lstm_mod(mod, ax);
+        *tg = hhnn_vtanh(*sx * ag);
         return *tg;
     }
-    *tg = tanhf(ag);
-    *sx = cell == HHNN_LSTM_CONTROL3 ? hhnn_sigmoid(ax) : 1.f;
+    *tg = hhnn_vtanh(ag);
+    *sx = cell == HHNN_LSTM_CONTROL3 ? hhnn_vsigmoid(ax) : 1.f;
     return cell == HHNN_LSTM_CONTROL3 ? *sx * *tg : *tg;
 }
 
@@ -31,9 +37,9 @@ HHNN_HD inline void hhnn_lstm_forward(int cell, int mod, float ai, float af, flo
                                       float* c, float* h) {
     float tg, sx;
     float cand = hhnn_lstm_candidate(cell, mod, ag, ax, &tg, &sx);
-    float cn = hhnn_sigmoid(af) * cPrev + hhnn_sigmoid(ai) * cand;
+    float cn = hhnn_vsigmoid(af) * cPrev + hhnn_vsigmoid(ai) * cand;
     *c = cn;
-    *h = hhnn_sigmoid(ao) * tanhf(cn);
+    *h = hhnn_vsigmoid(ao) * hhnn_vtanh(cn);
 }
 
 // Backward of one node, recomputing the step from its preactivations: given dc = ∂L/∂c and dh = ∂L/∂h of this step's
@@ -43,8 +49,8 @@ HHNN_HD inline void hhnn_lstm_backward(int cell, int mod, float ai, float af, fl
                                        float* dcPrev) {
     float tg, sx;
     float cand = hhnn_lstm_candidate(cell, mod, ag, ax, &tg, &sx);
-    float i = hhnn_sigmoid(ai), f = hhnn_sigmoid(af), o = hhnn_sigmoid(ao);
-    float tc = tanhf(f * cPrev + i * cand);
+    float i = hhnn_vsigmoid(ai), f = hhnn_vsigmoid(af), o = hhnn_vsigmoid(ao);
+    float tc = hhnn_vtanh(f * cPrev + i * cand);
     float dct = dc + dh * o * ((1.f - tc) * (1.f + tc));   // ∂L/∂c through h and directly
     float dcand = dct * i;
     float dtg = (1.f - tg) * (1.f + tg);                  // tanh' at the candidate's tanh

@@ -20,7 +20,7 @@ HHNN_JNI(void, addBias)(JNIEnv* env, jclass, jlong x, jlong bias, jlong y, jint 
             float* yr = Y + (long)r * cols;
 #pragma omp simd
             for (int j = 0; j < cols; j++) yr[j] = xr[j] + B[j];
-        });
+        }, kParallelMinMem);
     });
 }
 

@@ -39,7 +39,8 @@ HHNN_JNI_EMB(void, embeddingForward)(JNIEnv* env, jclass, jlong table, jintArray
         const float* T = fp(table);   // (vocab, dim)
         float* O = fp(out);           // (n, dim)
         const int* ip = id.data();
-        for_rows(n, dim, [=](int i) { memcpy(O + (long)i * dim, T + (long)ip[i] * dim, dim * sizeof(float)); });
+        for_rows(n, dim, [=](int i) { memcpy(O + (long)i * dim, T + (long)ip[i] * dim, dim * sizeof(float)); },
+                 kParallelMinMem);
     });
 }
 
@@ -65,7 +66,7 @@ HHNN_JNI_EMB(void, embeddingBackward)(JNIEnv* env, jclass, jintArray ids, jlong 
         const int* up = uniq.data();
         double* ap = acc.data();
         long nu = (long)uniq.size();
-        bool par = nu > 1 && (long)n * dim >= kParallelMin && nt > 1;
+        bool par = nu > 1 && (long)n * dim >= kParallelMinMem && nt > 1;   // one add per element: memory-bound
 #pragma omp parallel for schedule(static) num_threads(nt) if (par)
         for (long k = 0; k < nu; k++) {
             int r = up[k];

@@ -24,7 +24,7 @@ HHNN_JNI(void, gemm)(JNIEnv* env, jclass, jboolean transA, jboolean transB, jint
         // Row-major leading dimensions of the stored matrices: A (m, k) or (k, m); B (k, n) or (n, k).
         int lda = transA ? m : k;
         int ldb = transB ? k : n;
-        sync_blas_threads();
+        sync_blas_threads(gemm_threads(m, n, k));
         // BLAS treats beta = 0 as "C is write-only": NaN in C is ignored, as the contract requires.
         cblas_sgemm(CblasRowMajor, transA ? CblasTrans : CblasNoTrans, transB ? CblasTrans : CblasNoTrans,
                     m, n, k, alpha, fp(a), lda, fp(b), ldb, beta, C, n);

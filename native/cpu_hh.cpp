@@ -6,7 +6,7 @@
 //
 // With HhParams.countAbove the spike output counts the steps above threshold instead, and its surrogate changes; the
 // flag is uniform per call and enters as a select in the lane bodies (forward_lane, reverse_lane), not as more
-// template instances: those grow this file past GCC's inlining limits, hh_exp is then called out of line and the
+// template instances: those grow this file past GCC's inlining limits, hhnn_exp is then called out of line and the
 // backward's lane loops no longer vectorise (W2 measured several times slower that way).
 //
 // Layout: a work unit is one block of L = 16 neurons of one batch row (neurons of a row are contiguous). Its
@@ -28,15 +28,6 @@
 using namespace hhnn;
 
 #define HHNN_JNI_HH(ret, name) extern "C" JNIEXPORT ret JNICALL Java_org_hhnn_backend_cpu_CpuHh_##name
-
-// hh.cuh uses explicit fmaf (one rounding, the same bits on every machine), so the clones are the ones with FMA
-// hardware: AVX-512 and x86-64-v3 (AVX2 + FMA; GCC's plain "avx2" clone has no FMA and would call libm per element).
-// The baseline clone, for x86 CPUs older than 2013, computes the same bits through libm's fmaf, slowly.
-#if defined(__GNUC__) && !defined(__clang__) && defined(__x86_64__) && defined(__GLIBC__)
-#define HH_CLONES __attribute__((target_clones("avx512f", "arch=x86-64-v3", "default")))
-#else
-#define HH_CLONES
-#endif
 
 namespace {
 
@@ -121,7 +112,7 @@ inline float forward_lane(const HhParams* p, Block* k, float* spk, int l) {
 }
 
 // The whole window of one block. P_0 = 1 is not accumulated: its sum is w.
-HH_CLONES void forward_block(const Window& w, long unit, float* stateOut, float* basisSum, float* spikes) {
+HHNN_FMA_CLONES void forward_block(const Window& w, long unit, float* stateOut, float* basisSum, float* spikes) {
     Block k;
     load_block(w, unit, &k);
     const HhParams p = w.p;
@@ -242,7 +233,7 @@ inline void readout_slope(int D, const float* bb, const float* dB, const float* 
 // One block: recompute the window from its start state keeping the w states before each step (traj, w·4·L
 // floats of this thread's scratch), then sweep back from t = w to 1.
 template <bool SURROGATE>
-HH_CLONES void backward_block(const Window& w, const Grads& gr, long unit, float* traj) {
+HHNN_FMA_CLONES void backward_block(const Window& w, const Grads& gr, long unit, float* traj) {
     Block k;
     load_block(w, unit, &k);
     const HhParams p = w.p;

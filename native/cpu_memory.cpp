@@ -69,7 +69,8 @@ HHNN_JNI(jlong, alloc)(JNIEnv* env, jclass, jlong n, jboolean zero) {
         }
         // Zero in parallel for big buffers: also places pages near the threads that will use them.
         // Outputs that a primitive overwrites entirely skip it (Backend.allocUninitialized).
-        if (zero) for_chunks(n, [=](long lo, long hi) { memset(p + lo, 0, (size_t)(hi - lo) * sizeof(float)); });
+        if (zero)
+            for_chunks(n, [=](long lo, long hi) { memset(p + lo, 0, (size_t)(hi - lo) * sizeof(float)); }, kParallelMinMem);
         return (jlong)(intptr_t)p;
     });
 }
@@ -102,7 +103,8 @@ HHNN_JNI(void, copy)(JNIEnv* env, jclass, jlong src, jlong srcOff, jlong dst, jl
         const float* s = fp(src) + srcOff;
         float* d = fp(dst) + dstOff;
         if (s + n <= d || d + n <= s) {   // disjoint: chunks may run in parallel
-            for_chunks(n, [=](long lo, long hi) { memcpy(d + lo, s + lo, (size_t)(hi - lo) * sizeof(float)); });
+            for_chunks(n, [=](long lo, long hi) { memcpy(d + lo, s + lo, (size_t)(hi - lo) * sizeof(float)); },
+                       kParallelMinMem);
         } else {
             memmove(d, s, (size_t)n * sizeof(float));   // overlapping, as System.arraycopy allows
         }
@@ -115,6 +117,6 @@ HHNN_JNI(void, fill)(JNIEnv* env, jclass, jlong dst, jfloat value, jlong n) {
         for_chunks(n, [=](long lo, long hi) {
 #pragma omp simd
             for (long i = lo; i < hi; i++) d[i] = value;
-        });
+        }, kParallelMinMem);
     });
 }

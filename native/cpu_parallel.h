@@ -16,10 +16,23 @@
 #define HHNN_SIMD_CLONES
 #endif
 
+// For loops over math with explicit fmaf (one rounding, the same bits on every machine: hh.cuh, hhnn_exp): the clones
+// with FMA hardware, AVX-512 and x86-64-v3 (AVX2 + FMA; GCC's plain "avx2" clone has no FMA and would call libm per
+// element). The baseline clone, for x86 CPUs older than 2013, computes the same bits through libm's fmaf, slowly.
+#if defined(__GNUC__) && !defined(__clang__) && defined(__x86_64__) && defined(__GLIBC__)
+#define HHNN_FMA_CLONES __attribute__((target_clones("avx512f", "arch=x86-64-v3", "default")))
+#else
+#define HHNN_FMA_CLONES
+#endif
+
 namespace hhnn {
 
 // Below this many elements a loop runs serially: an OpenMP fork/join costs microseconds.
 constexpr long kParallelMin = 32768;
+// Memory-bound loops (fills, copies, gathers, bias adds: about one load and one store per element) go parallel only
+// from this many elements: below it a second thread saves a few microseconds of bandwidth, less than a fork/join
+// costs when the other core is busy. The default threshold stays for loops with arithmetic per element.
+constexpr long kParallelMinMem = 1L << 18;
 // Elementwise loops and reductions are cut into chunks of this many elements. A reduction sums
 // each chunk in double and then the chunk sums in index order, so its bits depend on n only.
 constexpr long kChunk = 8192;
@@ -30,16 +43,21 @@ extern std::atomic<int> g_threads;
 inline int threads() { return g_threads.load(std::memory_order_relaxed); }
 
 // OpenBLAS's OpenMP build sizes its team from the calling thread's omp_get_max_threads().
-inline void sync_blas_threads() {
-    int t = threads();
+inline void sync_blas_threads(int t = threads()) {
     if (omp_get_max_threads() != t) omp_set_num_threads(t);
 }
 
-// f(lo, hi) over [0, n) in chunks; parallel when n is large.
+// Below this m·n·k an sgemm runs on one thread (OpenBLAS would thread from 2^18 up): 2^23 is about 0.2 ms on one
+// core, where a second thread saves little and, when that core is busy, costs a scheduler time slice per call
+// (W3's per-step recurrent gemms and Simple-LSTM's input projection).
+constexpr long kGemmSerialMnk = 1L << 23;
+inline int gemm_threads(long m, long n, long k) { return m * n * k < kGemmSerialMnk ? 1 : threads(); }
+
+// f(lo, hi) over [0, n) in chunks; parallel when n >= minParallel.
 template <class F>
-void for_chunks(long n, F&& f) {
+void for_chunks(long n, F&& f, long minParallel = kParallelMin) {
     if (n <= 0) return;
-    if (n < kParallelMin || threads() == 1) { f(0L, n); return; }
+    if (n < minParallel || threads() == 1) { f(0L, n); return; }
     long chunks = (n + kChunk - 1) / kChunk;
 #pragma omp parallel for schedule(static) num_threads(threads())
     for (long c = 0; c < chunks; c++) f(c * kChunk, std::min(n, (c + 1) * kChunk));
@@ -60,10 +78,10 @@ double reduce_chunks(long n, F&& f) {
     return s;
 }
 
-// f(r) for each row of a rows x cols matrix; parallel when the matrix is large.
+// f(r) for each row of a rows x cols matrix; parallel when it holds at least minParallel elements.
 template <class F>
-void for_rows(int rows, int cols, F&& f) {
-    if ((long)rows * cols < kParallelMin || threads() == 1) {
+void for_rows(int rows, int cols, F&& f, long minParallel = kParallelMin) {
+    if ((long)rows * cols < minParallel || threads() == 1) {
         for (int r = 0; r < rows; r++) f(r);
         return;
     }

@@ -42,13 +42,14 @@ final class LstmSequenceFn implements MultiFunction {
         Tensor[] pre = new Tensor[steps], c = new Tensor[steps + 1], h = new Tensor[steps + 1], masks = new Tensor[steps];
         c[0] = Tensor.zeros(be, batch, hidden);
         h[0] = Tensor.zeros(be, batch, hidden);
+        // Step buffers every primitive below overwrites entirely are allocated without the zero fill.
         for (int t = 0; t < steps; t++) {
-            pre[t] = Tensor.zeros(be, batch, gh);
+            pre[t] = Tensor.empty(be, batch, gh);
             be.copy(xGates.buffer(), (long) t * batch * gh, pre[t].buffer(), 0, (long) batch * gh);
             if (t > 0) be.gemm(false, true, batch, gh, hidden, 1f, h[t].buffer(), wHh.buffer(), 1f, pre[t].buffer());
             masks[t] = stepMask(be, mask, t, batch);
-            c[t + 1] = Tensor.zeros(be, batch, hidden);
-            h[t + 1] = Tensor.zeros(be, batch, hidden);
+            c[t + 1] = Tensor.empty(be, batch, hidden);
+            h[t + 1] = Tensor.empty(be, batch, hidden);
             be.lstmCellForward(cell, modAct, pre[t].buffer(), c[t].buffer(), h[t].buffer(),
                     masks[t] == null ? null : masks[t].buffer(), c[t + 1].buffer(), h[t + 1].buffer(), batch, hidden);
         }
@@ -71,11 +72,13 @@ final class LstmSequenceFn implements MultiFunction {
     @Override public Tensor[] backward(Tensor[] g) {
         Backend be = xGates.backend();
         int gh = cell.gates() * hidden;
-        Tensor dX = xGates.requiresGrad() ? xGates.zerosLike() : null, dW = wHh.requiresGrad() ? wHh.zerosLike() : null;
-        Tensor dGates = Tensor.zeros(be, batch, gh);
+        // dX (every step copies its block in), dGates and the second of each ping-pong pair below are overwritten
+        // before they are read: no zero fill.
+        Tensor dX = xGates.requiresGrad() ? xGates.emptyLike() : null, dW = wHh.requiresGrad() ? wHh.zerosLike() : null;
+        Tensor dGates = Tensor.empty(be, batch, gh);
         // Ping-pong pairs: step t reads (dc, dh) of its outputs and writes those of its inputs.
-        Tensor[] dc = {Tensor.zeros(be, batch, hidden), Tensor.zeros(be, batch, hidden)};
-        Tensor[] dh = {Tensor.zeros(be, batch, hidden), Tensor.zeros(be, batch, hidden)};
+        Tensor[] dc = {Tensor.zeros(be, batch, hidden), Tensor.empty(be, batch, hidden)};
+        Tensor[] dh = {Tensor.empty(be, batch, hidden), Tensor.empty(be, batch, hidden)};
         be.copy(g[0].buffer(), 0, dh[0].buffer(), 0, (long) batch * hidden);   // dc_T = 0 (zeros)
         for (int t = steps - 1, k = 0; t >= 0; t--, k ^= 1) {
             be.lstmCellBackward(cell, modAct, pre[t].buffer(), c[t].buffer(), masks[t] == null ? null : masks[t].buffer(),

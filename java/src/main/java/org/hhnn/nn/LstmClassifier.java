@@ -45,7 +45,9 @@ public final class LstmClassifier extends Module {
                 ids[t * b + r] = id;
                 mask[t * b + r] = id != 0 ? 1f : 0f;
             }
-        Tensor h = lstm.run(embedding.lookup(ids), mask, steps);   // (B, H)
+        // A vocabulary smaller than the batch's token count is projected through W_ih once, not token by token.
+        Tensor h = embedding.vocab < ids.length ? lstm.runEmbedded(embedding.weight(), ids, mask, steps)
+                : lstm.run(embedding.lookup(ids), mask, steps);   // (B, H)
         return fc.forward(dropout.forward(h));
     }
 }

@@ -24,8 +24,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The modulated networks of part B as models: the LSTM variants' parameter counts (the paper's Table 3 controls), the
- * masked recurrence's output being each sequence's last valid state, the cpu model against the reference model, a
- * training smoke test on a generated sequence task, and mlp-mod.
+ * masked recurrence's output being each sequence's last valid state, the projected-embedding path against the plain
+ * one, the cpu model against the reference model, a training smoke test on a generated sequence task, and mlp-mod.
  * Run: mvn -B -o test -pl java -Dtest=LstmModelsTest -Dsurefire.failIfNoSpecifiedTests=false
  */
 class LstmModelsTest {
@@ -91,6 +91,40 @@ class LstmModelsTest {
                 }
             }
             lstm.free();
+        }
+    }
+
+    /**
+     * LSTM.runEmbedded (the table projected once, then its rows gathered) against run on the looked-up rows: the same
+     * output and the same gradients to the table and every LSTM parameter, with repeated ids and masked padding.
+     */
+    @Test void embeddedRunMatchesLookupThenRun() {
+        Backend be = ReferenceBackend.f64();
+        int vocab = 5, steps = 4, b = 3;
+        int[] ids = {1, 2, 3, 4, 1, 2, 3, 0, 1, 4, 0, 0};   // time-major; row 1 ends after 3 steps, row 2 after 2
+        float[] mask = new float[ids.length];
+        for (int i = 0; i < ids.length; i++) mask[i] = ids[i] != 0 ? 1 : 0;
+        for (LstmCell cell : LstmCell.values()) {
+            Embedding[] emb = new Embedding[2];
+            LSTM[] lstm = new LSTM[2];
+            float[][] out = new float[2][];
+            for (int k = 0; k < 2; k++) {
+                SplittableRandom rng = new SplittableRandom(3);   // the same parameters for both paths
+                emb[k] = new Embedding(be, vocab, 3, rng);
+                lstm[k] = new LSTM(be, 3, 4, cell, UnaryOp.SIGMOID, rng);
+                try (Scope sc = Scope.open()) {
+                    Tensor h = k == 0 ? lstm[k].run(emb[k].lookup(ids), mask, steps)
+                            : lstm[k].runEmbedded(emb[k].weight(), ids, mask, steps);
+                    out[k] = h.toArray();
+                    Tape.backward(Ops.sum(Ops.mul(h, h)));
+                }
+            }
+            assertClose(cell + " output", out[1], out[0], 1e-6);
+            assertClose(cell + " d embedding", emb[1].weight().grad().toArray(), emb[0].weight().grad().toArray(), 1e-6);
+            for (String p : lstm[0].namedParameters().keySet())
+                assertClose(cell + " d" + p, lstm[1].namedParameters().get(p).grad().toArray(),
+                        lstm[0].namedParameters().get(p).grad().toArray(), 1e-6);
+            for (int k = 0; k < 2; k++) { emb[k].free(); lstm[k].free(); }
         }
     }
 
