@@ -59,8 +59,8 @@ public class TrainCommand implements Callable<Integer> {
     @Option(names = "--lr-decay", defaultValue = "0", description = "Keras-style time decay: lr / (1 + decay * step)")
     float lrDecay;
 
-    @Option(names = "--lr-steps", paramLabel = "F,F|none", defaultValue = "0.5,0.8",
-            description = "multiply the lr by 0.1 at these fractions of training, or none (default: ${DEFAULT-VALUE})")
+    @Option(names = "--lr-steps", paramLabel = "F,F|none",
+            description = "multiply the lr by 0.1 at these fractions of training, or none (default: 0.8 for cnn and cnn-mod, 0.5,0.8 otherwise)")
     String lrSteps;
 
     @Option(names = "--clip-norm", defaultValue = "0", description = "global gradient-norm clipping (0 = off)")
@@ -153,7 +153,7 @@ public class TrainCommand implements Callable<Integer> {
             cfg.momentum = momentum;
             cfg.weightDecay = weightDecay;
             cfg.lrDecay = lrDecay;
-            cfg.lrSteps = parseSteps(lrSteps);
+            cfg.lrSteps = lrSteps != null ? parseSteps(lrSteps) : Models.defaultLrSteps(model);
             cfg.clipNorm = clipNorm;
             cfg.seed = seed;
             cfg.valFraction = valSplit;

@@ -73,6 +73,19 @@ class CliEndToEndTest {
                 JsonParser.parseString(ev.out()).getAsJsonObject().get("test_accuracy").getAsDouble(), 1e-12);
     }
 
+    /** The lr schedule defaults per model (Models.defaultLrSteps) and --lr-steps overrides it. */
+    @Test void lrScheduleDefaultsPerModel() throws Exception {
+        Path a = tmp.resolve("sched-mlp.json"), b = tmp.resolve("sched-cnn.json"), c = tmp.resolve("sched-none.json");
+        assertEquals(0, run(train("cpu", 1, a, "--limit-train", "64")).code());
+        assertEquals("[0.5,0.8]", json(a).getAsJsonObject("train_config").get("lr_steps").toString());
+        CliRun.Result r = run("train", "--data", data.toString(), "--backend", "cpu", "--model", "cnn", "--epochs", "1",
+                "--limit-train", "64", "--no-progress", "--metrics-out", b.toString());
+        assertEquals(0, r.code(), r.err());
+        assertEquals("[0.8]", json(b).getAsJsonObject("train_config").get("lr_steps").toString());
+        assertEquals(0, run(train("cpu", 1, c, "--limit-train", "64", "--lr-steps", "none")).code());
+        assertEquals("[]", json(c).getAsJsonObject("train_config").get("lr_steps").toString());
+    }
+
     @Test void augmentationChangesWhatTrainingSees() throws Exception {
         Path a = tmp.resolve("aug0.json"), b = tmp.resolve("aug1.json"), c = tmp.resolve("aug2.json");
         assertEquals(0, run(train("reference", 1, a)).code());
