@@ -33,7 +33,7 @@ namespace {
 
 constexpr int L = 16;           // neurons per SIMD block: one AVX-512 vector, two AVX2 vectors
 constexpr int kMaxDegree = 32;  // HhSpec's limit; sizes the per-block readout accumulators
-constexpr long kSerialWork = 1L << 20;   // below this many neuron-steps one thread is faster than a fork/join
+constexpr long kSerialWork = 1L << 17;   // below this many neuron-steps one thread is faster than a fork/join
 
 // One call's buffers and shapes.
 struct Window {
