@@ -13,7 +13,7 @@ import org.junit.jupiter.api.Test;
  * ReferenceBackend.get() (ReferenceHh) on fresh random inputs; the seed is in every failure message. Forward outputs
  * and every backward output are compared; shapes include a block with 3 neurons, neuron counts that are not a multiple
  * of the 16-neuron SIMD block or of a 256-thread CUDA block, every kernel variant by degree, and one window above
- * native/cpu_hh.cpp's serial threshold (2^20 neuron-steps), so both the serial and the OpenMP paths run.
+ * native/cpu_hh.cpp's serial threshold (2^17 neuron-steps), so both the serial and the OpenMP paths run.
  * Runners: cpu.HhParityTest, cuda.CudaHhParityTest (cuda-emulated, and the GPU when present).
  *
  * <p>Tolerances. The reference computes in float64 and rounds only what it stores (so get() and f64() differ by
@@ -168,7 +168,7 @@ public abstract class HhParityCases extends ParityFixture {
     }
 
     // B, M, w, D, with per-neuron conductances (1 = yes). The last is above the serial threshold:
-    // 40 rows × 52 blocks × 16 lanes × 32 steps ≥ 2^20.
+    // 40 rows × 52 blocks × 16 lanes × 32 steps ≥ 2^17; the small ones run on one thread.
     private static final int[][] CASES = {
         {1, 3, 1, 0, 0}, {1, 7, 7, 3, 1}, {3, 37, 20, 4, 1}, {4, 100, 50, 4, 0}, {2, 50, 50, 9, 1}, {2, 20, 20, 32, 0},
         {40, 820, 32, 2, 1},
@@ -320,6 +320,16 @@ public abstract class HhParityCases extends ParityFixture {
      * (ReferenceHh report), so 1e-5 at w = 20, 1e-4 for the forward and 1e-3 for the gradients of the long window.
      */
     private static final double HH_LONG_GRAD_TOL = 1e-3, HH_LONG_FWD_TOL = 1e-4;
+    /**
+     * The long window's gradients, though, are not bounded by any fixed number: started near threshold, 200 steps of
+     * the adjoint amplify rounding so much that the cpu-vs-reference error exceeded 1e-3 in 11 of 300 random windows
+     * (up to 3.9e-3) with the base-e exp of before, and in 16 of 300 (up to 8.3e-3) with today's. What stays put is
+     * its ratio to the reference's own change when the start state moves by one float32 ulp (the window's
+     * conditioning; float32 steps add such a perturbation at every step, so a ratio of √w to w is expected): measured
+     * over 200 windows, median 2, 99th percentile 9–15, largest 21 (dState, dCurrent, dCond alike). Hence 50× that
+     * change, never tighter than HH_LONG_GRAD_TOL; a wrong adjoint is off by O(1).
+     */
+    private static final double HH_ULP_FACTOR = 50;
 
     /**
      * Whether these windows' spike counts must equal the reference's exactly: they do on the host's float32 steps (cpu,
@@ -369,7 +379,41 @@ public abstract class HhParityCases extends ParityFixture {
         check("hhForward basisSum" + what, out[1], fwdTol);
         checkSpikes("hhForward spikes" + what, out[2]);
         Twin dStateOut = randTwin(4 * bm), dBasisSum = new Twin(randn(bm * p.k, 0.01)), dSpikes = allGrads ? randTwin(bm) : null;
-        checkBackward("hhBackward" + what, p.backward(dStateOut, allGrads ? dBasisSum : null, dSpikes, withCond), gradTol);
+        Twin[] g = p.backward(dStateOut, allGrads ? dBasisSum : null, dSpikes, withCond);
+        if (w <= 50) {
+            checkBackward("hhBackward" + what, g, gradTol);
+            return;
+        }
+        // A long window's adjoint near threshold is ill-conditioned: bound each gradient by the reference's own change
+        // under a one-ulp nudge of the start state (HH_ULP_FACTOR times it), never tighter than gradTol.
+        double[] sens = ulpSensitivity(p, dStateOut, allGrads ? dBasisSum : null, dSpikes, withCond);
+        String[] names = {" dState", " dCurrent", " dCond"};
+        for (int i = 0; i < 3; i++) {
+            if (g[i] == null) continue;
+            double tol = Math.max(gradTol, HH_ULP_FACTOR * sens[i]);
+            assertClose(tag("hhBackward" + what + names[i] + " (one-ulp sensitivity " + String.format("%.1e", sens[i]) + ")"),
+                    g[i].fastOut(), g[i].refOut(), tol);
+        }
+    }
+
+    /**
+     * How far the reference's gradients {dState, dCurrent, dCond} move, relatively, when every start-state entry moves
+     * by one float32 ulp (up or down at random): the conditioning of this very window, which float32 steps cannot beat.
+     */
+    private double[] ulpSensitivity(Problem p, Twin dStateOut, Twin dBasisSum, Twin dSpikes, boolean withCond) {
+        float[] s0 = down(ref, p.state.r, 4 * p.n), s1 = s0.clone();
+        for (int i = 0; i < s1.length; i++) s1[i] = rnd.nextBoolean() ? Math.nextUp(s1[i]) : Math.nextDown(s1[i]);
+        float[][] a = refBackward(p, s0, dStateOut, dBasisSum, dSpikes, withCond), b = refBackward(p, s1, dStateOut, dBasisSum, dSpikes, withCond);
+        double[] out = new double[3];
+        for (int i = 0; i < 3; i++) out[i] = a[i] == null ? 0 : ParityAssert.relativeError(b[i], a[i]);
+        return out;
+    }
+
+    private float[][] refBackward(Problem p, float[] state, Twin dStateOut, Twin dBasisSum, Twin dSpikes, boolean withCond) {
+        Buffer st = ref.alloc(4 * p.n), ds = ref.alloc(4 * p.n), dc = ref.alloc(p.n), dg = withCond ? ref.alloc(3 * p.neurons) : null;
+        ref.upload(state, st);
+        ref.hhBackward(p.spec, st, p.current.r, r(p.cond), r(dStateOut), r(dBasisSum), r(dSpikes), ds, dc, dg, p.batch, p.neurons);
+        return new float[][] {down(ref, ds, 4 * p.n), down(ref, dc, p.n), dg == null ? null : down(ref, dg, 3 * p.neurons)};
     }
 
     /** Every kernel variant (_k8, _k16, _k33 by degree), with and without conductances and optional gradients. */
