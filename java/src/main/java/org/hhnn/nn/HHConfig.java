@@ -7,7 +7,12 @@ import org.hhnn.backend.UnaryOp;
 /** Hyper-parameters of one {@link HHLayer}; public fields with defaults, JSON round trip for checkpoints. */
 public final class HHConfig {
     public int inFeatures;
-    public int neurons = 256;
+    /**
+     * HH neurons M. `train --model hhnn --dataset fashion-mnist --epochs 3 --backend cpu`, seeds 1/2/3: 512 neurons
+     * 0.8559 / 0.8579 / 0.8530 test accuracy in ~104 s of training, 256 neurons 0.8518 / 0.8505 / 0.8516 in ~53 s
+     * (2026-11-30); 128 trailed 256 by 0.7 points after one epoch.
+     */
+    public int neurons = 512;
     /** Total HH steps T per input; must be a multiple of {@link #window}. */
     public int steps = 200;
     /** Steps per fused window w. */
