@@ -106,19 +106,8 @@ hhnn_max_pool_f32(const float* x, float* y, float* argmax, HHNN_GEOM_PARAMS) {
     HHNN_GRID_STRIDE(t, (long)g.B * g.C * g.OH * g.OW) {
         int ox = (int)(t % g.OW), oy = (int)(t / g.OW % g.OH);
         long p = t / ((long)g.OW * g.OH);
-        const float* xp = x + p * g.H * g.W;
-        int best = -1;
-        float bv = 0.f;
-        for (int ky = 0; ky < g.KH; ky++) {
-            int iy = hhnn_conv_src(oy, ky, g.S, g.P);
-            if (iy < 0 || iy >= g.H) continue;
-            for (int kx = 0; kx < g.KW; kx++) {
-                int ix = hhnn_conv_src(ox, kx, g.S, g.P);
-                if (ix < 0 || ix >= g.W) continue;
-                float v = xp[iy * g.W + ix];
-                if (best < 0 || v > bv) { best = iy * g.W + ix; bv = v; }
-            }
-        }
+        float bv;
+        int best = hhnn_max_pool_window(&g, x + p * g.H * g.W, oy, ox, &bv);
         y[t] = bv;
         argmax[t] = (float)best;
     }
@@ -157,16 +146,7 @@ hhnn_avg_pool_f32(const float* x, float* y, HHNN_GEOM_PARAMS) {
     HHNN_GRID_STRIDE(t, (long)g.B * g.C * g.OH * g.OW) {
         int ox = (int)(t % g.OW), oy = (int)(t / g.OW % g.OH);
         long p = t / ((long)g.OW * g.OH);
-        const float* xp = x + p * g.H * g.W;
-        float s = 0.f;
-        for (int ky = 0; ky < g.KH; ky++) {
-            int iy = hhnn_conv_src(oy, ky, g.S, g.P);
-            if (iy < 0 || iy >= g.H) continue;
-            for (int kx = 0; kx < g.KW; kx++) {
-                int ix = hhnn_conv_src(ox, kx, g.S, g.P);
-                if (ix >= 0 && ix < g.W) s += xp[iy * g.W + ix];
-            }
-        }
+        float s = hhnn_avg_pool_window_sum(&g, x + p * g.H * g.W, oy, ox);
         y[t] = s * inv;
     }
 }
@@ -180,13 +160,7 @@ hhnn_avg_pool_backward_f32(const float* dy, float* dx, HHNN_GEOM_PARAMS) {
     HHNN_GRID_STRIDE(t, (long)g.B * g.C * g.H * g.W) {
         int ix = (int)(t % g.W), iy = (int)(t / g.W % g.H);
         long p = t / ((long)g.W * g.H);
-        int y0, y1, x0, x1;
-        hhnn_window_range(iy, g.KH, g.S, g.P, g.OH, &y0, &y1);
-        hhnn_window_range(ix, g.KW, g.S, g.P, g.OW, &x0, &x1);
-        float s = 0.f;
-        for (int oy = y0; oy < y1; oy++)
-            for (int ox = x0; ox < x1; ox++) s += dy[(p * g.OH + oy) * g.OW + ox];
-        dx[t] = s * inv;
+        dx[t] = hhnn_covering_sum(&g, dy + p * g.OH * g.OW, iy, ix) * inv;
     }
 }
 HHNN_REGISTER(hhnn_avg_pool_backward_f32)

@@ -24,6 +24,52 @@ HHNN_HD inline void hhnn_window_range(int i, int K, int S, int P, int O, int* lo
     *hi = h < O ? h : O;
 }
 
+// ---- pooling: one output's window, one input's covering windows (g->P may pad) ------------------------------------
+
+// The first maximum under '>' in (ky, kx) order of output (oy, ox)'s window over one plane xp, padding skipped:
+// returns its position iy·W + ix and its value in *v (−1 and 0 if the window lies wholly in padding). NaN never wins.
+HHNN_HD inline int hhnn_max_pool_window(const ConvGeom* g, const float* xp, int oy, int ox, float* v) {
+    int best = -1;
+    float bv = 0.f;
+    for (int ky = 0; ky < g->KH; ky++) {
+        int iy = hhnn_conv_src(oy, ky, g->S, g->P);
+        if (iy < 0 || iy >= g->H) continue;
+        for (int kx = 0; kx < g->KW; kx++) {
+            int ix = hhnn_conv_src(ox, kx, g->S, g->P);
+            if (ix < 0 || ix >= g->W) continue;
+            float e = xp[iy * g->W + ix];
+            if (best < 0 || e > bv) { best = iy * g->W + ix; bv = e; }
+        }
+    }
+    *v = bv;
+    return best;
+}
+
+// Σ of output (oy, ox)'s window over one plane xp, padding as 0, in float in (ky, kx) order.
+HHNN_HD inline float hhnn_avg_pool_window_sum(const ConvGeom* g, const float* xp, int oy, int ox) {
+    float s = 0.f;
+    for (int ky = 0; ky < g->KH; ky++) {
+        int iy = hhnn_conv_src(oy, ky, g->S, g->P);
+        if (iy < 0 || iy >= g->H) continue;
+        for (int kx = 0; kx < g->KW; kx++) {
+            int ix = hhnn_conv_src(ox, kx, g->S, g->P);
+            if (ix >= 0 && ix < g->W) s += xp[iy * g->W + ix];
+        }
+    }
+    return s;
+}
+
+// Σ of one output plane gp (OH, OW) over the windows that cover input (iy, ix), in (oy, ox) order.
+HHNN_HD inline float hhnn_covering_sum(const ConvGeom* g, const float* gp, int iy, int ix) {
+    int y0, y1, x0, x1;
+    hhnn_window_range(iy, g->KH, g->S, g->P, g->OH, &y0, &y1);
+    hhnn_window_range(ix, g->KW, g->S, g->P, g->OW, &x0, &x1);
+    float s = 0.f;
+    for (int oy = y0; oy < y1; oy++)
+        for (int ox = x0; ox < x1; ox++) s += gp[oy * g->OW + ox];
+    return s;
+}
+
 // ---- batch norm: per-channel sums (Backend.batchNorm / batchNormBackward; one thread or loop iteration per channel)
 
 // The channel sums below run four interleaved double partial sums (element i of a row goes to lane i mod 4, rows in

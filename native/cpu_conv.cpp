@@ -153,18 +153,8 @@ HHNN_JNI_CONV(void, maxPool)(JNIEnv* env, jclass, jlong x, jlong y, jlong argmax
             }
             for (int oy = 0; oy < g.OH; oy++)
                 for (int ox = 0; ox < g.OW; ox++) {
-                    int best = -1;
-                    float bv = 0.f;
-                    for (int ky = 0; ky < g.KH; ky++) {
-                        int iy = hhnn_conv_src(oy, ky, g.S, g.P);
-                        if (iy < 0 || iy >= g.H) continue;
-                        for (int kx = 0; kx < g.KW; kx++) {
-                            int ix = hhnn_conv_src(ox, kx, g.S, g.P);
-                            if (ix < 0 || ix >= g.W) continue;
-                            float v = xp[iy * g.W + ix];
-                            if (best < 0 || v > bv) { best = iy * g.W + ix; bv = v; }
-                        }
-                    }
+                    float bv;
+                    int best = hhnn_max_pool_window(&g, xp, oy, ox, &bv);
                     long o = (p * g.OH + oy) * g.OW + ox;
                     Y[o] = bv;
                     A[o] = (float)best;
@@ -205,15 +195,7 @@ HHNN_JNI_CONV(void, avgPool)(JNIEnv* env, jclass, jlong x, jlong y, GEOM_PARAMS)
             const float* xp = X + p * g.H * g.W;
             for (int oy = 0; oy < g.OH; oy++)
                 for (int ox = 0; ox < g.OW; ox++) {
-                    float s = 0.f;
-                    for (int ky = 0; ky < g.KH; ky++) {
-                        int iy = hhnn_conv_src(oy, ky, g.S, g.P);
-                        if (iy < 0 || iy >= g.H) continue;
-                        for (int kx = 0; kx < g.KW; kx++) {
-                            int ix = hhnn_conv_src(ox, kx, g.S, g.P);
-                            if (ix >= 0 && ix < g.W) s += xp[iy * g.W + ix];
-                        }
-                    }
+                    float s = hhnn_avg_pool_window_sum(&g, xp, oy, ox);
                     Y[(p * g.OH + oy) * g.OW + ox] = s * inv;
                 }
         });
@@ -230,15 +212,8 @@ HHNN_JNI_CONV(void, avgPoolBackward)(JNIEnv* env, jclass, jlong dy, jlong dx, GE
             float* d = DX + p * g.H * g.W;
             const float* gp = DY + p * g.OH * g.OW;
             for (int iy = 0; iy < g.H; iy++)
-                for (int ix = 0; ix < g.W; ix++) {   // gather over the covering windows, as the kernel
-                    int y0, y1, x0, x1;
-                    hhnn_window_range(iy, g.KH, g.S, g.P, g.OH, &y0, &y1);
-                    hhnn_window_range(ix, g.KW, g.S, g.P, g.OW, &x0, &x1);
-                    float s = 0.f;
-                    for (int oy = y0; oy < y1; oy++)
-                        for (int ox = x0; ox < x1; ox++) s += gp[oy * g.OW + ox];
-                    d[iy * g.W + ix] = s * inv;
-                }
+                for (int ix = 0; ix < g.W; ix++)   // gather over the covering windows, as the kernel
+                    d[iy * g.W + ix] = hhnn_covering_sum(&g, gp, iy, ix) * inv;
         });
     });
 }
