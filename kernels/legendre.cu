@@ -54,17 +54,7 @@ hhnn_legendre_backward_f32(const float* x, const float* coeffs, const float* dy,
                            int degree) {
     const long K = degree + 1;
     HHNN_GRID_STRIDE(i, (long)rows * cols) {
-        const float* c = coeffs + (i % cols) * K;
-        float xv = legendre_clamp(x[i]), pk = xv, pkm1 = 1.f, dpk = 1.f, dpkm1 = 0.f, s = 0.f;
-        for (int k = 1; k <= degree; k++) {   // at entry pk = P_k, dpk = P'_k
-            s += c[k] * dpk;
-            float pn = legendre_next(legendre_a(k), legendre_b(k), xv, pk, pkm1);
-            float dpn = legendre_next_grad(k, pk, dpkm1);
-            pkm1 = pk;
-            pk = pn;
-            dpkm1 = dpk;
-            dpk = dpn;
-        }
+        float s = legendre_slope(coeffs + (i % cols) * K, degree, legendre_clamp(x[i]));
         dx[i] = legendre_inside(x[i]) ? dy[i] * s : 0.f;
     }
 }
@@ -106,17 +96,7 @@ extern "C" __global__ void __launch_bounds__(HHNN_BLOCK)
 hhnn_legendre_basis_backward_f32(const float* x, const float* dBasis, float* dx, long n, int degree) {
     const long K = degree + 1;
     HHNN_GRID_STRIDE(i, n) {
-        const float* db = dBasis + i * K;
-        float xv = legendre_clamp(x[i]), pk = xv, pkm1 = 1.f, dpk = 1.f, dpkm1 = 0.f, s = 0.f;
-        for (int k = 1; k <= degree; k++) {
-            s += db[k] * dpk;
-            float pn = legendre_next(legendre_a(k), legendre_b(k), xv, pk, pkm1);
-            float dpn = legendre_next_grad(k, pk, dpkm1);
-            pkm1 = pk;
-            pk = pn;
-            dpkm1 = dpk;
-            dpk = dpn;
-        }
+        float s = legendre_slope(dBasis + i * K, degree, legendre_clamp(x[i]));
         dx[i] = legendre_inside(x[i]) ? s : 0.f;
     }
 }

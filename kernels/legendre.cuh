@@ -40,3 +40,19 @@ HHNN_HD inline float legendre_next(float a, float b, float x, float pk, float pk
 
 // P'_{k+1}(x) = P'_{k−1}(x) + (2k+1) P_k(x) (start: P'_0 = 0, P'_1 = 1); exact for every x, no division.
 HHNN_HD inline float legendre_next_grad(int k, float pk, float dpkm1) { return dpkm1 + (float)(2 * k + 1) * pk; }
+
+// Σ_{k=1..D} w[k]·P'_k(x) for x in [−1, 1] (P'_0 = 0, so w[0] is not read), by the two recurrences above: the slope of
+// the readout Σ_k w[k]·P_k at x.
+HHNN_HD inline float legendre_slope(const float* w, int degree, float x) {
+    float pk = x, pkm1 = 1.f, dpk = 1.f, dpkm1 = 0.f, s = 0.f;
+    for (int k = 1; k <= degree; k++) {   // at entry pk = P_k, dpk = P'_k
+        s += w[k] * dpk;
+        float pn = legendre_next(legendre_a(k), legendre_b(k), x, pk, pkm1);
+        float dpn = legendre_next_grad(k, pk, dpkm1);
+        pkm1 = pk;
+        pk = pn;
+        dpkm1 = dpk;
+        dpk = dpn;
+    }
+    return s;
+}
