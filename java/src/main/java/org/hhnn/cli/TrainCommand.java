@@ -153,7 +153,7 @@ public class TrainCommand implements Callable<Integer> {
             cfg.momentum = momentum;
             cfg.weightDecay = weightDecay;
             cfg.lrDecay = lrDecay;
-            cfg.lrSteps = lrSteps != null ? parseSteps(lrSteps) : Models.defaultLrSteps(model);
+            cfg.lrSteps = lrSteps != null ? parseSteps(lrSteps) : TrainConfig.defaultLrSteps(model);
             cfg.clipNorm = clipNorm;
             cfg.seed = seed;
             cfg.valFraction = valSplit;

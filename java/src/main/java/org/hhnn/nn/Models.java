@@ -15,16 +15,6 @@ public final class Models {
 
     public static final String[] NAMES = {"mlp", "hhnn", "mlp-mod", "lstm", "lstm-mod", "lstm-control1", "lstm-control2", "lstm-control3", "cnn", "cnn-mod", "densenet", "densenet-mod"};
 
-    /**
-     * The lr schedule a model trains with unless --lr-steps says otherwise: ×0.1 at 50% and 80% of training
-     * (DESIGN.md), but for the CNNs only at 80%: with heavy dropout they are still underfitting at half of a short run
-     * (`train --model cnn --dataset fashion-mnist --epochs 5 --seed 1`: test accuracy 0.9094 with 0.5,0.8, 0.9194
-     * with 0.8, measured 2026-11-30).
-     */
-    public static double[] defaultLrSteps(String model) {
-        return model.startsWith("cnn") ? new double[] {0.8} : new double[] {0.5, 0.8};
-    }
-
     /** A config with the defaults of model for inputs of inFeatures and classes outputs. */
     public static JsonObject defaults(String model, int inFeatures, int classes) {
         JsonObject c = new JsonObject();

@@ -73,7 +73,7 @@ class CliEndToEndTest {
                 JsonParser.parseString(ev.out()).getAsJsonObject().get("test_accuracy").getAsDouble(), 1e-12);
     }
 
-    /** The lr schedule defaults per model (Models.defaultLrSteps) and --lr-steps overrides it. */
+    /** The lr schedule defaults per model (TrainConfig.defaultLrSteps) and --lr-steps overrides it. */
     @Test void lrScheduleDefaultsPerModel() throws Exception {
         Path a = tmp.resolve("sched-mlp.json"), b = tmp.resolve("sched-cnn.json"), c = tmp.resolve("sched-none.json");
         assertEquals(0, run(train("cpu", 1, a, "--limit-train", "64")).code());
