@@ -137,7 +137,7 @@ hhnn_max_pool_backward_f32(const float* dy, const float* argmax, float* dx, HHNN
 }
 HHNN_REGISTER(hhnn_max_pool_backward_f32)
 
-// y = (Σ of the window, padding as 0) / (KH·KW), summed in float in (ky, kx) order.
+// y = (Σ of the window, padding as 0) / (KH·KW), summed in double in (ky, kx) order, rounded once.
 // x (B, C, H, W); y (B, C, OH, OW). One thread per output.
 extern "C" __global__ void __launch_bounds__(HHNN_BLOCK)
 hhnn_avg_pool_f32(const float* x, float* y, HHNN_GEOM_PARAMS) {
