@@ -1,7 +1,7 @@
 // kernels/common.cuh — HHNN_HD, the marker of per-element math shared by native/ (host) and the .cu kernels, and
 // HHNN_HOST_SIMD, the vectorisation hint such shared code gives native/ alone.
 // Java twin: none (the Java reference is written independently, on purpose).
-// Tested by: every parity test of a backend that includes kernels/*.cuh (CpuParityTest today).
+// Tested by: every parity test of a backend that includes kernels/*.cuh (CpuParityTest, CudaEmulatedParityTest, ...).
 #pragma once
 
 #ifdef __CUDACC__

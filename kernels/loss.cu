@@ -1,7 +1,8 @@
 // kernels/loss.cu — losses and regularisation of the cuda backend: softmax cross-entropy (+ backward), inverted
 // dropout, layer norm (+ backward: dx per row, dgamma/dbeta per column).
 // Semantics: Backend javadoc (ReferenceBackend the spec); layer norm's math: kernels/norm.cuh; dropout's generator:
-// kernels/random.cuh (bit-identical to org.hhnn.backend.DropoutRng). Twins: native/cpu_loss.cpp, ReferenceBackend, CudaBackend (the launches).
+// kernels/random.cuh (bit-identical to org.hhnn.backend.DropoutRng). Twins: native/cpu_loss.cpp, ReferenceBackend,
+// CudaBackend (the launches).
 // Tested by: CudaEmulatedParityTest (mvn -B -o test -pl java -Dtest='Cuda*' -Dsurefire.failIfNoSpecifiedTests=false).
 //
 // Barrier-free: row-wise work (softmax, layer norm) is one thread per row, in double like native/; column sums
