@@ -1,5 +1,5 @@
 // native/cpu_runtime.cpp — threads (OpenMP + OpenBLAS), the BLAS description, and the self-test probe.
-// Java twin: CpuBackend.threads/setThreads/blasInfo/isAvailable (via CpuNative).
+// Java twin: CpuBackend.threads/setThreads/blasInfo/isAvailable.
 // Tested by: CpuParityTest (threads, probe through isAvailable), NativeLoaderTest.
 #include <cblas.h>
 #include <omp.h>
