@@ -111,6 +111,8 @@ public final class CpuBackend extends CheckedBackend {
 
     // ---- runtime and memory (native/cpu_runtime.cpp, native/cpu_memory.cpp) ------------------------------------------
 
+    /** The version libhhnn was built as (CMake's HHNN_VERSION); NativeLoader compares it with the jar's. */
+    static native String version0();
     private static native void setThreads0(int n);
     private static native int threads0();
     private static native String blasInfo0();
