@@ -1,8 +1,10 @@
 // native/cpu_elementwise.cpp — addBias, sumRows, sumCols, unary (+ backward), binary, axpby, sumSquares, sum.
-// Java twin: CpuBackend / ReferenceBackend methods of the same names; per-element math in kernels/activations.cuh.
+// Java twin: CpuBackend / ReferenceBackend methods of the same names; per-element math and op codes in
+// kernels/activations.cuh (unary) and kernels/elementwise.cuh (binary, axpby).
 // Tested by: CpuParityTest (every UnaryOp and BinaryOp, reductions, determinism).
 #include <string>
 #include "activations.cuh"
+#include "elementwise.cuh"
 #include "cpu_parallel.h"
 #include "jni_util.h"
 
@@ -80,14 +82,7 @@ static void unary_backward_t(const float* X, const float* Yv, const float* DY, f
 // Expands CALL(OP) with the compile-time constant matching the runtime op code: one instantiation per op.
 #define HHNN_DISPATCH_UNARY(op, CALL)                                                 \
     switch (op) {                                                                     \
-        case HHNN_UNARY_IDENTITY: CALL(HHNN_UNARY_IDENTITY); break;                   \
-        case HHNN_UNARY_RELU: CALL(HHNN_UNARY_RELU); break;                           \
-        case HHNN_UNARY_SIGMOID: CALL(HHNN_UNARY_SIGMOID); break;                     \
-        case HHNN_UNARY_TANH: CALL(HHNN_UNARY_TANH); break;                           \
-        case HHNN_UNARY_TANHSHRINK: CALL(HHNN_UNARY_TANHSHRINK); break;               \
-        case HHNN_UNARY_SOFTPLUS: CALL(HHNN_UNARY_SOFTPLUS); break;                   \
-        case HHNN_UNARY_EXP: CALL(HHNN_UNARY_EXP); break;                             \
-        case HHNN_UNARY_LOG: CALL(HHNN_UNARY_LOG); break;                             \
+        HHNN_UNARY_CASES                                                              \
         default: throw IllegalArgument("unknown unary op code " + std::to_string(op)); \
     }
 
@@ -115,32 +110,25 @@ HHNN_JNI(void, unaryBackward)(JNIEnv* env, jobject, jint op, jlong x, jlong y, j
 
 // ---- binary, axpby --------------------------------------------------------------------------
 
+template <int OP>
+static void binary_t(const float* A, const float* B, float* O, long n) {
+    for_chunks(n, [=](long lo, long hi) {
+#pragma omp simd
+        for (long i = lo; i < hi; i++) O[i] = hhnn_binary(OP, A[i], B[i]);
+    });
+}
+
 HHNN_JNI(void, binary)(JNIEnv* env, jobject, jint op, jlong a, jlong b, jlong out, jlong n) {
     guard(env, "binary", [&] {
         const float* A = fp(a);   // (n)
         const float* B = fp(b);   // (n)
         float* O = fp(out);   // (n), may be A or B
-        switch (op) {   // op codes = org.hhnn.backend.BinaryOp ordinals
-            case 0:
-                for_chunks(n, [=](long lo, long hi) {
-#pragma omp simd
-                    for (long i = lo; i < hi; i++) O[i] = A[i] + B[i];
-                });
-                break;
-            case 1:
-                for_chunks(n, [=](long lo, long hi) {
-#pragma omp simd
-                    for (long i = lo; i < hi; i++) O[i] = A[i] - B[i];
-                });
-                break;
-            case 2:
-                for_chunks(n, [=](long lo, long hi) {
-#pragma omp simd
-                    for (long i = lo; i < hi; i++) O[i] = A[i] * B[i];
-                });
-                break;
+#define CALL(OP) binary_t<OP>(A, B, O, n)
+        switch (op) {
+            HHNN_BINARY_CASES
             default: throw IllegalArgument("unknown binary op code " + std::to_string(op));
         }
+#undef CALL
     });
 }
 
@@ -148,7 +136,6 @@ HHNN_JNI(void, axpby)(JNIEnv* env, jobject, jfloat alpha, jlong x, jfloat beta, 
     guard(env, "axpby", [&] {
         const float* X = fp(x);   // (n)
         float* Y = fp(y);   // (n)
-        // In double, both products are exact and the sum is rounded once: the reference's bits.
         if (beta == 0.f) {   // y is write-only: NaN in it must not leak through 0 * NaN
             for_chunks(n, [=](long lo, long hi) {
 #pragma omp simd
@@ -157,7 +144,7 @@ HHNN_JNI(void, axpby)(JNIEnv* env, jobject, jfloat alpha, jlong x, jfloat beta, 
         } else {
             for_chunks(n, [=](long lo, long hi) {
 #pragma omp simd
-                for (long i = lo; i < hi; i++) Y[i] = (float)((double)alpha * X[i] + (double)beta * Y[i]);
+                for (long i = lo; i < hi; i++) Y[i] = hhnn_axpby(alpha, X[i], beta, Y[i]);
             });
         }
     });

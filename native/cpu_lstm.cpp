@@ -94,14 +94,8 @@ void backward_t(const float* A, const float* CP, const float* M, const float* DC
         case HHNN_LSTM_VANILLA: CALL(HHNN_LSTM_VANILLA, 0); break;                               \
         case HHNN_LSTM_CONTROL3: CALL(HHNN_LSTM_CONTROL3, 0); break;                             \
         case HHNN_LSTM_MODULATED:                                                               \
-            switch (mod) {                                                                      \
-                case HHNN_UNARY_IDENTITY: CALL(HHNN_LSTM_MODULATED, HHNN_UNARY_IDENTITY); break;     \
-                case HHNN_UNARY_RELU: CALL(HHNN_LSTM_MODULATED, HHNN_UNARY_RELU); break;             \
-                case HHNN_UNARY_SIGMOID: CALL(HHNN_LSTM_MODULATED, HHNN_UNARY_SIGMOID); break;       \
-                case HHNN_UNARY_TANH: CALL(HHNN_LSTM_MODULATED, HHNN_UNARY_TANH); break;             \
-                case HHNN_UNARY_TANHSHRINK: CALL(HHNN_LSTM_MODULATED, HHNN_UNARY_TANHSHRINK); break; \
-                default: throw IllegalArgument("modulator op code " + std::to_string(mod) + " is not supported"); \
-            }                                                                                   \
+            if (!hhnn_visit_mod_op(mod, [&](auto m_) { CALL(HHNN_LSTM_MODULATED, decltype(m_)::value); }))     \
+                throw IllegalArgument("modulator op code " + std::to_string(mod) + " is not supported");   \
             break;                                                                              \
         default: throw IllegalArgument("cell code " + std::to_string(cell) + " is not supported"); \
     }

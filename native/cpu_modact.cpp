@@ -128,25 +128,14 @@ void backward_t(const float* V, const float* U, const float* G, float* DV, float
     });
 }
 
-// CALL(ACT, MOD) with the compile-time constants of the runtime codes (identity, relu, sigmoid, tanh, tanhshrink).
-#define HHNN_MOD_SWITCH(ACT, CALL)                               \
-    switch (mod) {                                               \
-        case HHNN_UNARY_IDENTITY: CALL(ACT, HHNN_UNARY_IDENTITY); break; \
-        case HHNN_UNARY_RELU: CALL(ACT, HHNN_UNARY_RELU); break;         \
-        case HHNN_UNARY_SIGMOID: CALL(ACT, HHNN_UNARY_SIGMOID); break;   \
-        case HHNN_UNARY_TANH: CALL(ACT, HHNN_UNARY_TANH); break;         \
-        case HHNN_UNARY_TANHSHRINK: CALL(ACT, HHNN_UNARY_TANHSHRINK); break; \
-        default: throw IllegalArgument("modulator op code " + std::to_string(mod) + " is not supported"); \
-    }
-#define HHNN_ACT_SWITCH(CALL)                                                        \
-    switch (act) {                                                                   \
-        case HHNN_UNARY_IDENTITY: HHNN_MOD_SWITCH(HHNN_UNARY_IDENTITY, CALL) break;   \
-        case HHNN_UNARY_RELU: HHNN_MOD_SWITCH(HHNN_UNARY_RELU, CALL) break;           \
-        case HHNN_UNARY_SIGMOID: HHNN_MOD_SWITCH(HHNN_UNARY_SIGMOID, CALL) break;     \
-        case HHNN_UNARY_TANH: HHNN_MOD_SWITCH(HHNN_UNARY_TANH, CALL) break;           \
-        case HHNN_UNARY_TANHSHRINK: HHNN_MOD_SWITCH(HHNN_UNARY_TANHSHRINK, CALL) break; \
-        default: throw IllegalArgument("activation op code " + std::to_string(act) + " is not supported"); \
-    }
+// CALL(ACT, MOD) with the compile-time constants of the runtime codes (HHNN_UNARY_MOD_OPS: identity, relu, sigmoid,
+// tanh, tanhshrink).
+#define HHNN_ACT_SWITCH(CALL)                                                                                 \
+    if (!hhnn_visit_mod_op(act, [&](auto a_) {                                                                \
+            if (!hhnn_visit_mod_op(mod, [&](auto m_) { CALL(decltype(a_)::value, decltype(m_)::value); }))   \
+                throw IllegalArgument("modulator op code " + std::to_string(mod) + " is not supported");     \
+        }))                                                                                                   \
+        throw IllegalArgument("activation op code " + std::to_string(act) + " is not supported");
 
 }  // namespace
 
