@@ -12,7 +12,7 @@ using namespace hhnn;
 
 // ---- bias and axis reductions ---------------------------------------------------------------
 
-HHNN_JNI(void, addBias)(JNIEnv* env, jclass, jlong x, jlong bias, jlong y, jint rows, jint cols) {
+HHNN_JNI(void, addBias)(JNIEnv* env, jobject, jlong x, jlong bias, jlong y, jint rows, jint cols) {
     guard(env, "addBias", [&] {
         const float* X = fp(x);   // (rows, cols)
         const float* B = fp(bias);   // (cols)
@@ -27,7 +27,7 @@ HHNN_JNI(void, addBias)(JNIEnv* env, jclass, jlong x, jlong bias, jlong y, jint 
 }
 
 // y[c] = beta y[c] + sum_r x[r, c]: column blocks in parallel, rows summed in order in double.
-HHNN_JNI(void, sumRows)(JNIEnv* env, jclass, jlong x, jlong y, jint rows, jint cols, jfloat beta) {
+HHNN_JNI(void, sumRows)(JNIEnv* env, jobject, jlong x, jlong y, jint rows, jint cols, jfloat beta) {
     guard(env, "sumRows", [&] {
         const float* X = fp(x);   // (rows, cols)
         float* Y = fp(y);   // (cols)
@@ -46,7 +46,7 @@ HHNN_JNI(void, sumRows)(JNIEnv* env, jclass, jlong x, jlong y, jint rows, jint c
 }
 
 // y[r] = beta y[r] + sum_c x[r, c]: rows in parallel, each summed in double.
-HHNN_JNI(void, sumCols)(JNIEnv* env, jclass, jlong x, jlong y, jint rows, jint cols, jfloat beta) {
+HHNN_JNI(void, sumCols)(JNIEnv* env, jobject, jlong x, jlong y, jint rows, jint cols, jfloat beta) {
     guard(env, "sumCols", [&] {
         const float* X = fp(x);   // (rows, cols)
         float* Y = fp(y);   // (rows)
@@ -86,7 +86,7 @@ static void unary_backward_t(const float* X, const float* Yv, const float* DY, f
         default: throw IllegalArgument("unknown unary op code " + std::to_string(op)); \
     }
 
-HHNN_JNI(void, unary)(JNIEnv* env, jclass, jint op, jlong x, jlong y, jlong n) {
+HHNN_JNI(void, unary)(JNIEnv* env, jobject, jint op, jlong x, jlong y, jlong n) {
     guard(env, "unary", [&] {
         const float* X = fp(x);   // (n)
         float* Y = fp(y);   // (n), may be X
@@ -96,7 +96,7 @@ HHNN_JNI(void, unary)(JNIEnv* env, jclass, jint op, jlong x, jlong y, jlong n) {
     });
 }
 
-HHNN_JNI(void, unaryBackward)(JNIEnv* env, jclass, jint op, jlong x, jlong y, jlong dy, jlong dx, jlong n) {
+HHNN_JNI(void, unaryBackward)(JNIEnv* env, jobject, jint op, jlong x, jlong y, jlong dy, jlong dx, jlong n) {
     guard(env, "unaryBackward", [&] {
         const float* X = fp(x);   // (n)
         const float* Yv = fp(y);   // (n) = f(X)
@@ -118,7 +118,7 @@ static void binary_t(const float* A, const float* B, float* O, long n) {
     });
 }
 
-HHNN_JNI(void, binary)(JNIEnv* env, jclass, jint op, jlong a, jlong b, jlong out, jlong n) {
+HHNN_JNI(void, binary)(JNIEnv* env, jobject, jint op, jlong a, jlong b, jlong out, jlong n) {
     guard(env, "binary", [&] {
         const float* A = fp(a);   // (n)
         const float* B = fp(b);   // (n)
@@ -132,7 +132,7 @@ HHNN_JNI(void, binary)(JNIEnv* env, jclass, jint op, jlong a, jlong b, jlong out
     });
 }
 
-HHNN_JNI(void, axpby)(JNIEnv* env, jclass, jfloat alpha, jlong x, jfloat beta, jlong y, jlong n) {
+HHNN_JNI(void, axpby)(JNIEnv* env, jobject, jfloat alpha, jlong x, jfloat beta, jlong y, jlong n) {
     guard(env, "axpby", [&] {
         const float* X = fp(x);   // (n)
         float* Y = fp(y);   // (n)
@@ -166,14 +166,14 @@ HHNN_SIMD_CLONES static double sum_chunk(const float* X, long lo, long hi) {
     return s;
 }
 
-HHNN_JNI(jdouble, sumSquares)(JNIEnv* env, jclass, jlong x, jlong n) {
+HHNN_JNI(jdouble, sumSquares)(JNIEnv* env, jobject, jlong x, jlong n) {
     return guard(env, "sumSquares", [&]() -> jdouble {
         const float* X = fp(x);   // (n)
         return reduce_chunks(n, [=](long lo, long hi) { return sum_squares_chunk(X, lo, hi); });
     });
 }
 
-HHNN_JNI(jdouble, sum)(JNIEnv* env, jclass, jlong x, jlong n) {
+HHNN_JNI(jdouble, sum)(JNIEnv* env, jobject, jlong x, jlong n) {
     return guard(env, "sum", [&]() -> jdouble {
         const float* X = fp(x);   // (n)
         return reduce_chunks(n, [=](long lo, long hi) { return sum_chunk(X, lo, hi); });

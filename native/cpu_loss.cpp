@@ -20,7 +20,7 @@ static std::vector<jint> read_labels(JNIEnv* env, jintArray labels, jint rows) {
     return out;
 }
 
-HHNN_JNI(void, softmaxCrossEntropy)(JNIEnv* env, jclass, jlong logits, jintArray labels, jlong probs, jlong loss,
+HHNN_JNI(void, softmaxCrossEntropy)(JNIEnv* env, jobject, jlong logits, jintArray labels, jlong probs, jlong loss,
                                     jint rows, jint cols) {
     guard(env, "softmaxCrossEntropy", [&] {
         std::vector<jint> lab = read_labels(env, labels, rows);   // (rows)
@@ -54,7 +54,7 @@ HHNN_JNI(void, softmaxCrossEntropy)(JNIEnv* env, jclass, jlong logits, jintArray
     });
 }
 
-HHNN_JNI(void, softmaxCrossEntropyBackward)(JNIEnv* env, jclass, jlong probs, jintArray labels, jfloat scale,
+HHNN_JNI(void, softmaxCrossEntropyBackward)(JNIEnv* env, jobject, jlong probs, jintArray labels, jfloat scale,
                                             jlong dlogits, jint rows, jint cols) {
     guard(env, "softmaxCrossEntropyBackward", [&] {
         std::vector<jint> lab = read_labels(env, labels, rows);   // (rows)
@@ -72,7 +72,7 @@ HHNN_JNI(void, softmaxCrossEntropyBackward)(JNIEnv* env, jclass, jlong probs, ji
     });
 }
 
-HHNN_JNI(void, dropout)(JNIEnv* env, jclass, jlong x, jlong mask, jlong y, jfloat p, jlong seed, jlong n) {
+HHNN_JNI(void, dropout)(JNIEnv* env, jobject, jlong x, jlong mask, jlong y, jfloat p, jlong seed, jlong n) {
     guard(env, "dropout", [&] {
         const float* X = fp(x);   // (n)
         float* M = fp(mask);   // (n)
@@ -91,7 +91,7 @@ HHNN_JNI(void, dropout)(JNIEnv* env, jclass, jlong x, jlong mask, jlong y, jfloa
 }
 
 // Per row (hhnn_layer_norm_row): y = (x - mean) rstd gamma + beta, the row's mean and rstd stored.
-HHNN_JNI(void, layerNorm)(JNIEnv* env, jclass, jlong x, jlong gamma, jlong beta, jlong y, jlong mean, jlong rstd,
+HHNN_JNI(void, layerNorm)(JNIEnv* env, jobject, jlong x, jlong gamma, jlong beta, jlong y, jlong mean, jlong rstd,
                           jint rows, jint cols, jfloat eps) {
     guard(env, "layerNorm", [&] {
         const float* X = fp(x);   // (rows, cols)
@@ -109,7 +109,7 @@ HHNN_JNI(void, layerNorm)(JNIEnv* env, jclass, jlong x, jlong gamma, jlong beta,
 
 // dx per row (hhnn_layer_norm_dx_row); dgamma += sum_r dy xhat, dbeta += sum_r dy. The column sums run first (column blocks, rows in order:
 // deterministic for any thread count), then dx row by row, so even dx aliasing dy would be safe.
-HHNN_JNI(void, layerNormBackward)(JNIEnv* env, jclass, jlong x, jlong gamma, jlong mean, jlong rstd, jlong dy,
+HHNN_JNI(void, layerNormBackward)(JNIEnv* env, jobject, jlong x, jlong gamma, jlong mean, jlong rstd, jlong dy,
                                   jlong dx, jlong dgamma, jlong dbeta, jint rows, jint cols) {
     guard(env, "layerNormBackward", [&] {
         const float* X = fp(x);   // (rows, cols)

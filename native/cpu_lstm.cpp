@@ -1,6 +1,6 @@
 // native/cpu_lstm.cpp — the pointwise part of one LSTM step, forward and backward, fused, for the vanilla, modulated
 // and Control 3 cells, with a per-row mask for variable-length sequences (a masked row keeps c and h).
-// Math: kernels/lstm.cuh. Java twin: CpuModulated (validation) ↔ Backend.lstmCellForward / lstmCellBackward,
+// Math: kernels/lstm.cuh. Java twin: CheckedBackend (validation) ↔ Backend.lstmCellForward / lstmCellBackward,
 // reference ReferenceModulated. Tested by: ModulatedParityTest
 // (mvn -B -o test -pl java -Dtest=ModulatedParityTest -Dsurefire.failIfNoSpecifiedTests=false).
 //
@@ -17,7 +17,6 @@
 
 using namespace hhnn;
 
-#define HHNN_JNI_LSTM(ret, name) extern "C" JNIEXPORT ret JNICALL Java_org_hhnn_backend_cpu_CpuModulated_##name
 
 namespace {
 
@@ -103,8 +102,8 @@ void backward_t(const float* A, const float* CP, const float* M, const float* DC
 
 }  // namespace
 
-HHNN_JNI_LSTM(void, lstmCellForward)(JNIEnv* env, jclass, jint cell, jint mod, jlong gates, jlong cPrev, jlong hPrev,
-                                     jlong mask, jlong c, jlong h, jint batch, jint hidden) {
+HHNN_JNI(void, lstmCellForward)(JNIEnv* env, jobject, jint cell, jint mod, jlong gates, jlong cPrev, jlong hPrev,
+                                jlong mask, jlong c, jlong h, jint batch, jint hidden) {
     guard(env, "lstmCellForward", [&] {
         const float* A = fp(gates);                     // (B, G·H)
         const float* CP = fp(cPrev);                    // (B, H)
@@ -118,9 +117,9 @@ HHNN_JNI_LSTM(void, lstmCellForward)(JNIEnv* env, jclass, jint cell, jint mod, j
     });
 }
 
-HHNN_JNI_LSTM(void, lstmCellBackward)(JNIEnv* env, jclass, jint cell, jint mod, jlong gates, jlong cPrev, jlong mask,
-                                      jlong dc, jlong dh, jlong dGates, jlong dcPrev, jlong dhPrev, jint batch,
-                                      jint hidden) {
+HHNN_JNI(void, lstmCellBackward)(JNIEnv* env, jobject, jint cell, jint mod, jlong gates, jlong cPrev, jlong mask,
+                                 jlong dc, jlong dh, jlong dGates, jlong dcPrev, jlong dhPrev, jint batch,
+                                 jint hidden) {
     guard(env, "lstmCellBackward", [&] {
         const float* A = fp(gates);                     // (B, G·H)
         const float* CP = fp(cPrev);                    // (B, H)

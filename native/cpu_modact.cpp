@@ -1,7 +1,7 @@
 // native/cpu_modact.cpp — the modulated activation o = act(σ_m(u)·v), forward and fused backward (gradients to v and
 // u in one pass), with v viewed as (outer, channels, inner) and u as (outer, inner): layer-wide dense (inner = 1),
 // per position conv NCHW (inner = H·W) and per node (channels = 1) are the same loops.
-// Math: kernels/modact.cuh. Java twin: CpuModulated (validation) ↔ Backend.modActForward / modActBackward, reference
+// Math: kernels/modact.cuh. Java twin: CheckedBackend (validation) ↔ Backend.modActForward / modActBackward, reference
 // ReferenceModulated. Tested by: ModulatedParityTest
 // (mvn -B -o test -pl java -Dtest=ModulatedParityTest -Dsurefire.failIfNoSpecifiedTests=false).
 //
@@ -17,7 +17,6 @@
 
 using namespace hhnn;
 
-#define HHNN_JNI_MOD(ret, name) extern "C" JNIEXPORT ret JNICALL Java_org_hhnn_backend_cpu_CpuModulated_##name
 
 namespace {
 
@@ -140,8 +139,8 @@ void backward_t(const float* V, const float* U, const float* G, float* DV, float
 
 }  // namespace
 
-HHNN_JNI_MOD(void, modActForward)(JNIEnv* env, jclass, jint act, jint mod, jlong v, jlong u, jlong out, jint outer,
-                                  jint channels, jint inner) {
+HHNN_JNI(void, modActForward)(JNIEnv* env, jobject, jint act, jint mod, jlong v, jlong u, jlong out, jint outer,
+                              jint channels, jint inner) {
     guard(env, "modActForward", [&] {
         const float* V = fp(v);   // (outer, channels, inner)
         const float* U = fp(u);   // (outer, inner)
@@ -152,8 +151,8 @@ HHNN_JNI_MOD(void, modActForward)(JNIEnv* env, jclass, jint act, jint mod, jlong
     });
 }
 
-HHNN_JNI_MOD(void, modActBackward)(JNIEnv* env, jclass, jint act, jint mod, jlong v, jlong u, jlong dout, jlong dv,
-                                   jlong du, jint outer, jint channels, jint inner) {
+HHNN_JNI(void, modActBackward)(JNIEnv* env, jobject, jint act, jint mod, jlong v, jlong u, jlong dout, jlong dv,
+                               jlong du, jint outer, jint channels, jint inner) {
     guard(env, "modActBackward", [&] {
         const float* V = fp(v);      // (outer, channels, inner)
         const float* U = fp(u);      // (outer, inner)

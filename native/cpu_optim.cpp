@@ -17,7 +17,7 @@ static void sgd_t(float* P, const float* Gr, float* V, long n, double lr, double
     });
 }
 
-HHNN_JNI(void, sgdUpdate)(JNIEnv* env, jclass, jlong param, jlong grad, jlong velocity, jlong n,
+HHNN_JNI(void, sgdUpdate)(JNIEnv* env, jobject, jlong param, jlong grad, jlong velocity, jlong n,
                           jfloat lr, jfloat momentum, jfloat weightDecay, jboolean nesterov) {
     guard(env, "sgdUpdate", [&] {
         float* P = fp(param);   // (n)
@@ -38,7 +38,7 @@ static void adam_t(float* P, const float* Gr, float* M, float* V, long n, double
     });
 }
 
-HHNN_JNI(void, adamUpdate)(JNIEnv* env, jclass, jlong param, jlong grad, jlong m, jlong v, jlong n, jfloat lr,
+HHNN_JNI(void, adamUpdate)(JNIEnv* env, jobject, jlong param, jlong grad, jlong m, jlong v, jlong n, jfloat lr,
                            jfloat beta1, jfloat beta2, jfloat eps, jfloat weightDecay, jboolean decoupled, jint step) {
     guard(env, "adamUpdate", [&] {
         float* P = fp(param);   // (n)
