@@ -20,10 +20,12 @@ import org.hhnn.nn.Models;
 import org.hhnn.nn.Network;
 import org.hhnn.train.TrainConfig;
 import org.hhnn.train.Trainer;
-import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
- * End to end on cuda-emulated: a few training steps of the mlp (standardisation, linear layers, activations, dropout,
+ * End to end on cuda-emulated and on JCudaDevice (the real GPU where one works, else the host CUDA driver: each test
+ * runs once per target, named by it): a few training steps of the mlp (standardisation, linear layers, activations, dropout,
  * cross-entropy, the optimizer) and of a small HHNN (HH windows, Legendre readout, conductance gradients) through
  * {@link Trainer#step}, and of cnn-mod (im2col, pooling, the modulated conv and dense layers) and lstm-mod (embedding,
  * the fused modulated LSTM sequence), against the same steps on the reference backend from the same seed. Every primitive agrees to ~1e-6 relative, and a few steps of training carry that over to the losses:
@@ -122,49 +124,60 @@ class CudaTrainingTest {
         return out;
     }
 
-    @Test void mlpTrainingStepsMatchTheReference() {
-        assumeTrue(CudaBackend.isEmulatedAvailable(), "no native library: " + CudaBackend.emulatedUnavailabilityCause());
+    @ParameterizedTest(name = "{0}") @ValueSource(strings = {"cuda-emulated", "gpu"})
+    void mlpTrainingStepsMatchTheReference(String target) {
+        CudaBackend cuda = cuda(target);
         long seed = org.hhnn.TestSeeds.fresh();
         Dataset data = tinyDataset(seed);
         for (String optimizer : new String[] {"adam", "sgd"})
-            compare("mlp " + optimizer, seed, losses(ReferenceBackend.get(), data, mlp(), optimizer, seed, STEPS),
-                    losses(CudaBackend.emulated(), data, mlp(), optimizer, seed, STEPS), true);
+            compare(cuda.name() + " mlp " + optimizer, seed, losses(ReferenceBackend.get(), data, mlp(), optimizer, seed, STEPS),
+                    losses(cuda, data, mlp(), optimizer, seed, STEPS), true);
     }
 
-    @Test void hhnnTrainingStepsMatchTheReference() {
-        assumeTrue(CudaBackend.isEmulatedAvailable(), "no native library: " + CudaBackend.emulatedUnavailabilityCause());
+    @ParameterizedTest(name = "{0}") @ValueSource(strings = {"cuda-emulated", "gpu"})
+    void hhnnTrainingStepsMatchTheReference(String target) {
+        CudaBackend cuda = cuda(target);
         long seed = org.hhnn.TestSeeds.fresh();
         Dataset data = tinyDataset(seed);
-        compare("hhnn adam", seed, losses(ReferenceBackend.get(), data, hhnn(), "adam", seed, 4),
-                losses(CudaBackend.emulated(), data, hhnn(), "adam", seed, 4), false);
+        compare(cuda.name() + " hhnn adam", seed, losses(ReferenceBackend.get(), data, hhnn(), "adam", seed, 4),
+                losses(cuda, data, hhnn(), "adam", seed, 4), false);
     }
 
-    @Test void cnnModTrainingStepsMatchTheReference() {
-        assumeTrue(CudaBackend.isEmulatedAvailable(), "no native library: " + CudaBackend.emulatedUnavailabilityCause());
+    @ParameterizedTest(name = "{0}") @ValueSource(strings = {"cuda-emulated", "gpu"})
+    void cnnModTrainingStepsMatchTheReference(String target) {
+        CudaBackend cuda = cuda(target);
         long seed = org.hhnn.TestSeeds.fresh();
         Dataset data = tinyImages(seed);
         JsonObject m = Models.defaults("cnn-mod", data.features(), CLASSES);
         m.addProperty("hidden", 32); // a smaller fc layer keeps the reference run short
-        compare("cnn-mod adam", seed, losses(ReferenceBackend.get(), data, m.deepCopy(), "adam", seed, 3),
-                losses(CudaBackend.emulated(), data, m.deepCopy(), "adam", seed, 3), false);
+        compare(cuda.name() + " cnn-mod adam", seed, losses(ReferenceBackend.get(), data, m.deepCopy(), "adam", seed, 3),
+                losses(cuda, data, m.deepCopy(), "adam", seed, 3), false);
     }
 
-    @Test void lstmModTrainingStepsMatchTheReference() {
-        assumeTrue(CudaBackend.isEmulatedAvailable(), "no native library: " + CudaBackend.emulatedUnavailabilityCause());
+    @ParameterizedTest(name = "{0}") @ValueSource(strings = {"cuda-emulated", "gpu"})
+    void lstmModTrainingStepsMatchTheReference(String target) {
+        CudaBackend cuda = cuda(target);
         long seed = org.hhnn.TestSeeds.fresh();
         Dataset data = tinySequences(seed);
         JsonObject m = Models.defaults("lstm-mod", data.features(), CLASSES);
         m.addProperty("vocab", 10);
-        compare("lstm-mod sgd", seed, losses(ReferenceBackend.get(), data, m.deepCopy(), "sgd", seed, 6),
-                losses(CudaBackend.emulated(), data, m.deepCopy(), "sgd", seed, 6), false);
+        compare(cuda.name() + " lstm-mod sgd", seed, losses(ReferenceBackend.get(), data, m.deepCopy(), "sgd", seed, 6),
+                losses(cuda, data, m.deepCopy(), "sgd", seed, 6), false);
+    }
+
+    /** cuda-emulated, or "gpu": JCudaDevice on the real GPU, else over the host driver (never skipped for want of a GPU). */
+    private static CudaBackend cuda(String target) {
+        if (target.equals("gpu")) return CudaTarget.gpuOrHostDriver();
+        assumeTrue(CudaBackend.isEmulatedAvailable(), "no native library: " + CudaBackend.emulatedUnavailabilityCause());
+        return CudaBackend.emulated();
     }
 
     private static void compare(String what, long seed, List<Float> ref, List<Float> emu, boolean mustLearn) {
         assertEquals(ref.size(), emu.size());
         for (int s = 0; s < ref.size(); s++)
             assertTrue(Math.abs(emu.get(s) - ref.get(s)) <= LOSS_TOL * Math.abs(ref.get(s)),
-                    what + " step " + (s + 1) + " [seed " + seed + "L]: cuda-emulated loss " + emu.get(s)
-                            + " vs reference " + ref.get(s) + "\n  reference " + ref + "\n  emulated  " + emu);
+                    what + " step " + (s + 1) + " [seed " + seed + "L]: cuda loss " + emu.get(s)
+                            + " vs reference " + ref.get(s) + "\n  reference " + ref + "\n  cuda      " + emu);
         if (mustLearn) assertTrue(ref.get(ref.size() - 1) < ref.get(0), what + " learns: " + ref);
     }
 }
