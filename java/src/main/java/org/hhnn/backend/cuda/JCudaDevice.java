@@ -26,6 +26,8 @@ import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -75,6 +77,8 @@ public final class JCudaDevice extends AbstractDevice {
     private final cublasHandle cublas;   // null: gemm through the hhnn_gemm_f32 kernel
     private final String description;
     private final boolean hostDriver;
+    private final Map<String, Object> facts = new LinkedHashMap<>();
+    private String kernelsFrom;   // "fatbin", "nvrtc" or "host-ptx": set by loadKernels
     private volatile boolean tf32;
 
     JCudaDevice(int ordinal) { this(ordinal, false); }
@@ -103,6 +107,8 @@ public final class JCudaDevice extends AbstractDevice {
         int sms = attribute(device, CUdevice_attribute.CU_DEVICE_ATTRIBUTE_MULTIPROCESSOR_COUNT);
         byte[] name = new byte[256];
         cuDeviceGetName(name, name.length, device);
+        // JCuda 12.6 leaves the array empty under -Xcheck:jni (its copy of it is not written back), as for downloads.
+        String deviceName = cString(name).isEmpty() ? "CUDA device " + ordinal : cString(name);
         long[] mem = new long[1];
         cuDeviceTotalMem(mem, device);
         String driverText = "CUDA " + driver / 1000 + "." + driver % 1000 / 10;
@@ -122,8 +128,18 @@ public final class JCudaDevice extends AbstractDevice {
                     + "); gemm runs the slower hhnn_gemm_f32 kernel instead");
         }
         cublas = h;
+        facts.put("name", deviceName);
+        facts.put("compute_capability", major + "." + minor);
+        facts.put("multiprocessors", sms);
+        facts.put("memory_gib", mem[0] / (double) (1L << 30));
+        facts.put("driver", driverText);
+        facts.put("host_driver", hostDriver);
+        facts.put("kernels", kernelsFrom);
+        facts.put("kernels_detail", kernels);
+        facts.put("gemm", h == null ? "hhnn_gemm_f32" : hostDriver ? "host-cublas-stand-in" : "cublas");
+        facts.put("gemm_detail", gemm);
         description = (hostDriver ? "no GPU: JCuda over the hhnn host driver, " : "") + String.format("%s (sm_%d%d, %d SMs, %.1f GiB), driver %s; kernels %s; gemm through %s",
-                cString(name), major, minor, sms, mem[0] / (double) (1L << 30), driverText, kernels, gemm);
+                deviceName, major, minor, sms, mem[0] / (double) (1L << 30), driverText, kernels, gemm);
     }
 
     private static int attribute(CUdevice device, int attribute) {
@@ -146,6 +162,7 @@ public final class JCudaDevice extends AbstractDevice {
         if (fatbin != null) {
             try {
                 cuModuleLoadData(module, fatbin);
+                kernelsFrom = "fatbin";
                 return "from the fatbin (" + Fatbin.describe(Fatbin.parse(fatbin)) + ")";
             } catch (CudaException e) {
                 if (REJECTED_FATBIN.stream().noneMatch(c -> CUresult.stringFor(c).equals(e.getMessage()))) throw e;
@@ -157,6 +174,7 @@ public final class JCudaDevice extends AbstractDevice {
         }
         try {
             String how = Nvrtc.compileInto(module, major, minor);
+            kernelsFrom = "nvrtc";
             LOG.log(System.Logger.Level.INFO, "cuda: " + rejected + "; compiled the kernels from source with NVRTC " + how);
             return "compiled by NVRTC " + how;
         } catch (Throwable t) {
@@ -173,6 +191,7 @@ public final class JCudaDevice extends AbstractDevice {
         try {
             if (fatbin != null) {
                 cuModuleLoadData(module, fatbin);
+                kernelsFrom = "fatbin";
                 return "from the fatbin's PTX (" + Fatbin.describe(Fatbin.parse(fatbin)) + "), run on the CPU";
             }
             String ptx;
@@ -181,6 +200,7 @@ public final class JCudaDevice extends AbstractDevice {
                 ptx = new String(in.readAllBytes(), StandardCharsets.UTF_8);
             }
             cuModuleLoadData(module, ptx);
+            kernelsFrom = "host-ptx";
             return "from " + HOST_PTX + " (no fatbin in this build), run on the CPU";
         } catch (CudaException e) {
             throw failed("loading the kernel module", e);
@@ -217,6 +237,13 @@ public final class JCudaDevice extends AbstractDevice {
     @Override public String name() { return hostDriver ? "cuda-hostdriver" : "cuda"; }
 
     @Override public String describe() { return description; }
+
+    /**
+     * What hhnn gpu-check reports: name, compute_capability, multiprocessors, memory_gib, driver, host_driver, kernels
+     * ("fatbin", "nvrtc" or "host-ptx") and kernels_detail, gemm ("cublas", "hhnn_gemm_f32" or "host-cublas-stand-in")
+     * and gemm_detail.
+     */
+    public Map<String, Object> facts() { return Collections.unmodifiableMap(facts); }
 
     @Override protected long rawAlloc(long bytes) {
         ensureCurrent();

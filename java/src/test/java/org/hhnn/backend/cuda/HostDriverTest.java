@@ -156,6 +156,36 @@ class HostDriverTest {
         assertTrue(HostDriver.lastFailure().contains("no host-compiled twin"), HostDriver.lastFailure());
     }
 
+    /**
+     * hhnn-host.ptx, the module of builds without nvcc (CI), loads: every .entry matches its host-compiled kernel's
+     * signature; and a kernel launched from it through JCuda with JCudaDevice's argument packing runs.
+     */
+    @Test void theBuildsHostModuleLoadsAndRuns() throws Exception {
+        d.synchronize();
+        String ptx;
+        try (InputStream in = HostDriverTest.class.getResourceAsStream(JCudaDevice.HOST_PTX)) {
+            assertTrue(in != null, JCudaDevice.HOST_PTX);
+            ptx = new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        }
+        assertTrue(ptx.split("\\.entry ").length > 40, "one .entry per kernel");
+        CUmodule m = load(ptx);
+        long p = d.alloc(8 * 4);
+        try {
+            jcuda.driver.CUfunction f = new jcuda.driver.CUfunction();
+            JCudaDriver.cuModuleGetFunction(f, m, "hhnn_fill_f32");
+            byte[] args = JCudaDevice.pack(KernelArgs.of().ptr(p).f32(7f).i64(8));
+            assertEquals(24, args.length, "pointer at 0, float at 8, long at 16");
+            JCudaDriver.cuLaunchKernel(f, 1, 1, 1, 32, 1, 1, 0, null, null, jcuda.Pointer.to(JCudaDriver.CU_LAUNCH_PARAM_BUFFER_POINTER,
+                    jcuda.Pointer.to(args), JCudaDriver.CU_LAUNCH_PARAM_BUFFER_SIZE, jcuda.Pointer.to(new long[] {args.length}), JCudaDriver.CU_LAUNCH_PARAM_END));
+            float[] sevens = new float[8];
+            Arrays.fill(sevens, 7f);
+            assertArrayEquals(sevens, down(p, 8));
+        } finally {
+            d.free(p);
+            JCudaDriver.cuModuleUnload(m);
+        }
+    }
+
     private static CUmodule load(String ptx) {
         CUmodule m = new CUmodule();
         JCudaDriver.cuModuleLoadData(m, ptx);
