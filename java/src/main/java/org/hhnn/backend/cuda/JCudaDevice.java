@@ -291,29 +291,23 @@ public final class JCudaDevice extends AbstractDevice {
     }
 
     @Override public void download(long src, float[] dst) {
-        ensureCurrent();
-        try {
-            if (dst.length > 0) {
-                ByteBuffer b = staging(4L * dst.length);
-                cuMemcpyDtoH(Pointer.to(b), at(src), 4L * dst.length);
-                b.asFloatBuffer().get(dst);
-            }
-        } catch (CudaException e) {
-            throw failed("cuMemcpyDtoH", e);
-        }
+        if (dst.length > 0) downloadBytes(src, 4L * dst.length).asFloatBuffer().get(dst);
     }
 
     @Override public void download(long src, double[] dst) {
+        if (dst.length > 0) downloadBytes(src, 8L * dst.length).asDoubleBuffer().get(dst);
+    }
+
+    /** The bytes at src, in the calling thread's staging buffer. */
+    private ByteBuffer downloadBytes(long src, long bytes) {
         ensureCurrent();
+        ByteBuffer b = staging(bytes);
         try {
-            if (dst.length > 0) {
-                ByteBuffer b = staging(8L * dst.length);
-                cuMemcpyDtoH(Pointer.to(b), at(src), 8L * dst.length);
-                b.asDoubleBuffer().get(dst);
-            }
+            cuMemcpyDtoH(Pointer.to(b), at(src), bytes);
         } catch (CudaException e) {
             throw failed("cuMemcpyDtoH", e);
         }
+        return b;
     }
 
     /**
