@@ -13,6 +13,7 @@ public final class TrainDefaults extends ListResourceBundle {
     @Override protected Object[][] getContents() {
         TrainConfig c = new TrainConfig();
         var json = c.toJson();
+        json.addProperty("checkpoint_every", c.checkpointEvery);
         json.addProperty("lr_steps", steps(TrainConfig.defaultLrSteps("mlp")) + "; for cnn and cnn-mod " + steps(TrainConfig.defaultLrSteps("cnn")));
         Object[][] rows = new Object[json.size()][];
         int i = 0;

@@ -212,6 +212,7 @@ public final class TrainingRun {
         m.add("model_config", net.config);
         m.add("train_config", c.toJson());
         m.addProperty("train_seconds", trainSeconds);
+        m.addProperty("finished", trainer.finished());
         return m;
     }
 }
