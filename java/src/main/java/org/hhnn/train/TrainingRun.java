@@ -52,6 +52,7 @@ public final class TrainingRun {
     private PrintStream log = System.err;
     private Path metricsOut, plot;
     private DataSets.TrainTest data;
+    private final List<TrainingListener> listeners = new ArrayList<>();
 
     /** A new run with these settings. */
     public TrainingRun(TrainConfig cfg, Backend backend) {
@@ -82,6 +83,9 @@ public final class TrainingRun {
     /** Train and test on this data instead of loading the config's data set (compare's folds). */
     public TrainingRun data(DataSets.TrainTest d) { data = d; return this; }
 
+    /** Adds a listener to the run's trainer ({@link TrainingListener}: per-step, per-epoch, checkpoint hooks). */
+    public TrainingRun listener(TrainingListener l) { listeners.add(l); return this; }
+
     /** Where INFO lines and progress go (default System.err). */
     public TrainingRun log(PrintStream s) { log = s; return this; }
 
@@ -106,6 +110,7 @@ public final class TrainingRun {
         dataInfo.addProperty("validation", split.validation().size());
         dataInfo.addProperty("test", tt.test().size());
         trainer.provenance().add("data", dataInfo);
+        listeners.forEach(trainer::addListener);
 
         Network net = trainer.network();
         log.printf("INFO model %s, %,d parameters; %s; %d train / %d validation / %d test samples%n",
