@@ -11,6 +11,7 @@ import org.hhnn.train.Checkpoint;
 import org.hhnn.train.EvalResult;
 import org.hhnn.train.TrainConfig;
 import org.hhnn.train.Trainer;
+import org.hhnn.train.TrainingRun;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -38,6 +39,7 @@ public final class EvalCommand implements Callable<Integer> {
         Network net = ck.network(backend, 0);
         String ds = dataset != null ? dataset : ck.dataset() != null ? ck.dataset() : new TrainConfig().dataset;
         DataSets.TrainTest tt = DataSets.load(ds, data);
+        TrainingRun.requireFits(net, tt.test(), ck.dir());
         EvalResult r = Trainer.evaluate(net, backend, tt.test(), 512);
         if (json) {
             JsonObject o = new JsonObject();

@@ -167,16 +167,20 @@ public final class Checkpoint {
             Path l = path.resolve(latest);
             if (candidates.remove(l) || Files.isDirectory(l)) candidates.add(0, l);
         }
-        CheckpointException last = null;
+        List<String> skipped = new ArrayList<>();
+        CheckpointException first = null;
         for (Path save : candidates) {
             try {
-                return loadSave(save);
+                Loaded l = loadSave(save);
+                skipped.forEach(warn::println);   // said only when an earlier save does load: else the error says it
+                return l;
             } catch (CheckpointException e) {
-                warn.println("hhnn: skipping checkpoint " + save + ": " + e.getMessage());
-                last = e;
+                skipped.add("hhnn: skipping checkpoint " + save + ": " + e.getMessage());
+                if (skipped.size() == 1) first = e;
             }
         }
-        throw new CheckpointException("checkpoint directory " + path + " holds no loadable save (the newest failed with: " + last.getMessage() + ")", last);
+        throw new CheckpointException("checkpoint directory " + path + " holds no loadable save (the newest, "
+                + candidates.get(0).getFileName() + ", failed: " + first.getMessage() + ")", first);
     }
 
     /** The visible saves of a checkpoint directory, newest (by name) first. */
@@ -219,7 +223,9 @@ public final class Checkpoint {
         try {
             config = JsonParser.parseString(text);
         } catch (JsonParseException e) {
-            throw new CheckpointException(configFile + " is not valid JSON: " + e.getMessage(), e);
+            // Gson's message starts with the class of the reader's exception; the position after it is what helps.
+            String why = String.valueOf(e.getMessage()).replaceFirst("^[\\w.$]+(Exception|Error): ", "");
+            throw new CheckpointException(configFile + " is not valid JSON: " + why, e);
         }
         if (!config.isJsonObject()) throw new CheckpointException(configFile + " does not hold a JSON object");
         Path modelFile = dir.resolve(MODEL_FILE);

@@ -113,6 +113,7 @@ public final class TrainingRun {
         listeners.forEach(trainer::addListener);
 
         Network net = trainer.network();
+        if (ck != null) requireFits(net, full, ck.dir());
         log.printf("INFO model %s, %,d parameters; %s; %d train / %d validation / %d test samples%n",
                 net.model, net.body.parameterCount(), trainer.optimizer().describe(),
                 split.train().size(), split.validation().size(), tt.test().size());
@@ -136,6 +137,17 @@ public final class TrainingRun {
             throw new UncheckedIOException("could not write the run's results: " + e.getMessage(), e);
         }
         return new Result(m, trainer, test);
+    }
+
+    /** A saved model must take the data's items: else one sentence naming the checkpoint, not a shape error deep inside. */
+    public static void requireFits(Network net, Dataset data, Path checkpoint) {
+        JsonElement in = net.config.get("in_features");
+        if (in != null && in.isJsonPrimitive() && in.getAsInt() != data.features())
+            throw new CheckpointException("checkpoint " + checkpoint + " holds a " + net.model + " for items of " + in.getAsInt()
+                    + " features, but " + data.name() + " has " + data.features() + " (another data set?)");
+        if (net.numClasses < data.numClasses())
+            throw new CheckpointException("checkpoint " + checkpoint + " holds a " + net.model + " for " + net.numClasses
+                    + " classes, but " + data.name() + " has " + data.numClasses());
     }
 
     /** The model's config for a new run: the model's defaults for this data, then the config's model settings. */
