@@ -21,7 +21,7 @@ import picocli.CommandLine.Option;
 public final class EvalCommand implements Callable<Integer> {
     @Mixin BackendOptions backendOptions = new BackendOptions();
 
-    @Option(names = "--checkpoint", required = true, paramLabel = "DIR", description = "checkpoint directory (model.safetensors + config.json)")
+    @Option(names = "--checkpoint", required = true, paramLabel = "DIR", description = "checkpoint directory (its latest loadable save) or one save in it")
     Path checkpoint;
 
     @Option(names = "--dataset", description = "data set (default: the one the checkpoint was trained on)")

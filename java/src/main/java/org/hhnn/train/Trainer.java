@@ -51,6 +51,8 @@ public final class Trainer {
     private double startLossSum, startSeconds;
     private long startSeen;
     private volatile boolean stopRequested;
+    /** Counted down when fit leaves, so the shutdown hook lets the JVM exit only after the save. */
+    private CountDownLatch hookLatch;
     private boolean finished;
 
     public Trainer(Network net, Backend backend, TrainConfig cfg, PrintStream log) {
@@ -139,8 +141,6 @@ public final class Trainer {
         }
         return history();
     }
-
-    private CountDownLatch hookLatch;
 
     /** A shutdown hook (SIGTERM, SIGINT) that asks the loop to stop and waits until it has saved and left. */
     private Thread installStopHook() {

@@ -52,12 +52,51 @@ class KillResumeTest {
         return a;
     }
 
-    /** A child JVM running the CLI; quick to start (no JIT beyond C1, no native library: the reference backend). */
+    /**
+     * A child JVM running the CLI, quick to start: no JIT beyond C1, no native library (the reference backend), and the
+     * classes it loads archived by the first child (AppCDS) and mapped by the others, which halves their start-up.
+     */
     static Process start(List<String> args, Path log) throws IOException {
+        Path archive = tmp.resolve("classes.jsa");
         List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-Xmx256m", "-cp", System.getProperty("java.class.path"), Main.class.getName()));
+                "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-Xmx256m", "-Xlog:disable",
+                Files.exists(archive) ? "-XX:SharedArchiveFile=" + archive : "-XX:ArchiveClassesAtExit=" + archive,
+                "-cp", childClasspath(), Main.class.getName()));
         cmd.addAll(args);
         return new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+    }
+
+    private static String classpath;
+
+    /** This JVM's class path with each directory (AppCDS takes jars only) packed into a jar, test classes left out. */
+    static synchronized String childClasspath() throws IOException {
+        if (classpath != null) return classpath;
+        List<String> parts = new ArrayList<>();
+        for (String e : System.getProperty("java.class.path").split(java.io.File.pathSeparator)) {
+            Path p = Path.of(e);
+            if (!Files.isDirectory(p)) {
+                parts.add(e);
+            } else if (!p.endsWith("test-classes")) {
+                Path jar = tmp.resolve("classes-" + parts.size() + ".jar");
+                try (var out = new java.util.jar.JarOutputStream(Files.newOutputStream(jar)); Stream<Path> files = Files.walk(p)) {
+                    for (Path f : files.filter(Files::isRegularFile).toList()) {
+                        out.putNextEntry(new java.util.jar.JarEntry(p.relativize(f).toString().replace(java.io.File.separatorChar, '/')));
+                        Files.copy(f, out);
+                        out.closeEntry();
+                    }
+                }
+                parts.add(jar.toString());
+            }
+        }
+        classpath = String.join(java.io.File.pathSeparator, parts);
+        return classpath;
+    }
+
+    /** A first child run that writes the class archive (slower than the others, so it is not the one timed). */
+    static synchronized void warmUp() throws Exception {
+        if (Files.exists(tmp.resolve("classes.jsa"))) return;
+        Path log = tmp.resolve("warm-up.log");
+        assertEquals(0, finish(start(trainArgs(tmp.resolve("warm-up"), tmp.resolve("warm-up.json")), log)), Files.readString(log));
     }
 
     static int finish(Process p) throws InterruptedException {
@@ -122,6 +161,7 @@ class KillResumeTest {
 
     @Test void killedAtFiftyRandomInstantsEachRunEndsAsTheUninterruptedOne() throws Exception {
         Path ckStraight = tmp.resolve("straight"), mStraight = tmp.resolve("straight.json");
+        warmUp();
         long t0 = System.nanoTime();
         assertEquals(0, finish(start(trainArgs(ckStraight, mStraight), tmp.resolve("straight.log"))), Files.readString(tmp.resolve("straight.log")));
         long fullMs = (System.nanoTime() - t0) / 1_000_000;
@@ -163,6 +203,7 @@ class KillResumeTest {
 
     @Test void sigtermAndSigintSaveAtTheNextStepAndTheRunResumesToTheSameEnd() throws Exception {
         Path ckStraight = tmp.resolve("s-straight"), mStraight = tmp.resolve("s-straight.json");
+        warmUp();
         assertEquals(0, finish(start(signalArgs(ckStraight, mStraight), tmp.resolve("s-straight.log"))));
         for (String signal : new String[] {"TERM", "INT"}) {
             Path ck = tmp.resolve("sig-" + signal), m = tmp.resolve("sig-" + signal + ".json"), log = tmp.resolve("sig-" + signal + ".log");
