@@ -11,6 +11,7 @@ import org.hhnn.train.Checkpoint;
 import org.hhnn.train.EvalResult;
 import org.hhnn.train.TrainConfig;
 import org.hhnn.train.Trainer;
+import org.hhnn.train.TrainingRun;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -20,7 +21,7 @@ import picocli.CommandLine.Option;
 public final class EvalCommand implements Callable<Integer> {
     @Mixin BackendOptions backendOptions = new BackendOptions();
 
-    @Option(names = "--checkpoint", required = true, paramLabel = "DIR", description = "checkpoint directory (model.safetensors + config.json)")
+    @Option(names = "--checkpoint", required = true, paramLabel = "DIR", description = "checkpoint directory (its latest loadable save) or one save in it")
     Path checkpoint;
 
     @Option(names = "--dataset", description = "data set (default: the one the checkpoint was trained on)")
@@ -38,6 +39,7 @@ public final class EvalCommand implements Callable<Integer> {
         Network net = ck.network(backend, 0);
         String ds = dataset != null ? dataset : ck.dataset() != null ? ck.dataset() : new TrainConfig().dataset;
         DataSets.TrainTest tt = DataSets.load(ds, data);
+        TrainingRun.requireFits(net, tt.test(), ck.dir());
         EvalResult r = Trainer.evaluate(net, backend, tt.test(), 512);
         if (json) {
             JsonObject o = new JsonObject();

@@ -36,6 +36,13 @@ public final class Main implements Runnable {
             }
             throw ex;
         });
+        cl.setParameterExceptionHandler((ex, a) -> {
+            // A flag picocli cannot parse: one sentence and where to look, not the whole usage text.
+            CommandLine cmd = ex.getCommandLine();
+            cmd.getErr().println("hhnn: " + ex.getMessage() + " (see: hhnn " + cmd.getCommandSpec().qualifiedName(" ").replaceFirst("^hhnn ?", "")
+                    + (cmd.getCommandSpec().name().equals("hhnn") ? "" : " ") + "--help)");
+            return cmd.getCommandSpec().exitCodeOnInvalidInput();
+        });
         cl.setErr(new PrintWriter(System.err, true));
         return cl.execute(args);
     }

@@ -75,8 +75,13 @@ public final class TrainOptions {
     @Option(names = "--augment", description = "image augmentation of each training batch: random shift by up to 2 px and horizontal mirror (seeded)")
     boolean augment;
 
-    @Option(names = "--checkpoint-dir", paramLabel = "DIR", description = "write a checkpoint (safetensors + config.json) here after each epoch")
+    @Option(names = "--checkpoint-dir", paramLabel = "DIR",
+            description = "save checkpoints here (one subdirectory per save, the last 2 kept): after each epoch, and on SIGTERM/SIGINT at the next step")
     Path checkpointDir;
+
+    @Option(names = "--checkpoint-every", paramLabel = "STEPS",
+            description = "also save every STEPS optimizer steps (default: ${bundle:default.checkpoint_every}, only after each epoch)")
+    Integer checkpointEvery;
 
     @Option(names = "--stop-after", paramLabel = "N",
             description = "stop after N epochs of this run (the schedule still spans --epochs); continue later with --resume")
@@ -129,6 +134,7 @@ public final class TrainOptions {
         }
         if (augment) o.addProperty("augment", true);
         if (checkpointDir != null) o.addProperty("checkpoint_dir", checkpointDir.toString());
+        if (checkpointEvery != null) o.addProperty("checkpoint_every", checkpointEvery);
         if (stopAfter != null) o.addProperty("stop_after", stopAfter);
         if (noProgress) o.addProperty("progress", false);
         return o;

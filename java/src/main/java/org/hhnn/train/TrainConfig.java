@@ -53,13 +53,15 @@ public final class TrainConfig {
     // How this process runs it: not recorded in checkpoints.
     /** Checkpoint after every epoch here (null: no checkpoints). */
     public Path checkpointDir;
+    /** Also checkpoint every this many optimizer steps (0: only after each epoch and when asked to stop). */
+    public int checkpointEvery = 0;
     /** Stop after this many epochs of this run (0: run to {@link #epochs}); resume later with the checkpoint. */
     public int stopAfter = 0;
     /** Progress bars on stderr. */
     public boolean progress = true;
 
     /** Keys of {@link #apply} that describe this process, not the run; a checkpoint does not record them. */
-    public static final Set<String> RUNTIME_KEYS = Set.of("checkpoint_dir", "stop_after", "progress");
+    public static final Set<String> RUNTIME_KEYS = Set.of("checkpoint_dir", "checkpoint_every", "stop_after", "progress");
 
     /**
      * The lr schedule a model trains with unless --lr-steps says otherwise: ×0.1 at 50% and 80% of training
@@ -169,6 +171,7 @@ public final class TrainConfig {
         TrainConfig c = fromJson(toJson());
         c.lrSteps = lrSteps == null ? null : lrSteps.clone();
         c.checkpointDir = checkpointDir;
+        c.checkpointEvery = checkpointEvery;
         c.stopAfter = stopAfter;
         c.progress = progress;
         return c;
@@ -203,6 +206,7 @@ public final class TrainConfig {
                 case "val_fraction": valFraction = number(k, v); break;
                 case "augment": augment = bool(k, v); break;
                 case "checkpoint_dir": checkpointDir = v.isJsonNull() ? null : Path.of(string(k, v)); break;
+                case "checkpoint_every": checkpointEvery = integer(k, v); break;
                 case "stop_after": stopAfter = integer(k, v); break;
                 case "progress": progress = bool(k, v); break;
                 default: throw new IllegalArgumentException("unknown training setting '" + k + "'");
@@ -229,6 +233,7 @@ public final class TrainConfig {
         if (!(valFraction >= 0 && valFraction < 1)) throw new IllegalArgumentException("--val-split must be in [0, 1), got " + valFraction);
         if (!(clipNorm >= 0)) throw new IllegalArgumentException("--clip-norm must be >= 0, got " + clipNorm);
         if (limitTrain < 0) throw new IllegalArgumentException("--limit-train must be at least 1, got " + limitTrain);
+        if (checkpointEvery < 0) throw new IllegalArgumentException("--checkpoint-every must be >= 0, got " + checkpointEvery);
         if (stopAfter < 0) throw new IllegalArgumentException("--stop-after must be >= 0, got " + stopAfter);
         for (double f : lrSteps())
             if (!(f > 0 && f < 1)) throw new IllegalArgumentException("--lr-steps: " + f + " is not a fraction in (0, 1)");

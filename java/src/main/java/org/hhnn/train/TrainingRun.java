@@ -52,6 +52,7 @@ public final class TrainingRun {
     private PrintStream log = System.err;
     private Path metricsOut, plot;
     private DataSets.TrainTest data;
+    private final List<TrainingListener> listeners = new ArrayList<>();
 
     /** A new run with these settings. */
     public TrainingRun(TrainConfig cfg, Backend backend) {
@@ -82,6 +83,9 @@ public final class TrainingRun {
     /** Train and test on this data instead of loading the config's data set (compare's folds). */
     public TrainingRun data(DataSets.TrainTest d) { data = d; return this; }
 
+    /** Adds a listener to the run's trainer ({@link TrainingListener}: per-step, per-epoch, checkpoint hooks). */
+    public TrainingRun listener(TrainingListener l) { listeners.add(l); return this; }
+
     /** Where INFO lines and progress go (default System.err). */
     public TrainingRun log(PrintStream s) { log = s; return this; }
 
@@ -106,8 +110,10 @@ public final class TrainingRun {
         dataInfo.addProperty("validation", split.validation().size());
         dataInfo.addProperty("test", tt.test().size());
         trainer.provenance().add("data", dataInfo);
+        listeners.forEach(trainer::addListener);
 
         Network net = trainer.network();
+        if (ck != null) requireFits(net, full, ck.dir());
         log.printf("INFO model %s, %,d parameters; %s; %d train / %d validation / %d test samples%n",
                 net.model, net.body.parameterCount(), trainer.optimizer().describe(),
                 split.train().size(), split.validation().size(), tt.test().size());
@@ -131,6 +137,17 @@ public final class TrainingRun {
             throw new UncheckedIOException("could not write the run's results: " + e.getMessage(), e);
         }
         return new Result(m, trainer, test);
+    }
+
+    /** A saved model must take the data's items: else one sentence naming the checkpoint, not a shape error deep inside. */
+    public static void requireFits(Network net, Dataset data, Path checkpoint) {
+        JsonElement in = net.config.get("in_features");
+        if (in != null && in.isJsonPrimitive() && in.getAsInt() != data.features())
+            throw new CheckpointException("checkpoint " + checkpoint + " holds a " + net.model + " for items of " + in.getAsInt()
+                    + " features, but " + data.name() + " has " + data.features() + " (another data set?)");
+        if (net.numClasses < data.numClasses())
+            throw new CheckpointException("checkpoint " + checkpoint + " holds a " + net.model + " for " + net.numClasses
+                    + " classes, but " + data.name() + " has " + data.numClasses());
     }
 
     /** The model's config for a new run: the model's defaults for this data, then the config's model settings. */
@@ -212,6 +229,7 @@ public final class TrainingRun {
         m.add("model_config", net.config);
         m.add("train_config", c.toJson());
         m.addProperty("train_seconds", trainSeconds);
+        m.addProperty("finished", trainer.finished());
         return m;
     }
 }
