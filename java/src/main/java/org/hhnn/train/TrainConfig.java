@@ -24,6 +24,10 @@ public final class TrainConfig {
     public Path checkpointDir;
     /** Stop after this many epochs of this run (0: run to {@link #epochs}); resume later with the checkpoint. Not saved. */
     public int stopAfter = 0;
+    /** TensorBoard event files here (null: none); see {@link TensorBoardLog}. Not saved. */
+    public Path tensorboardDir;
+    /** Optimizer steps between TensorBoard's per-step scalars. */
+    public int tensorboardEvery = 50;
     /** Progress bars on stderr. */
     public boolean progress = true;
     /** Image augmentation of each training batch (null: none). Not saved: give it again when resuming. */

@@ -107,6 +107,12 @@ public final class Trainer {
         Batcher batches = new Batcher(train, cfg.batchSize, true, cfg.seed);
         int features = train.features();
         long totalSteps = (long) cfg.epochs * batches.numBatches();
+        try (TensorBoardLog tb = cfg.tensorboardDir != null ? new TensorBoardLog(cfg.tensorboardDir, cfg.tensorboardEvery) : null) {
+            return fit(train, val, batches, features, totalSteps, tb);
+        }
+    }
+
+    private List<EpochStats> fit(Dataset train, Dataset val, Batcher batches, int features, long totalSteps, TensorBoardLog tb) {
         for (int epoch = startEpoch; epoch < cfg.epochs; epoch++) {
             net.body.train(true);
             long t0 = System.nanoTime();
@@ -126,6 +132,7 @@ public final class Trainer {
                             + (cfg.checkpointDir != null ? "; the last good checkpoint in " + cfg.checkpointDir + " is kept" : ""));
                 lossSum += (double) loss * b.size();
                 seen += b.size();
+                if (tb != null) tb.step(opt.stepCount(), loss, opt.currentLr(), seen / Math.max((System.nanoTime() - t0) / 1e9, 1e-9));
                 if (bar != null) {
                     double secs = (System.nanoTime() - t0) / 1e9;
                     bar.update(seen, lossSum / seen, seen / Math.max(secs, 1e-9));
@@ -139,6 +146,7 @@ public final class Trainer {
                     s.epoch(), cfg.epochs, s.trainLoss(), s.valLoss(), s.valAccuracy(), s.seconds(), s.samplesPerSec());
             if (bar != null) bar.finish(summary);
             else log.println(summary);
+            if (tb != null) tb.epoch(s, opt.currentLr(), net.body.namedParameters());
             if (cfg.checkpointDir != null) saveCheckpoint(cfg.checkpointDir, epoch + 1);
             if (cfg.stopAfter > 0 && epoch + 1 - startEpoch >= cfg.stopAfter && epoch + 1 < cfg.epochs) {
                 log.println("INFO stopping after " + cfg.stopAfter + " epoch(s) as asked (--stop-after); "
