@@ -37,9 +37,7 @@ public final class DemoCommand implements Callable<Integer> {
         // The demo is `train` with fixed flags: parse them with picocli so every other default is train's own.
         java.util.List<String> args = new java.util.ArrayList<>(java.util.List.of(
                 "--model", model, "--dataset", "fashion-mnist", "--epochs", Integer.toString(epochs), "--seed", "1",
-                "--metrics-out", run.resolve("metrics.json").toString(),
-                "--checkpoint-dir", run.resolve("checkpoint").toString(),
-                "--plot", run.resolve("curves.png").toString()));
+                "--run-dir", run.toString()));
         if (data != null) args.addAll(java.util.List.of("--data", data.toString()));
         if (backend != null) args.addAll(java.util.List.of("--backend", backend));
         TrainCommand t = new TrainCommand();
@@ -52,7 +50,7 @@ public final class DemoCommand implements Callable<Integer> {
             SimulateCommand.plotReadouts(t.backendOptions.resolve(), run.resolve("checkpoint"), run);
             extra = ", readout_*.png";
         }
-        System.out.println("results in " + run + ": metrics.json, checkpoint/, curves.png" + extra);
+        System.out.println("results in " + run + ": run.json, metrics.json, checkpoint/, curves.png, events.out.tfevents.*" + extra);
         return 0;
     }
 }

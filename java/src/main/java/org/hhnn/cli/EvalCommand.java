@@ -13,6 +13,7 @@ import org.hhnn.tensor.Tensor;
 import org.hhnn.train.Checkpoint;
 import org.hhnn.train.CheckpointException;
 import org.hhnn.train.EvalResult;
+import org.hhnn.train.RunRecord;
 import org.hhnn.train.Safetensors.NamedTensor;
 import org.hhnn.train.Trainer;
 import picocli.CommandLine.Command;
@@ -44,6 +45,7 @@ public final class EvalCommand implements Callable<Integer> {
                 : ck.config().has("data") ? ck.config().getAsJsonObject("data").get("dataset").getAsString() : "fashion-mnist";
         DataSets.TrainTest tt = DataSets.load(ds, data);
         EvalResult r = Trainer.evaluate(net, backend, tt.test(), 512);
+        JsonObject run = RunRecord.of(ck);
         if (json) {
             JsonObject o = new JsonObject();
             o.addProperty("checkpoint", checkpoint.toString());
@@ -53,10 +55,12 @@ public final class EvalCommand implements Callable<Integer> {
             o.add("test_accuracy", Trainer.num(r.accuracy()));
             o.add("test_loss", Trainer.num(r.loss()));
             o.addProperty("count", r.count());
+            if (run != null) o.add("run", run);
             System.out.println(new GsonBuilder().setPrettyPrinting().create().toJson(o));
         } else {
             System.out.printf("test_accuracy %.4f  test_loss %.4f  (%d samples, %s, backend %s)%n",
                     r.accuracy(), r.loss(), r.count(), net.model, backend.name());
+            System.out.println(run != null ? RunRecord.describe(run) : "run: no record (a checkpoint from before run records)");
         }
         return 0;
     }

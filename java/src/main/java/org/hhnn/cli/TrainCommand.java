@@ -16,6 +16,7 @@ import org.hhnn.train.AtomicFiles;
 import org.hhnn.train.EpochStats;
 import org.hhnn.train.EvalResult;
 import org.hhnn.train.Plots;
+import org.hhnn.train.RunRecord;
 import org.hhnn.train.TrainConfig;
 import org.hhnn.train.Trainer;
 import picocli.CommandLine.Command;
@@ -107,6 +108,15 @@ public class TrainCommand implements Callable<Integer> {
     @Option(names = "--no-progress", description = "no progress bars")
     boolean noProgress;
 
+    @Option(names = "--run-dir", paramLabel = "DIR",
+            description = "the run's folder: run.json, metrics.json, curves.png, TensorBoard events and checkpoint/ go here unless other flags say where")
+    Path runDir;
+
+    @Option(names = "--tensorboard", paramLabel = "DIR", description = "write TensorBoard event files here (default: the --run-dir)")
+    Path tensorboard;
+
+    @picocli.CommandLine.Spec picocli.CommandLine.Model.CommandSpec spec;
+
     /** Data to use instead of loading --dataset (compare's k-fold runs: the held-out fold is the test part). */
     DataSets.TrainTest preloaded;
 
@@ -132,6 +142,12 @@ public class TrainCommand implements Callable<Integer> {
 
     /** Trains, tests, writes what was asked for, and returns the metrics object. */
     JsonObject runTraining() throws IOException {
+        if (runDir != null) {
+            if (metricsOut == null) metricsOut = runDir.resolve("metrics.json");
+            if (plot == null) plot = runDir.resolve("curves.png");
+            if (checkpointDir == null && resume == null) checkpointDir = runDir.resolve("checkpoint");
+            if (tensorboard == null) tensorboard = runDir;
+        }
         Backend backend = backendOptions.resolve();
         DataSets.TrainTest tt = preloaded != null ? preloaded : DataSets.load(dataset, data);
         Dataset full = tt.train();
@@ -193,6 +209,13 @@ public class TrainCommand implements Callable<Integer> {
         dataInfo.addProperty("test", tt.test().size());
         trainer.provenance().add("data", dataInfo);
 
+        cfg.tensorboardDir = tensorboard;
+        RunRecord record = new RunRecord(spec != null && spec.commandLine().getParseResult() != null
+                ? spec.commandLine().getParseResult().originalArgs() : List.of("train"))
+                .backend(backend, org.hhnn.backend.cpu.CpuBackend.isAvailable() ? org.hhnn.backend.cpu.CpuBackend.threads() : 1).seed(cfg.seed);
+        if (preloaded == null) record.dataFiles(tt.dir());
+        trainer.provenance().add("run", record.json());
+
         Network net = trainer.network();
         System.err.printf("INFO model %s, %,d parameters; %s; %d train / %d validation / %d test samples%n",
                 net.model, net.body.parameterCount(), trainer.optimizer().describe(),
@@ -233,6 +256,10 @@ public class TrainCommand implements Callable<Integer> {
         if (metricsOut != null) {
             AtomicFiles.writeJson(metricsOut, m);
             System.err.println("INFO metrics written to " + metricsOut);
+        }
+        if (runDir != null) {
+            record.finish(runDir);
+            System.err.println("INFO run record written to " + runDir.resolve(RunRecord.FILE));
         }
         if (plot != null) {
             List<Double> tl = new ArrayList<>(), vl = new ArrayList<>(), va = new ArrayList<>();

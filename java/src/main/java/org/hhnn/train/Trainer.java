@@ -223,6 +223,7 @@ public final class Trainer {
         c.addProperty("dropout_counter", net.seeds.counter());
         c.addProperty("params", net.body.parameterCount());
         if (provenance.has("data")) c.add("data", provenance.get("data"));
+        if (provenance.has("run")) c.add("run", provenance.get("run"));
         c.add("history", historyJson());
         Checkpoint.save(dir, tensors, c);
     }
