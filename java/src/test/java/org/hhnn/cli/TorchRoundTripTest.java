@@ -96,7 +96,7 @@ class TorchRoundTripTest {
         Safetensors.Loaded torch = Safetensors.read(results);
 
         Backend be = ReferenceBackend.get();
-        float[] ours = logits(EvalCommand.loadNetwork(Checkpoint.load(ck), be), be, x, n, f);
+        float[] ours = logits(Checkpoint.load(ck).network(be, 0), be, x, n, f);
         float[] theirs = torch.tensor("logits").data();
         assertEquals(ours.length, theirs.length);
         double worst = 0;
@@ -105,7 +105,7 @@ class TorchRoundTripTest {
 
         // PyTorch's edit (class TARGET's bias + 1e4, saved as F64) is what hhnn loads: the same logits, and every
         // prediction is now TARGET, so eval's accuracy is TARGET's share of the test set.
-        float[] oursEdited = logits(EvalCommand.loadNetwork(Checkpoint.load(edited), be), be, x, n, f);
+        float[] oursEdited = logits(Checkpoint.load(edited).network(be, 0), be, x, n, f);
         float[] theirsEdited = torch.tensor("logits_edited").data();
         for (int i = 0; i < oursEdited.length; i++)
             assertEquals(theirsEdited[i], oursEdited[i], 1e-4 * Math.max(1, Math.abs(theirsEdited[i])), family + " edited logit " + i);
