@@ -36,6 +36,12 @@ public final class Main implements Runnable {
             throw ex;
         });
         cl.setErr(new PrintWriter(System.err, true));
+        try {
+            args = ConfigFile.expand(cl, args);
+        } catch (IllegalArgumentException e) {
+            cl.getErr().println("hhnn: " + e.getMessage());
+            return 1;
+        }
         return cl.execute(args);
     }
 

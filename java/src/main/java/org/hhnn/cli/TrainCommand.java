@@ -25,6 +25,11 @@ public class TrainCommand implements Callable<Integer> {
     @picocli.CommandLine.Spec picocli.CommandLine.Model.CommandSpec spec;
 
     @Override public Integer call() {
+        if (options.printConfig) {
+            if (resume != null) throw new IllegalArgumentException("--print-config shows a new run's settings; leave out --resume");
+            System.out.print(ConfigFile.yaml(options.config()));
+            return 0;
+        }
         Backend backend = backendOptions.resolve();
         TrainingRun run = resume != null ? TrainingRun.resume(resume, options.settings(), backend)
                 : new TrainingRun(options.config(), backend);

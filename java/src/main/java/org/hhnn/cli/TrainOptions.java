@@ -91,6 +91,13 @@ public final class TrainOptions {
     @Option(names = "--plot", paramLabel = "PNG", description = "write the loss/accuracy curves here")
     Path plot;
 
+    @Option(names = "--config", paramLabel = "FILE",
+            description = "read flags from a YAML or JSON file (keys are flag names without the dashes); flags given on the command line win")
+    Path config;
+
+    @Option(names = "--print-config", description = "print the effective settings (file, then flags) as a --config file and stop")
+    boolean printConfig;
+
     @Option(names = "--run-dir", paramLabel = "DIR",
             description = "the run's folder: run.json, metrics.json, curves.png, TensorBoard events and checkpoint/ go here unless other flags say where")
     Path runDir;
