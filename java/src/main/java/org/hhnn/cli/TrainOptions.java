@@ -82,6 +82,12 @@ public final class TrainOptions {
             description = "stop after N epochs of this run (the schedule still spans --epochs); continue later with --resume")
     Integer stopAfter;
 
+    @Option(names = "--early-stop", paramLabel = "N", description = "stop when the validation accuracy has not improved for N epochs (default: off)")
+    Integer earlyStop;
+
+    @Option(names = "--keep-best", description = "keep the checkpoint of the best validation accuracy in <checkpoint-dir>/best beside the latest")
+    boolean keepBest;
+
     @Option(names = "--no-progress", description = "no progress bars")
     boolean noProgress;
 
@@ -145,6 +151,8 @@ public final class TrainOptions {
         if (checkpointDir != null) o.addProperty("checkpoint_dir", checkpointDir.toString());
         if (stopAfter != null) o.addProperty("stop_after", stopAfter);
         if (noProgress) o.addProperty("progress", false);
+        if (earlyStop != null) o.addProperty("early_stop", earlyStop);
+        if (keepBest) o.addProperty("keep_best", true);
         return o;
     }
 

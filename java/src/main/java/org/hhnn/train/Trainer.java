@@ -137,6 +137,16 @@ public final class Trainer {
             else log.println(summary);
             if (tb != null) tb.epoch(s, opt.currentLr(), net.body.namedParameters());
             if (cfg.checkpointDir != null) saveCheckpoint(cfg.checkpointDir, epoch + 1);
+            int best = bestEpoch();
+            if (cfg.keepBest && best == s.epoch()) {
+                saveCheckpoint(cfg.checkpointDir.resolve(BEST), epoch + 1);
+                log.printf("INFO best validation accuracy so far (%.4f): checkpoint kept in %s%n", s.valAccuracy(), cfg.checkpointDir.resolve(BEST));
+            }
+            if (cfg.earlyStop > 0 && s.epoch() - best >= cfg.earlyStop && epoch + 1 < cfg.epochs) {
+                log.printf("INFO stopping early (--early-stop %d): no better validation accuracy than %.4f (epoch %d) for %d epochs%n",
+                        cfg.earlyStop, history.get(best - 1).valAccuracy(), best, s.epoch() - best);
+                break;
+            }
             if (cfg.stopAfter > 0 && epoch + 1 - startEpoch >= cfg.stopAfter && epoch + 1 < cfg.epochs) {
                 log.println("INFO stopping after " + cfg.stopAfter + " epoch(s) as asked (--stop-after); "
                         + (cfg.checkpointDir != null ? "continue with --resume " + cfg.checkpointDir : "no checkpoint was written"));
@@ -144,6 +154,17 @@ public final class Trainer {
             }
         }
         return history();
+    }
+
+    /** The folder under the checkpoint directory that holds the best epoch's checkpoint (--keep-best). */
+    public static final String BEST = "best";
+
+    /** The epoch (1-based) of the highest validation accuracy so far, the first of equals; 0 before any. */
+    int bestEpoch() {
+        int best = 0;
+        for (EpochStats h : history)
+            if (best == 0 || h.valAccuracy() > history.get(best - 1).valAccuracy()) best = h.epoch();
+        return best;
     }
 
     /** One optimisation step on a batch; returns its loss (NaN/inf is returned before any update). */

@@ -102,7 +102,6 @@ public final class TrainingRun {
     public Result run() {
         Checkpoint.Loaded ck = resumeFrom != null ? Checkpoint.load(resumeFrom) : null;
         TrainConfig c = ck != null ? resumedConfig(ck) : cfg;
-        c.validate();
         if (runDir != null) {
             if (metricsOut == null) metricsOut = runDir.resolve("metrics.json");
             if (plot == null) plot = runDir.resolve("curves.png");
@@ -110,6 +109,7 @@ public final class TrainingRun {
             if (tensorboard == null) tensorboard = runDir;
         }
         c.tensorboardDir = tensorboard;
+        c.validate();
         DataSets.TrainTest tt = data != null ? data : DataSets.load(c.dataset, c.dataDir);
         Dataset full = c.limitTrain > 0 ? tt.train().limit(c.limitTrain) : tt.train();
         if (c.augment && full.featureShape().length != 3)
