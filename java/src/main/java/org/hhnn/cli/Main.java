@@ -11,7 +11,7 @@ import picocli.CommandLine.Command;
 /** The {@code hhnn} command line: a thin layer over the Java API. */
 @Command(name = "hhnn", mixinStandardHelpOptions = true, versionProvider = Version.class,
         description = "Train Hodgkin-Huxley and modulated neural networks fast.",
-        subcommands = {TrainCommand.class, EvalCommand.class, InfoCommand.class, DemoCommand.class,
+        subcommands = {TrainCommand.class, EvalCommand.class, PredictCommand.class, InfoCommand.class, DemoCommand.class,
                 BenchCommand.class, SimulateCommand.class, CompareCommand.class, VizCommand.class, CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
 
