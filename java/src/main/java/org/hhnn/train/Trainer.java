@@ -108,7 +108,7 @@ public final class Trainer {
             double lossSum = 0;
             long seen = 0;
             ProgressBar bar = cfg.progress
-                    ? new ProgressBar(System.err, "epoch " + (epoch + 1) + "/" + cfg.epochs, train.size(), System.console() != null)
+                    ? ProgressBar.on(log, "epoch " + (epoch + 1) + "/" + cfg.epochs, train.size())
                     : null;
             for (Batcher.Batch b : batches.batches(epoch)) {
                 opt.setProgress((double) opt.stepCount() / totalSteps);
