@@ -102,6 +102,17 @@ public final class RunRecord {
         }
     }
 
+    /** A run.json file as written by {@link #finish}; a defect is a {@link CheckpointException} naming it. */
+    public static JsonObject read(Path file) {
+        try {
+            JsonElement e = JsonParser.parseString(Files.readString(file));
+            if (e.isJsonObject()) return e.getAsJsonObject();
+            throw new CheckpointException(file + " does not hold a JSON object");
+        } catch (IOException | com.google.gson.JsonParseException e) {
+            throw new CheckpointException(file + " is not a readable JSON object: " + e.getMessage(), e);
+        }
+    }
+
     /**
      * The record of the run that wrote a checkpoint: {@code run.json} in the checkpoint directory or one of its two
      * parents (the run folder), else the {@code run} entry of its config; null if it has none.
@@ -110,14 +121,7 @@ public final class RunRecord {
         Path d = ck.dir().toAbsolutePath();
         for (int up = 0; up < 3 && d != null; up++, d = d.getParent()) {
             Path f = d.resolve(FILE);
-            if (Files.isRegularFile(f)) {
-                try {
-                    JsonElement e = JsonParser.parseString(Files.readString(f));
-                    if (e.isJsonObject()) return e.getAsJsonObject();
-                } catch (IOException | RuntimeException e) {
-                    throw new CheckpointException(f + " is not a readable JSON object: " + e.getMessage(), e);
-                }
-            }
+            if (Files.isRegularFile(f)) return read(f);
         }
         JsonElement r = ck.config().get("run");
         return r != null && r.isJsonObject() ? r.getAsJsonObject() : null;

@@ -60,6 +60,35 @@ class PredictAndCsvTest {
         assertTrue(r.err().contains(bad + ": line 3 has 2 fields but the header has 3"), r.err());
     }
 
+    @Test void trainsOnATsvOfLabelledTexts() throws Exception {
+        Random rng = new Random(6);
+        String[][] words = {{"good", "great", "fine", "lovely"}, {"bad", "awful", "poor", "dull"}};
+        String[] filler = {"the", "film", "was", "a", "story", "and"};
+        StringBuilder s = new StringBuilder("label\ttext\n");
+        for (int i = 0; i < 120; i++) {
+            int c = i % 2;
+            StringBuilder t = new StringBuilder();
+            for (int j = 0; j < 6; j++) t.append(j % 2 == 0 ? filler[rng.nextInt(6)] : words[c][rng.nextInt(4)]).append(' ');
+            s.append(c == 0 ? "pos" : "neg").append('\t').append(t.toString().strip()).append('\n');
+        }
+        Path tsv = tmp.resolve("reviews.tsv"), m = tmp.resolve("tsv.json");
+        Files.writeString(tsv, s.toString());
+        DataSets.TrainTest tt = DataSets.load("tsv", tsv);
+        assertArrayEquals(new String[] {"neg", "pos"}, tt.train().classNames());
+        assertEquals(24, tt.test().size());
+        CliRun.Result r = CliRun.run("train", "--dataset", "tsv", "--data", tsv.toString(), "--model", "lstm", "--backend", "reference",
+                "--epochs", "6", "--batch-size", "8", "--lr", "0.01", "--set", "embedding=8", "--set", "hidden=8", "--no-progress",
+                "--metrics-out", m.toString());
+        assertEquals(0, r.code(), r.err());
+        assertTrue(JsonParser.parseString(Files.readString(m)).getAsJsonObject().get("test_accuracy").getAsDouble() > 0.9, r.out());
+
+        Path bad = tmp.resolve("bad.tsv");
+        Files.writeString(bad, "pos\tnice one\nneg no tab here\n");
+        r = CliRun.run("train", "--dataset", "tsv", "--data", bad.toString(), "--model", "lstm", "--backend", "reference");
+        assertEquals(1, r.code());
+        assertTrue(r.err().contains(bad + ": line 2 has no tab between label and text"), r.err());
+    }
+
     @Test void predictGivesEvalsPredictionsFromIdxAndCsv() throws Exception {
         Path data = tmp.resolve("data"), ck = tmp.resolve("ck"), out = tmp.resolve("p.csv");
         TinyFashion.write(data, 200, 40, 23);
