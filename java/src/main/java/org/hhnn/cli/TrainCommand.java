@@ -4,6 +4,7 @@ import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import org.hhnn.backend.Backend;
 import org.hhnn.train.EvalResult;
+import org.hhnn.train.TrainConfig;
 import org.hhnn.train.TrainingRun;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -31,8 +32,15 @@ public class TrainCommand implements Callable<Integer> {
             return 0;
         }
         Backend backend = backendOptions.resolve();
-        TrainingRun run = resume != null ? TrainingRun.resume(resume, options.settings(), backend)
-                : new TrainingRun(options.config(), backend);
+        TrainingRun run;
+        if (resume != null) {
+            run = TrainingRun.resume(resume, options.settings(), backend);
+        } else {
+            TrainConfig cfg = options.config();
+            TrainConfig.Protocol p = TrainConfig.protocol(cfg.model, cfg.dataset);
+            if (p != null) System.err.println("INFO " + cfg.model + " on " + cfg.dataset + " trains with " + p.describe() + " (flags given override it)");
+            run = new TrainingRun(cfg, backend);
+        }
         print(run.metricsOut(options.metricsOut).plot(options.plot).runDir(options.runDir).tensorboard(options.tensorboard)
                 .argv(spec.commandLine().getParseResult().originalArgs()).run(), backend);
         return 0;
