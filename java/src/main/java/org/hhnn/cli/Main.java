@@ -11,7 +11,7 @@ import picocli.CommandLine.Command;
 /** The {@code hhnn} command line: a thin layer over the Java API. */
 @Command(name = "hhnn", mixinStandardHelpOptions = true, versionProvider = Version.class,
         description = "Train Hodgkin-Huxley and modulated neural networks fast.",
-        subcommands = {TrainCommand.class, EvalCommand.class, InfoCommand.class, DemoCommand.class,
+        subcommands = {TrainCommand.class, EvalCommand.class, PredictCommand.class, InfoCommand.class, DemoCommand.class,
                 BenchCommand.class, SimulateCommand.class, CompareCommand.class, VizCommand.class, GpuCheckCommand.class,
                 CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
@@ -44,6 +44,12 @@ public final class Main implements Runnable {
             return cmd.getCommandSpec().exitCodeOnInvalidInput();
         });
         cl.setErr(new PrintWriter(System.err, true));
+        try {
+            args = ConfigFile.expand(cl, args);
+        } catch (IllegalArgumentException e) {
+            cl.getErr().println("hhnn: " + e.getMessage());
+            return 1;
+        }
         return cl.execute(args);
     }
 

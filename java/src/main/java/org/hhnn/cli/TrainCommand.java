@@ -23,7 +23,14 @@ public class TrainCommand implements Callable<Integer> {
             description = "continue the run saved in this checkpoint directory with its settings; flags given change those that may change")
     Path resume;
 
+    @picocli.CommandLine.Spec picocli.CommandLine.Model.CommandSpec spec;
+
     @Override public Integer call() {
+        if (options.printConfig) {
+            if (resume != null) throw new IllegalArgumentException("--print-config shows a new run's settings; leave out --resume");
+            System.out.print(ConfigFile.yaml(options.config()));
+            return 0;
+        }
         Backend backend = backendOptions.resolve();
         TrainingRun run;
         if (resume != null) {
@@ -34,7 +41,8 @@ public class TrainCommand implements Callable<Integer> {
             if (p != null) System.err.println("INFO " + cfg.model + " on " + cfg.dataset + " trains with " + p.describe() + " (flags given override it)");
             run = new TrainingRun(cfg, backend);
         }
-        print(run.metricsOut(options.metricsOut).plot(options.plot).run(), backend);
+        print(run.metricsOut(options.metricsOut).plot(options.plot).runDir(options.runDir).tensorboard(options.tensorboard)
+                .argv(spec.commandLine().getParseResult().originalArgs()).run(), backend);
         return 0;
     }
 

@@ -87,6 +87,12 @@ public final class TrainOptions {
             description = "stop after N epochs of this run (the schedule still spans --epochs); continue later with --resume")
     Integer stopAfter;
 
+    @Option(names = "--early-stop", paramLabel = "N", description = "stop when the validation accuracy has not improved for N epochs (default: off)")
+    Integer earlyStop;
+
+    @Option(names = "--keep-best", description = "keep the checkpoint of the best validation accuracy in <checkpoint-dir>/best beside the latest")
+    boolean keepBest;
+
     @Option(names = "--no-progress", description = "no progress bars")
     boolean noProgress;
 
@@ -95,6 +101,20 @@ public final class TrainOptions {
 
     @Option(names = "--plot", paramLabel = "PNG", description = "write the loss/accuracy curves here")
     Path plot;
+
+    @Option(names = "--config", paramLabel = "FILE",
+            description = "read flags from a YAML or JSON file (keys are flag names without the dashes); flags given on the command line win")
+    Path config;
+
+    @Option(names = "--print-config", description = "print the effective settings (file, then flags) as a --config file and stop")
+    boolean printConfig;
+
+    @Option(names = "--run-dir", paramLabel = "DIR",
+            description = "the run's folder: run.json, metrics.json, curves.png, TensorBoard events and checkpoint/ go here unless other flags say where")
+    Path runDir;
+
+    @Option(names = "--tensorboard", paramLabel = "DIR", description = "write TensorBoard event files here (default: the --run-dir)")
+    Path tensorboard;
 
     /** The settings these flags give, as {@link TrainConfig#apply} keys: only the flags that were given. */
     JsonObject settings() {
@@ -137,6 +157,8 @@ public final class TrainOptions {
         if (checkpointEvery != null) o.addProperty("checkpoint_every", checkpointEvery);
         if (stopAfter != null) o.addProperty("stop_after", stopAfter);
         if (noProgress) o.addProperty("progress", false);
+        if (earlyStop != null) o.addProperty("early_stop", earlyStop);
+        if (keepBest) o.addProperty("keep_best", true);
         return o;
     }
 

@@ -49,6 +49,8 @@ public final class TrainConfig {
     public double valFraction = 0.1;
     /** Image augmentation of each training batch: shift by up to 2 px and mirror, seeded ({@code Augment.shiftMirror}). */
     public boolean augment = false;
+    /** Stop when the validation accuracy has not improved for this many epochs (0: off). */
+    public int earlyStop = 0;
 
     // How this process runs it: not recorded in checkpoints.
     /** Checkpoint after every epoch here (null: no checkpoints). */
@@ -57,11 +59,18 @@ public final class TrainConfig {
     public int checkpointEvery = 0;
     /** Stop after this many epochs of this run (0: run to {@link #epochs}); resume later with the checkpoint. */
     public int stopAfter = 0;
+    /** TensorBoard event files here (null: none); see {@link TensorBoardLog}. Not saved. */
+    public Path tensorboardDir;
+    /** Optimizer steps between TensorBoard's per-step scalars. */
+    public int tensorboardEvery = 50;
+    /** Keep the checkpoint of the best validation accuracy in {@code checkpointDir/best} beside the latest. */
+    public boolean keepBest = false;
     /** Progress bars on stderr. */
     public boolean progress = true;
 
     /** Keys of {@link #apply} that describe this process, not the run; a checkpoint does not record them. */
-    public static final Set<String> RUNTIME_KEYS = Set.of("checkpoint_dir", "checkpoint_every", "stop_after", "progress");
+    public static final Set<String> RUNTIME_KEYS =
+            Set.of("checkpoint_dir", "checkpoint_every", "stop_after", "progress", "keep_best");
 
     /**
      * The lr schedule a model trains with unless --lr-steps says otherwise: ×0.1 at 50% and 80% of training
@@ -156,6 +165,7 @@ public final class TrainConfig {
         o.addProperty("seed", seed);
         o.addProperty("val_fraction", valFraction);
         o.addProperty("augment", augment);
+        o.addProperty("early_stop", earlyStop);
         return o;
     }
 
@@ -174,6 +184,7 @@ public final class TrainConfig {
         c.checkpointEvery = checkpointEvery;
         c.stopAfter = stopAfter;
         c.progress = progress;
+        c.keepBest = keepBest;
         return c;
     }
 
@@ -205,6 +216,8 @@ public final class TrainConfig {
                 case "seed": seed = (long) integer(k, v, Long.MIN_VALUE, Long.MAX_VALUE); break;
                 case "val_fraction": valFraction = number(k, v); break;
                 case "augment": augment = bool(k, v); break;
+                case "early_stop": earlyStop = integer(k, v); break;
+                case "keep_best": keepBest = bool(k, v); break;
                 case "checkpoint_dir": checkpointDir = v.isJsonNull() ? null : Path.of(string(k, v)); break;
                 case "checkpoint_every": checkpointEvery = integer(k, v); break;
                 case "stop_after": stopAfter = integer(k, v); break;
@@ -228,6 +241,11 @@ public final class TrainConfig {
     /** Rejects nonsense with one sentence naming the flag. */
     public void validate() {
         if (epochs < 1) throw new IllegalArgumentException("--epochs must be at least 1, got " + epochs);
+        if (earlyStop < 0) throw new IllegalArgumentException("--early-stop must be >= 0 epochs, got " + earlyStop);
+        if ((earlyStop > 0 || keepBest) && valFraction == 0)
+            throw new IllegalArgumentException((earlyStop > 0 ? "--early-stop" : "--keep-best") + " watches the validation accuracy: give a --val-split above 0");
+        if (keepBest && checkpointDir == null)
+            throw new IllegalArgumentException("--keep-best keeps a checkpoint: give --checkpoint-dir or --run-dir");
         if (batchSize < 1) throw new IllegalArgumentException("--batch-size must be at least 1, got " + batchSize);
         if (!(lr > 0) || !Float.isFinite(lr)) throw new IllegalArgumentException("--lr must be a positive number, got " + lr);
         if (!(valFraction >= 0 && valFraction < 1)) throw new IllegalArgumentException("--val-split must be in [0, 1), got " + valFraction);

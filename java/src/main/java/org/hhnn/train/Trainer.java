@@ -159,6 +159,12 @@ public final class Trainer {
     }
 
     private void fitLoop(Dataset train, Dataset val) {
+        try (TensorBoardLog tb = cfg.tensorboardDir != null ? new TensorBoardLog(cfg.tensorboardDir, cfg.tensorboardEvery) : null) {
+            fitLoop(train, val, tb);
+        }
+    }
+
+    private void fitLoop(Dataset train, Dataset val, TensorBoardLog tb) {
         finished = false;
         Batcher batches = new Batcher(train, cfg.batchSize, true, cfg.seed);
         int features = train.features();
@@ -171,7 +177,7 @@ public final class Trainer {
             long seen = startSeen;
             int batch = startBatch;
             ProgressBar bar = cfg.progress
-                    ? new ProgressBar(System.err, "epoch " + (epoch + 1) + "/" + cfg.epochs, train.size(), System.console() != null)
+                    ? ProgressBar.on(log, "epoch " + (epoch + 1) + "/" + cfg.epochs, train.size())
                     : null;
             for (Batcher.Batch b : batches.batches(epoch, startBatch)) {
                 opt.setProgress((double) opt.stepCount() / totalSteps);
@@ -186,6 +192,7 @@ public final class Trainer {
                 batch++;
                 for (TrainingListener l : listeners) l.onStep(this, epoch, batch - 1, opt.stepCount(), loss);
                 double secs = priorSeconds + (System.nanoTime() - t0) / 1e9;
+                if (tb != null) tb.step(opt.stepCount(), loss, opt.currentLr(), seen / Math.max(secs, 1e-9));
                 if (bar != null) bar.update(seen, lossSum / seen, seen / Math.max(secs, 1e-9));
                 boolean last = batch == batches.numBatches();
                 if (!last && (stopRequested || cfg.checkpointEvery > 0 && opt.stepCount() % cfg.checkpointEvery == 0)
@@ -217,12 +224,23 @@ public final class Trainer {
             if (bar != null) bar.finish(summary);
             else log.println(summary);
             for (TrainingListener l : listeners) l.onEpoch(this, s);
+            if (tb != null) tb.epoch(s, opt.currentLr(), net.body.namedParameters());
             if (cfg.checkpointDir != null) saveCheckpoint(cfg.checkpointDir, epoch + 1);
+            int best = bestEpoch();
+            if (cfg.keepBest && cfg.checkpointDir != null && best == s.epoch()) {
+                saveCheckpoint(cfg.checkpointDir.resolve(BEST), epoch + 1);
+                log.printf("INFO best validation accuracy so far (%.4f): checkpoint kept in %s%n", s.valAccuracy(), cfg.checkpointDir.resolve(BEST));
+            }
             boolean more = epoch + 1 < cfg.epochs;
             if (more && stopRequested) {
                 log.println("INFO stopped after epoch " + (epoch + 1) + " as asked; "
                         + (cfg.checkpointDir != null ? "continue with --resume " + cfg.checkpointDir : "no checkpoint was written"));
                 return;
+            }
+            if (cfg.earlyStop > 0 && s.epoch() - best >= cfg.earlyStop && more) {
+                log.printf("INFO stopping early (--early-stop %d): no better validation accuracy than %.4f (epoch %d) for %d epochs%n",
+                        cfg.earlyStop, history.get(best - 1).valAccuracy(), best, s.epoch() - best);
+                break;
             }
             if (cfg.stopAfter > 0 && epoch + 1 - firstEpoch >= cfg.stopAfter && more) {
                 log.println("INFO stopping after " + cfg.stopAfter + " epoch(s) as asked (--stop-after); "
@@ -231,6 +249,17 @@ public final class Trainer {
             }
         }
         finished = true;
+    }
+
+    /** The folder under the checkpoint directory that holds the best epoch's checkpoint (--keep-best). */
+    public static final String BEST = "best";
+
+    /** The epoch (1-based) of the highest validation accuracy so far, the first of equals; 0 before any. */
+    int bestEpoch() {
+        int best = 0;
+        for (EpochStats h : history)
+            if (best == 0 || h.valAccuracy() > history.get(best - 1).valAccuracy()) best = h.epoch();
+        return best;
     }
 
     /** One optimisation step on a batch; returns its loss (NaN/inf is returned before any update). */
@@ -315,6 +344,7 @@ public final class Trainer {
         }
         c.addProperty("params", net.body.parameterCount());
         if (provenance.has("data")) c.add("data", provenance.get("data"));
+        if (provenance.has("run")) c.add("run", provenance.get("run"));
         c.add("history", historyJson());
         String name = String.format("epoch-%04d", epochsDone) + (batch > 0 ? String.format(".step-%06d", batch) : "");
         Path save = Checkpoint.save(dir, name, tensors, c, Checkpoint.KEEP);

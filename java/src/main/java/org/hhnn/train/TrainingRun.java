@@ -50,7 +50,8 @@ public final class TrainingRun {
     private final Path resumeFrom;
     private final JsonObject overrides;
     private PrintStream log = System.err;
-    private Path metricsOut, plot;
+    private Path metricsOut, plot, runDir, tensorboard;
+    private List<String> argv = List.of();
     private DataSets.TrainTest data;
     private final List<TrainingListener> listeners = new ArrayList<>();
 
@@ -77,6 +78,18 @@ public final class TrainingRun {
     /** Write the metrics JSON here when the run ends. */
     public TrainingRun metricsOut(Path file) { metricsOut = file; return this; }
 
+    /**
+     * The run's folder: run.json ({@link RunRecord}) and, unless set otherwise, metrics.json, curves.png, the TensorBoard
+     * event files and checkpoint/ (for a new run) go here.
+     */
+    public TrainingRun runDir(Path dir) { runDir = dir; return this; }
+
+    /** Write TensorBoard event files here (default: the run folder, if any). */
+    public TrainingRun tensorboard(Path dir) { tensorboard = dir; return this; }
+
+    /** The command line recorded in run.json. */
+    public TrainingRun argv(List<String> args) { argv = List.copyOf(args); return this; }
+
     /** Write the loss/accuracy curves (PNG) here when the run ends. */
     public TrainingRun plot(Path png) { plot = png; return this; }
 
@@ -93,6 +106,13 @@ public final class TrainingRun {
     public Result run() {
         Checkpoint.Loaded ck = resumeFrom != null ? Checkpoint.load(resumeFrom) : null;
         TrainConfig c = ck != null ? resumedConfig(ck) : cfg;
+        if (runDir != null) {
+            if (metricsOut == null) metricsOut = runDir.resolve("metrics.json");
+            if (plot == null) plot = runDir.resolve("curves.png");
+            if (c.checkpointDir == null) c.checkpointDir = runDir.resolve("checkpoint");
+            if (tensorboard == null) tensorboard = runDir;
+        }
+        c.tensorboardDir = tensorboard;
         c.validate();
         DataSets.TrainTest tt = data != null ? data : DataSets.load(c.dataset, c.dataDir);
         Dataset full = c.limitTrain > 0 ? tt.train().limit(c.limitTrain) : tt.train();
@@ -111,6 +131,10 @@ public final class TrainingRun {
         dataInfo.addProperty("test", tt.test().size());
         trainer.provenance().add("data", dataInfo);
         listeners.forEach(trainer::addListener);
+        RunRecord record = new RunRecord(argv).backend(backend, org.hhnn.backend.cpu.CpuBackend.isAvailable()
+                ? org.hhnn.backend.cpu.CpuBackend.threads() : 1).seed(c.seed);
+        if (data == null) record.dataFiles(tt.dir());   // given data (compare's folds) has no files of its own
+        trainer.provenance().add("run", record.json());
 
         Network net = trainer.network();
         if (ck != null) requireFits(net, full, ck.dir());
@@ -126,6 +150,10 @@ public final class TrainingRun {
             if (metricsOut != null) {
                 AtomicFiles.writeJson(metricsOut, m);
                 log.println("INFO metrics written to " + metricsOut);
+            }
+            if (runDir != null) {
+                record.finish(runDir);
+                log.println("INFO run record written to " + runDir.resolve(RunRecord.FILE));
             }
             if (plot != null) {
                 List<Double> tl = new ArrayList<>(), vl = new ArrayList<>(), va = new ArrayList<>();
