@@ -19,6 +19,7 @@ feedback, Hebbian plasticity and the rate readouts are not rebuilt (load says so
 Safetensors files are read and written here with numpy (no `safetensors` package needed); hhnn reads F32, F16, BF16,
 F64 and integer tensors, so `save(..., dtype=torch.float64)` is fine too.
 """
+import hashlib
 import json
 import os
 import struct
@@ -31,6 +32,7 @@ __all__ = ["load", "save", "build", "load_state_dict", "read_safetensors", "writ
 
 MODEL_FILE = "model.safetensors"
 CONFIG_FILE = "config.json"
+SHA_KEY = "model_sha256"   # Checkpoint.SHA_KEY: the SHA-256 (hex) of model.safetensors
 
 _NP = {"F64": np.float64, "F32": np.float32, "F16": np.float16, "I64": np.int64, "I32": np.int32, "I16": np.int16,
        "I8": np.int8, "U8": np.uint8, "U16": np.uint16, "U32": np.uint32, "U64": np.uint64, "BOOL": np.bool_}
@@ -428,6 +430,9 @@ def save(model, config, out_dir, dtype=torch.float32):
     os.makedirs(out_dir, exist_ok=True)
     state = {"model." + k: v.to(dtype) for k, v in _to_hhnn_names(model.state_dict()).items()}
     write_safetensors(os.path.join(out_dir, MODEL_FILE), state, {"written_by": "hhnn_torch.py"})
+    config = dict(config)
+    with open(os.path.join(out_dir, MODEL_FILE), "rb") as f:   # hhnn checks the weights against this hash
+        config[SHA_KEY] = hashlib.sha256(f.read()).hexdigest()
     tmp = os.path.join(out_dir, CONFIG_FILE + ".tmp")
     with open(tmp, "w") as f:
         json.dump(config, f, indent=2)

@@ -187,7 +187,9 @@ public final class Checkpoint {
     static List<Path> saves(Path root) {
         List<Path> out = new ArrayList<>();
         try (Stream<Path> s = Files.list(root)) {
-            s.filter(p -> !p.getFileName().toString().startsWith(".") && Files.isDirectory(p)).forEach(out::add);
+            // A folder with a `latest` of its own is a nested checkpoint directory (--keep-best's best/), not a save.
+            s.filter(p -> !p.getFileName().toString().startsWith(".") && Files.isDirectory(p)
+                    && !Files.exists(p.resolve(LATEST_FILE))).forEach(out::add);
         } catch (IOException e) {
             throw new CheckpointException("could not list checkpoint directory " + root + ": " + e, e);
         }
