@@ -162,7 +162,7 @@ class SafetensorsTest {
 
     @Test
     void invalidEntries() throws IOException {
-        assertRejected("{\"a\":{\"dtype\":\"BF16\",\"shape\":[2],\"data_offsets\":[0,4]}}", 4, "dtype BF16, but hhnn reads only F32");
+        assertRejected("{\"a\":{\"dtype\":\"BF16\",\"shape\":[2],\"data_offsets\":[0,4]}}", 4, "dtype 'BF16', but hhnn reads only F32");
         assertRejected("{\"a\":{\"dtype\":\"F32\",\"shape\":[-2],\"data_offsets\":[0,8]}}", 8, "negative");
         assertRejected("{\"a\":{\"dtype\":\"F32\",\"shape\":[2],\"data_offsets\":[0]}}", 8, "not [begin, end]");
         assertRejected("{\"a\":{\"dtype\":\"F32\",\"data_offsets\":[0,8]}}", 8, "without a shape");
