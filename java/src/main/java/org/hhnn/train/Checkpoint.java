@@ -7,6 +7,7 @@ import com.google.gson.JsonParser;
 import org.hhnn.train.Safetensors.NamedTensor;
 
 import java.io.IOException;
+import java.nio.charset.CharacterCodingException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
@@ -71,14 +72,16 @@ public final class Checkpoint {
             text = Files.readString(configFile);
         } catch (NoSuchFileException e) {
             throw new CheckpointException("checkpoint " + dir + " is incomplete: it has no " + CONFIG_FILE + " (was a save interrupted?)");
+        } catch (CharacterCodingException e) {
+            throw new CheckpointException(configFile + " is not valid UTF-8 text", e);
         } catch (IOException e) {
             throw new CheckpointException("could not read " + configFile + ": " + e, e);
         }
         JsonElement config;
         try {
-            config = JsonParser.parseString(text);
+            config = JsonParser.parseString(text);  // lenient: save writes NaN and Infinity as they are
         } catch (JsonParseException e) {
-            throw new CheckpointException(configFile + " is not valid JSON: " + e.getMessage(), e);
+            throw new CheckpointException(configFile + " is not valid JSON" + Safetensors.jsonPosition(e), e);
         }
         if (!config.isJsonObject()) throw new CheckpointException(configFile + " does not hold a JSON object");
         Path modelFile = dir.resolve(MODEL_FILE);
