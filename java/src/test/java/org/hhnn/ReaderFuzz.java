@@ -82,7 +82,18 @@ public final class ReaderFuzz {
     }
 
     /** An empty scratch directory named {@code name}, the same one on every call (cleared), kept until the JVM exits. */
-    public static synchronized Path dir(String name) {
+    public static Path dir(String name) {
+        Path d = scratch(name);
+        try (Stream<Path> s = Files.list(d)) {
+            for (Path p : s.toList()) deleteTree(p);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return d;
+    }
+
+    /** The scratch directory {@code name}, created on first use, under one per-JVM root on tmpfs when there is one. */
+    private static synchronized Path scratch(String name) {
         try {
             if (scratch == null) {
                 Path shm = Path.of("/dev/shm");
@@ -91,24 +102,19 @@ public final class ReaderFuzz {
                 Path root = scratch;
                 Runtime.getRuntime().addShutdownHook(new Thread(() -> deleteTree(root)));
             }
-            Path d = scratch.resolve(name);
-            if (Files.exists(d)) {
-                try (Stream<Path> s = Files.list(d)) {
-                    for (Path p : s.toList()) deleteTree(p);
-                }
-            } else {
-                Files.createDirectories(d);
-            }
-            return d;
+            return Files.createDirectories(scratch.resolve(name));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
     }
 
-    /** Writes each file of {@code files} (name to bytes) into the emptied scratch directory {@code name}. */
+    /** Makes the scratch directory {@code name} hold exactly {@code files} (name to bytes); the same one on every call. */
     public static Path dirWith(String name, Map<String, byte[]> files) {
-        Path d = dir(name);
+        Path d = scratch(name);
         try {
+            try (Stream<Path> s = Files.list(d)) {
+                for (Path p : s.toList()) if (!files.containsKey(p.getFileName().toString())) deleteTree(p);
+            }
             for (Map.Entry<String, byte[]> f : files.entrySet()) Files.write(d.resolve(f.getKey()), f.getValue());
         } catch (IOException e) {
             throw new UncheckedIOException(e);
