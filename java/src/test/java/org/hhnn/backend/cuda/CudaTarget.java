@@ -1,11 +1,10 @@
 package org.hhnn.backend.cuda;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.fail;
-import static org.junit.jupiter.api.Assumptions.assumeFalse;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.util.function.Supplier;
+import org.hhnn.NativeRequired;
 import org.hhnn.backend.Backend;
 import org.hhnn.backend.ParityTarget;
 
@@ -37,9 +36,7 @@ final class CudaTarget implements ParityTarget {
             assumeTrue(CudaBackend.isAvailable(), "no real GPU here: " + CudaBackend.unavailabilityCause());
             backend = CudaBackend.get();
         } else {
-            // Only a build that skipped the native library on purpose may skip the emulated backend.
-            assumeFalse(!CudaBackend.isEmulatedAvailable() && Boolean.getBoolean("hhnn.skipNative"), "native build skipped");
-            if (!CudaBackend.isEmulatedAvailable()) fail(CudaBackend.emulatedUnavailabilityCause());
+            NativeRequired.cudaEmulated();
             backend = emulatedVariant.get();
         }
         liveBefore = liveBytes();

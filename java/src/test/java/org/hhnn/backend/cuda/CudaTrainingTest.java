@@ -2,7 +2,6 @@ package org.hhnn.backend.cuda;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.google.gson.JsonArray;
 import com.google.gson.JsonObject;
@@ -21,6 +20,7 @@ import org.hhnn.nn.Network;
 import org.hhnn.train.TrainConfig;
 import org.hhnn.train.Trainer;
 import org.junit.jupiter.api.Test;
+import org.hhnn.NativeRequired;
 
 /**
  * End to end on cuda-emulated: a few training steps of the mlp (standardisation, linear layers, activations, dropout,
@@ -123,7 +123,7 @@ class CudaTrainingTest {
     }
 
     @Test void mlpTrainingStepsMatchTheReference() {
-        assumeTrue(CudaBackend.isEmulatedAvailable(), "no native library: " + CudaBackend.emulatedUnavailabilityCause());
+        NativeRequired.cudaEmulated();
         long seed = org.hhnn.TestSeeds.fresh();
         Dataset data = tinyDataset(seed);
         for (String optimizer : new String[] {"adam", "sgd"})
@@ -132,7 +132,7 @@ class CudaTrainingTest {
     }
 
     @Test void hhnnTrainingStepsMatchTheReference() {
-        assumeTrue(CudaBackend.isEmulatedAvailable(), "no native library: " + CudaBackend.emulatedUnavailabilityCause());
+        NativeRequired.cudaEmulated();
         long seed = org.hhnn.TestSeeds.fresh();
         Dataset data = tinyDataset(seed);
         compare("hhnn adam", seed, losses(ReferenceBackend.get(), data, hhnn(), "adam", seed, 4),
@@ -140,7 +140,7 @@ class CudaTrainingTest {
     }
 
     @Test void cnnModTrainingStepsMatchTheReference() {
-        assumeTrue(CudaBackend.isEmulatedAvailable(), "no native library: " + CudaBackend.emulatedUnavailabilityCause());
+        NativeRequired.cudaEmulated();
         long seed = org.hhnn.TestSeeds.fresh();
         Dataset data = tinyImages(seed);
         JsonObject m = Models.defaults("cnn-mod", data.features(), CLASSES);
@@ -150,7 +150,7 @@ class CudaTrainingTest {
     }
 
     @Test void lstmModTrainingStepsMatchTheReference() {
-        assumeTrue(CudaBackend.isEmulatedAvailable(), "no native library: " + CudaBackend.emulatedUnavailabilityCause());
+        NativeRequired.cudaEmulated();
         long seed = org.hhnn.TestSeeds.fresh();
         Dataset data = tinySequences(seed);
         JsonObject m = Models.defaults("lstm-mod", data.features(), CLASSES);
