@@ -88,7 +88,7 @@ public final class Sst2 {
             }
             String label = line.substring(0, tab).strip();
             if (!label.equals("0") && !label.equals("1")) {
-                throw DataException.of(file, "line " + (i + 1) + " has label '" + label + "', but SST-2 labels are 0 or 1");
+                throw DataException.of(file, "line " + (i + 1) + " has label " + Quote.of(label) + ", but SST-2 labels are 0 or 1");
             }
             List<String> words = tokenize(line.substring(tab + 1));
             if (words.isEmpty()) {

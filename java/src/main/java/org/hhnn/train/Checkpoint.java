@@ -22,6 +22,7 @@ import java.util.Comparator;
 import java.util.HexFormat;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.stream.Stream;
+import java.nio.charset.CharacterCodingException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
@@ -218,16 +219,16 @@ public final class Checkpoint {
             text = Files.readString(configFile);
         } catch (NoSuchFileException e) {
             throw new CheckpointException("checkpoint " + dir + " is incomplete: it has no " + CONFIG_FILE + " (was a save interrupted?)");
+        } catch (CharacterCodingException e) {
+            throw new CheckpointException(configFile + " is not valid UTF-8 text", e);
         } catch (IOException e) {
             throw new CheckpointException("could not read " + configFile + ": " + e, e);
         }
         JsonElement config;
         try {
-            config = JsonParser.parseString(text);
+            config = JsonParser.parseString(text);  // lenient: save writes NaN and Infinity as they are
         } catch (JsonParseException e) {
-            // Gson's message starts with the class of the reader's exception; the position after it is what helps.
-            String why = String.valueOf(e.getMessage()).replaceFirst("^[\\w.$]+(Exception|Error): ", "");
-            throw new CheckpointException(configFile + " is not valid JSON: " + why, e);
+            throw new CheckpointException(configFile + " is not valid JSON" + Safetensors.jsonPosition(e), e);
         }
         if (!config.isJsonObject()) throw new CheckpointException(configFile + " does not hold a JSON object");
         Path modelFile = dir.resolve(MODEL_FILE);

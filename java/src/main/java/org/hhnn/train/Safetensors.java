@@ -10,6 +10,7 @@ import com.google.gson.JsonParser;
 import com.google.gson.Strictness;
 import com.google.gson.stream.JsonReader;
 import com.google.gson.stream.JsonToken;
+import org.hhnn.data.Quote;
 
 import java.io.IOException;
 import java.io.StringReader;
@@ -81,7 +82,7 @@ public final class Safetensors {
         /** The tensor called {@code name}; a missing one is a {@link CheckpointException} naming the file. */
         public NamedTensor tensor(String name) {
             NamedTensor t = tensors.get(name);
-            if (t == null) throw new CheckpointException(file + " has no tensor '" + name + "' (it has " + tensors.keySet() + ")");
+            if (t == null) throw new CheckpointException(file + " has no tensor " + Quote.of(name) + " (it has " + Quote.of(String.join(", ", tensors.keySet())) + ")");
             return t;
         }
     }
@@ -199,7 +200,7 @@ public final class Safetensors {
             Set<String> seen = new HashSet<>();
             while (r.hasNext()) {
                 String name = r.nextName();
-                if (!seen.add(name)) throw bad(file, "has the key '" + name + "' twice in its header");
+                if (!seen.add(name)) throw bad(file, "has the key " + Quote.of(name) + " twice in its header");
                 JsonElement value = JsonParser.parseReader(r);
                 if (name.equals(METADATA_KEY)) {
                     parseMetadata(file, value, metadata);
@@ -214,11 +215,18 @@ public final class Safetensors {
         } catch (IOException | JsonParseException | IllegalStateException e) {
             // Gson reports syntax errors as MalformedJsonException (an IOException), JsonParseException
             // from parseReader, or IllegalStateException when a token is not the expected kind.
-            // Keep only Gson's position: the rest of its message advises lenient parsing, wrong here.
-            Matcher at = GSON_POSITION.matcher(String.valueOf(e.getMessage()));
-            throw new CheckpointException(file + " has a header that is not valid JSON" + (at.find() ? " (at " + at.group() + ")" : ""), e);
+            throw new CheckpointException(file + " has a header that is not valid JSON" + jsonPosition(e), e);
         }
         return metadata;
+    }
+
+    /**
+     * " (at line L column C)" from a Gson syntax error, or "": only Gson's position is worth showing, the rest of its
+     * message is Java exception text and advice to parse leniently, wrong for a file hhnn wrote.
+     */
+    static String jsonPosition(Exception e) {
+        Matcher at = GSON_POSITION.matcher(String.valueOf(e.getMessage()));
+        return at.find() ? " (at " + at.group() + ")" : "";
     }
 
     private static void parseMetadata(Path file, JsonElement value, Map<String, String> out) {
@@ -226,14 +234,14 @@ public final class Safetensors {
         for (Map.Entry<String, JsonElement> m : value.getAsJsonObject().entrySet()) {
             JsonElement v = m.getValue();
             if (!v.isJsonPrimitive() || !v.getAsJsonPrimitive().isString()) {
-                throw bad(file, "has metadata '" + m.getKey() + "' that is not a string");
+                throw bad(file, "has metadata " + Quote.of(m.getKey()) + " that is not a string");
             }
             out.put(m.getKey(), v.getAsString());
         }
     }
 
     private static Entry parseEntry(Path file, String name, JsonElement value) {
-        String where = "tensor '" + name + "'";
+        String where = "tensor " + Quote.of(name);
         if (!value.isJsonObject()) throw bad(file, "has " + where + " whose header entry is not a JSON object");
         JsonObject o = value.getAsJsonObject();
         JsonElement dtype = o.get("dtype");
@@ -242,7 +250,7 @@ public final class Safetensors {
         }
         SafetensorsDtype type = SafetensorsDtype.of(dtype.getAsString());
         if (type == null) {
-            throw bad(file, "has " + where + " of dtype " + dtype.getAsString() + ", which hhnn does not read (it reads "
+            throw bad(file, "has " + where + " of dtype " + Quote.of(dtype.getAsString()) + ", which hhnn does not read (it reads "
                     + Arrays.toString(SafetensorsDtype.values()) + ")");
         }
         long[] shapeL = longArray(file, where, "shape", o.get("shape"));
@@ -290,7 +298,7 @@ public final class Safetensors {
         for (Entry e : entries) {
             if (e.begin != expected) {
                 String what = e.begin < expected ? "overlaps the previous tensor" : "leaves a gap after the previous tensor";
-                throw bad(file, "has tensor '" + e.name + "' at data offset " + e.begin + ", which " + what + " (expected " + expected + ")");
+                throw bad(file, "has tensor " + Quote.of(e.name) + " at data offset " + e.begin + ", which " + what + " (expected " + expected + ")");
             }
             expected = e.end;
         }

@@ -154,7 +154,12 @@ public abstract class HhParityCases extends ParityFixture {
         assertClose(tag(what + " basisSum"), out[1].fastOut(), out[1].refOut(), BASIS_TOL);
         float[] pc = out[2].fastOut(), pr = out[2].refOut();
         int same = 0;
-        for (int i = 0; i < pc.length; i++) if (pc[i] == pr[i]) same++;
+        for (int i = 0; i < pc.length; i++) {
+            if (pc[i] == pr[i]) same++;
+            // A threshold crossing within rounding of a window edge moves one spike, never more.
+            else if (Math.abs(pc[i] - pr[i]) > 1)
+                fail(tag(what + " spikes: neuron " + i + " counts " + pc[i] + " where the reference counts " + pr[i]));
+        }
         assertTrue(same >= SPIKE_MATCH * pc.length,
                 tag(what + " spikes: only " + same + " of " + pc.length + " neurons have the reference's spike count"));
     }
@@ -330,6 +335,17 @@ public abstract class HhParityCases extends ParityFixture {
      * change, never tighter than HH_LONG_GRAD_TOL; a wrong adjoint is off by O(1).
      */
     private static final double HH_ULP_FACTOR = 50;
+    /**
+     * One random nudge can miss the direction the window amplifies most: the error-to-change ratio reached 73 in 1 of
+     * 284 windows with one (seed 1769174477489); the largest change over three nudges is the sensitivity. Measured
+     * with three (cpu, 189 random windows): ratio median 1.5–1.9, largest 10.4 (gradients and forward alike).
+     */
+    private static final int ULP_NUDGES = 3;
+    /**
+     * And never looser than 5%, whatever the window's conditioning: over those 189 windows the largest gradient error
+     * was 1.8% (the forward's 7e-5), while 50× the sensitivity exceeded 5% in 12 of them (up to 100%).
+     */
+    private static final double HH_LONG_GRAD_CAP = 5e-2;
 
     /**
      * Whether these windows' spike counts must equal the reference's exactly: they do on the host's float32 steps (cpu,
@@ -374,9 +390,12 @@ public abstract class HhParityCases extends ParityFixture {
         Problem p = new Problem(batch, neurons, w, degree, withCond, aroundThreshold(bm), uniform(bm, 0, 30), countAbove);
         String what = " " + p.what() + " allGrads=" + allGrads;
         Twin[] out = p.forward();
+        // A long window's forward is bounded the same way as its gradients below (a neuron mid-upstroke at the
+        // window's end moved 0.8 mV, 6.6e-4 relative, in 1 of 75 random windows; seed 1631903402294).
+        double[] fwdSens = w > 50 ? ulpForwardSensitivity(p) : new double[2];
         double fwdTol = w > 50 ? HH_LONG_FWD_TOL : TOL;
-        check("hhForward stateOut" + what, out[0], fwdTol);
-        check("hhForward basisSum" + what, out[1], fwdTol);
+        check("hhForward stateOut" + what, out[0], Math.min(HH_LONG_GRAD_CAP, Math.max(fwdTol, HH_ULP_FACTOR * fwdSens[0])));
+        check("hhForward basisSum" + what, out[1], Math.min(HH_LONG_GRAD_CAP, Math.max(fwdTol, HH_ULP_FACTOR * fwdSens[1])));
         checkSpikes("hhForward spikes" + what, out[2]);
         Twin dStateOut = randTwin(4 * bm), dBasisSum = new Twin(randn(bm * p.k, 0.01)), dSpikes = allGrads ? randTwin(bm) : null;
         Twin[] g = p.backward(dStateOut, allGrads ? dBasisSum : null, dSpikes, withCond);
@@ -390,7 +409,7 @@ public abstract class HhParityCases extends ParityFixture {
         String[] names = {" dState", " dCurrent", " dCond"};
         for (int i = 0; i < 3; i++) {
             if (g[i] == null) continue;
-            double tol = Math.max(gradTol, HH_ULP_FACTOR * sens[i]);
+            double tol = Math.min(HH_LONG_GRAD_CAP, Math.max(gradTol, HH_ULP_FACTOR * sens[i]));
             assertClose(tag("hhBackward" + what + names[i] + " (one-ulp sensitivity " + String.format("%.1e", sens[i]) + ")"),
                     g[i].fastOut(), g[i].refOut(), tol);
         }
@@ -401,12 +420,40 @@ public abstract class HhParityCases extends ParityFixture {
      * by one float32 ulp (up or down at random): the conditioning of this very window, which float32 steps cannot beat.
      */
     private double[] ulpSensitivity(Problem p, Twin dStateOut, Twin dBasisSum, Twin dSpikes, boolean withCond) {
-        float[] s0 = down(ref, p.state.r, 4 * p.n), s1 = s0.clone();
-        for (int i = 0; i < s1.length; i++) s1[i] = rnd.nextBoolean() ? Math.nextUp(s1[i]) : Math.nextDown(s1[i]);
-        float[][] a = refBackward(p, s0, dStateOut, dBasisSum, dSpikes, withCond), b = refBackward(p, s1, dStateOut, dBasisSum, dSpikes, withCond);
+        float[] s0 = down(ref, p.state.r, 4 * p.n);
+        float[][] a = refBackward(p, s0, dStateOut, dBasisSum, dSpikes, withCond);
         double[] out = new double[3];
-        for (int i = 0; i < 3; i++) out[i] = a[i] == null ? 0 : ParityAssert.relativeError(b[i], a[i]);
+        for (int nudge = 0; nudge < ULP_NUDGES; nudge++) {
+            float[][] b = refBackward(p, ulpNudged(s0), dStateOut, dBasisSum, dSpikes, withCond);
+            for (int i = 0; i < 3; i++) if (a[i] != null) out[i] = Math.max(out[i], ParityAssert.relativeError(b[i], a[i]));
+        }
         return out;
+    }
+
+    /** The start state with every entry moved one float32 ulp up or down at random. */
+    private float[] ulpNudged(float[] s0) {
+        float[] s1 = s0.clone();
+        for (int i = 0; i < s1.length; i++) s1[i] = rnd.nextBoolean() ? Math.nextUp(s1[i]) : Math.nextDown(s1[i]);
+        return s1;
+    }
+
+    /** The same for the reference's forward outputs {stateOut, basisSum}. */
+    private double[] ulpForwardSensitivity(Problem p) {
+        float[] s0 = down(ref, p.state.r, 4 * p.n);
+        float[][] a = refForward(p, s0);
+        double[] out = new double[2];
+        for (int nudge = 0; nudge < ULP_NUDGES; nudge++) {
+            float[][] b = refForward(p, ulpNudged(s0));
+            for (int i = 0; i < 2; i++) out[i] = Math.max(out[i], ParityAssert.relativeError(b[i], a[i]));
+        }
+        return out;
+    }
+
+    private float[][] refForward(Problem p, float[] state) {
+        Buffer st = ref.alloc(4 * p.n), so = ref.alloc(4 * p.n), bs = ref.alloc(p.n * p.k), sp = ref.alloc(p.n);
+        ref.upload(state, st);
+        ref.hhForward(p.spec, st, p.current.r, r(p.cond), so, bs, sp, p.batch, p.neurons);
+        return new float[][] {down(ref, so, 4 * p.n), down(ref, bs, p.n * p.k)};
     }
 
     private float[][] refBackward(Problem p, float[] state, Twin dStateOut, Twin dBasisSum, Twin dSpikes, boolean withCond) {

@@ -80,6 +80,7 @@ public abstract class ModulatedParityCases extends ParityFixture {
                         ref.lstmCellBackward(cell, mod, gates.r, cPrev.r, masked ? mask.r : null, null, dh.r, dG2.r, dcP2.r, dhP2.r, b, h);
                         check("lstmCellBackward dGates (dc null)" + what, dG2);
                         check("lstmCellBackward dcPrev (dc null)" + what, dcP2);
+                        check("lstmCellBackward dhPrev (dc null)" + what, dhP2);
                         freeBuffers();
                     }
     }

@@ -37,7 +37,16 @@ class HHLayerTest {
 
     /** Max relative error between the tape gradient of L = Σ R ⊙ layer(x) and central differences, over every parameter. */
     static double gradError(Module layer, Tensor x, long seed) {
-        Random rng = new Random(seed);
+        return gradError(layer, layer, x, seed);
+    }
+
+    /**
+     * The same with the finite differences taken on {@code fdLayer} (same parameter names): a negative control
+     * passes a layer that differs from {@code layer} in one coupling, which a faithful check must report.
+     */
+    static double gradError(Module layer, Module fdLayer, Tensor x, long seed) {
+        // Loss weights from another kind of generator than input()'s java.util.Random(seed): independent of x.
+        SplittableRandom rng = new SplittableRandom(seed);
         double[] r;
         try (Scope s = Scope.open(); GradMode g = GradMode.noGrad()) {
             Tensor y = layer.forward(x);
@@ -49,15 +58,17 @@ class HHLayerTest {
         }
         double worst = 0;
         int[] nonSmooth = {0}, checked = {0};
+        Map<String, Tensor> fdParams = fdLayer.namedParameters();
         for (Map.Entry<String, Tensor> e : layer.namedParameters().entrySet()) {
-            Tensor p = e.getValue();
+            Tensor p = fdParams.get(e.getKey());
+            Tensor grad = e.getValue().grad();
             double[] v = F64.downloadDouble(p.buffer());
             // a parameter the loss does not reach gets no gradient tensor: its gradient is 0
-            double[] analytic = p.grad() == null ? new double[v.length] : F64.downloadDouble(p.grad().buffer());
+            double[] analytic = grad == null ? new double[v.length] : F64.downloadDouble(grad.buffer());
             double num2 = 0, den2 = 0;
             for (int i = 0; i < v.length; i++) {
                 double h = 1e-6 * Math.max(1, Math.abs(v[i]));
-                double fd = central(layer, x, r, p, v, i, h), fdFine = central(layer, x, r, p, v, i, h / 4);
+                double fd = central(fdLayer, x, r, p, v, i, h), fdFine = central(fdLayer, x, r, p, v, i, h / 4);
                 // A spike-count change or the readout clamp's kink inside ±h makes the loss non-smooth there:
                 // the two step sizes then disagree, and such a point says nothing about the backward.
                 if (Math.abs(fd - fdFine) > 1e-4 * (Math.abs(fd) + Math.abs(fdFine)) + 1e-9) {
@@ -117,7 +128,8 @@ class HHLayerTest {
         return t;
     }
 
-    @Test void gradientAcrossWindowsWithInhibitionAndFeedback() {
+    /** Three inputs, inhibition and feedback across windows, trainable conductances, a tanh readout. */
+    static HHConfig coupled() {
         HHConfig c = small(3);
         c.inhibition = 0.5f;
         c.feedback = 0.3f;
@@ -126,6 +138,11 @@ class HHLayerTest {
         // Spike counts are piecewise constant: finite differences see them as constants, so the
         // check runs with the surrogate off (its gradient is checked at the primitive level).
         c.spikeSurrogate = false;
+        return c;
+    }
+
+    @Test void gradientAcrossWindowsWithInhibitionAndFeedback() {
+        HHConfig c = coupled();
         HHLayer layer = new HHLayer(F64, c, new SplittableRandom(seed));
         Tensor x = input(2, 3, seed);
         double err = gradError(layer, x, seed);
@@ -137,6 +154,23 @@ class HHLayerTest {
             double total = 0;
             for (double v : F64.downloadDouble(rates.forward(x).buffer())) total += v;
             assertTrue(total > 0, "no neuron spiked: the check would not exercise inhibition");
+        }
+    }
+
+    /**
+     * Negative control of the check above: the tape gradient of the layer against finite differences of a twin whose
+     * inhibition (then feedback) is 20% weaker. A check that passed this would not see a backward that got the
+     * coupling wrong.
+     */
+    @Test void gradientCheckCatchesAWrongInhibitionOrFeedbackCoupling() {
+        Tensor x = input(2, 3, seed);
+        for (String coupling : new String[] {"inhibition", "feedback"}) {
+            HHConfig wrong = coupled();
+            if (coupling.equals("inhibition")) wrong.inhibition *= 0.8f;
+            else wrong.feedback *= 0.8f;
+            HHLayer layer = new HHLayer(F64, coupled(), new SplittableRandom(seed)), twin = new HHLayer(F64, wrong, new SplittableRandom(seed));
+            double err = gradError(layer, twin, x, seed);
+            assertTrue(err > 1e-3, "a 20% weaker " + coupling + " went unnoticed: gradient relative error " + err + " (seed " + seed + ")");
         }
     }
 

@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeFalse;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.google.gson.JsonArray;
 import com.google.gson.JsonObject;
@@ -19,6 +18,7 @@ import org.hhnn.cli.Main;
 import org.hhnn.data.IdxWriter;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.hhnn.NativeRequired;
 
 /**
  * The cuda backends seen from the command line: on a machine without a GPU, {@code --backend cuda} exits non-zero with
@@ -84,7 +84,7 @@ class CudaCliTest {
     }
 
     @Test void trainOnCudaEmulatedMatchesTheReferenceLosses() throws Exception {
-        assumeTrue(CudaBackend.isEmulatedAvailable(), "no native library: " + CudaBackend.emulatedUnavailabilityCause());
+        NativeRequired.cudaEmulated();
         Path data = tinyData(320, 60);
         JsonArray[] losses = new JsonArray[2];
         String[] backends = {"reference", "cuda-emulated"};

@@ -24,6 +24,7 @@ import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.hhnn.NativeRequired;
 
 /**
  * What the build shipped for the GPU: the fatbin on the classpath ({@link Fatbin#RESOURCE}) holds SASS for sm_80 (A100)
@@ -97,7 +98,7 @@ class CudaFatbinTest {
     /** The fatbin and the emulator are built from the same sources: every registered kernel is in the fatbin too. */
     @Test void everyEmulatedKernelIsInTheFatbin() {
         byte[] data = fatbinOrSkip();
-        assumeTrue(CudaBackend.isEmulatedAvailable(), "no native library: " + CudaBackend.emulatedUnavailabilityCause());
+        NativeRequired.cudaEmulated();
         String text = new String(data, StandardCharsets.ISO_8859_1);   // symbol names are plain bytes (--compress-mode=none)
         EmulatedDevice d = (EmulatedDevice) CudaBackend.emulated().device();
         assertTrue(d.kernels().size() >= 30, "kernels registered: " + d.kernels().keySet());

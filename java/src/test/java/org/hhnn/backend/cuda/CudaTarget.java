@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.fail;
 import static org.junit.jupiter.api.Assumptions.assumeFalse;
 
 import java.util.function.Supplier;
+import org.hhnn.NativeRequired;
 import org.hhnn.backend.Backend;
 import org.hhnn.backend.BackendUnavailableException;
 import org.hhnn.backend.ParityTarget;
@@ -37,9 +38,7 @@ final class CudaTarget implements ParityTarget {
         if (gpu) {
             backend = gpuOrHostDriver();
         } else {
-            // Only a build that skipped the native library on purpose may skip the emulated backend.
-            assumeFalse(!CudaBackend.isEmulatedAvailable() && Boolean.getBoolean("hhnn.skipNative"), "native build skipped");
-            if (!CudaBackend.isEmulatedAvailable()) fail(CudaBackend.emulatedUnavailabilityCause());
+            NativeRequired.cudaEmulated();
             backend = emulatedVariant.get();
         }
         liveBefore = liveBytes();

@@ -2,9 +2,9 @@ package org.hhnn.backend.cuda;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.util.List;
+import org.hhnn.NativeRequired;
 import org.hhnn.backend.ReferenceBackend;
 import org.hhnn.workload.FamilySteps;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -62,7 +62,7 @@ class CudaTrainingTest {
     /** cuda-emulated, or "gpu": JCudaDevice on the real GPU, else over the host driver (never skipped for want of a GPU). */
     private static CudaBackend cuda(String target) {
         if (target.equals("gpu")) return CudaTarget.gpuOrHostDriver();
-        assumeTrue(CudaBackend.isEmulatedAvailable(), "no native library: " + CudaBackend.emulatedUnavailabilityCause());
+        NativeRequired.cudaEmulated();
         return CudaBackend.emulated();
     }
 
