@@ -40,6 +40,9 @@ public final class Models {
                 h.inFeatures = inFeatures;
                 layers.add(h.toJson());
                 c.add("hh_layers", layers);
+                // Token data (vocab > 0, set by the data set's loader): the sequence model, HhSequenceClassifier
+                c.addProperty("vocab", 0);
+                c.addProperty("embedding", 64);
                 return c;
             }
             case "mlp-mod": case "lstm": case "lstm-mod": case "lstm-control1": case "lstm-control2": case "lstm-control3":
@@ -48,6 +51,20 @@ public final class Models {
                 return ConvModels.defaults(c, model);   // part A: the paper's CNN and DenseNet, vanilla and modulated
             default:
                 throw new IllegalArgumentException("unknown model '" + model + "' (known: " + String.join(", ", NAMES) + ")");
+        }
+    }
+
+    /**
+     * Switches an hhnn config to its defaults on token data (NAMES, SST-2): the sequence model's HH layer settings,
+     * chosen by measurement (README, Measured).
+     */
+    public static void hhnnOnTokens(JsonObject c) {
+        for (var el : c.getAsJsonArray("hh_layers")) {
+            JsonObject h = el.getAsJsonObject();
+            h.addProperty("neurons", 128);
+            h.addProperty("window", 50);
+            h.addProperty("steps_per_token", 50);
+            h.addProperty("token_readout", "mean");
         }
     }
 
@@ -88,6 +105,12 @@ public final class Models {
                 return new Network(model, s, seeds, config, classes);
             }
             case "hhnn": {
+                if (config.has("vocab") && config.get("vocab").getAsInt() > 0) {
+                    java.util.List<HHConfig> layers = new java.util.ArrayList<>();
+                    for (var el : config.getAsJsonArray("hh_layers")) layers.add(HHConfig.fromJson(el.getAsJsonObject()));
+                    return new Network(model, new HhSequenceClassifier(backend, config.get("vocab").getAsInt(),
+                            config.get("embedding").getAsInt(), layers, classes, rng), seeds, config, classes);
+                }
                 // Standardize → HH layer(s) (Linear → currents → HH → Legendre readout) → Linear → classes
                 Sequential s = new Sequential();
                 addStandardize(s, config, backend, in);
