@@ -1,5 +1,6 @@
 package org.hhnn.nn;
 
+import java.util.List;
 import java.util.SplittableRandom;
 import org.hhnn.autograd.GradMode;
 import org.hhnn.autograd.Ops;
@@ -12,7 +13,7 @@ import org.hhnn.tensor.Tensor;
  * A layer of M Hodgkin-Huxley neurons read out through learnable Legendre polynomials
  * (DESIGN.md § "HH layer: the exact model"; HHNN paper §2.4–3.10).
  *
- * <p>x (B, N) → currents I = gain·(x Wᵀ + b), or I = I_max·σ(x Wᵀ + b) in bounded mode (B, M) →
+ * <p>x (B, N) → currents I = gain·(x Wᵀ + b), or I = I_max·σ(x Wᵀ + b) in bounded mode (B, M; gain trainable) →
  * T steps of HH per neuron from rest, run as T/w windows of w steps (one fused backend call and one
  * tape node each; between windows the coupling currents are recomputed and held constant):
  * lateral inhibition I_inh,j = −α Σ_{k≠j} R_k (paper 3.6) and feedback I_fb = λ F W_fbᵀ (3.8),
@@ -25,6 +26,9 @@ import org.hhnn.tensor.Tensor;
  * the previous window for inhibition and feedback. Hebbian plasticity (3.7) Δg = γ(V_j − V_rest)R_j is
  * computed by each training forward and applied to the chosen channels by {@link #constrain()}, after the optimiser
  * step, outside the gradient: the backward pass recomputes the windows with the conductances the forward ran with.
+ *
+ * <p>Sequences ({@link #forwardSequence}): token t's current is held for steps_per_token steps, the state carried from
+ * token to token through the same windows (they end at token boundaries), padding masked.
  */
 public final class HHLayer extends Module {
 
@@ -33,9 +37,12 @@ public final class HHLayer extends Module {
 
     public enum Readout { NEURON, DENSE, RATE, RATE25 }
 
+    /** Which tokens of a sequence the readout is taken over: the last valid one's steps, or the mean over every valid one's. */
+    public enum TokenReadout { LAST, MEAN }
+
     public final HHConfig cfg;
     private final HhSpec spec;
-    private final Tensor weight, bias, coeffs, denseBias, cond, feedback;
+    private final Tensor weight, bias, gain, coeffs, denseBias, cond, feedback;
     private final Backend backend;
     /** Σ Δg_j (M) of the training forwards since the last {@link #constrain()}; null when none is pending. */
     private float[] pendingHebbian;
@@ -44,11 +51,12 @@ public final class HHLayer extends Module {
         cfg.validate();
         this.backend = backend;
         this.cfg = cfg;
-        this.spec = new HhSpec(cfg.window, cfg.dt, cfg.degree, 1f, 50f, -77f, -54.387f, 120f, 36f, 0.3f, cfg.vThreshold, 2f,
+        this.spec = new HhSpec(cfg.window, cfg.dt, cfg.degree, cfg.cm, cfg.eNa, cfg.eK, cfg.eL, cfg.gNa, cfg.gK, cfg.gL, cfg.vThreshold, 2f,
                 cfg.readout == Readout.RATE25);
         int n = cfg.inFeatures, m = cfg.neurons, k = cfg.degree + 1;
         weight = param("weight", backend, Init.kaimingUniform(rng, m * n, n), m, n);
         bias = param("bias", backend, Init.constant(m, cfg.biasInit), m);
+        gain = cfg.trainGain ? param("gain", backend, new float[] {cfg.gain}, 1, 1) : null;
         if (cfg.readout == Readout.NEURON) {
             coeffs = param("legendre", backend, initPerNeuron(rng, m, k), m, k);
             denseBias = null;
@@ -95,38 +103,134 @@ public final class HHLayer extends Module {
     @Override public Tensor forward(Tensor x) {
         if (x.rank() != 2 || x.dim(1) != cfg.inFeatures)
             throw new IllegalArgumentException("HH layer expects input (batch, " + cfg.inFeatures + "), got " + x);
-        int b = x.dim(0), m = cfg.neurons;
-        Tensor pre = Ops.linear(x, weight, bias);
-        Tensor current = cfg.boundedCurrent ? Ops.scale(Ops.sigmoid(pre), cfg.gain) : Ops.scale(pre, cfg.gain);
+        return run(List.of(current(x)), null, cfg.steps, false);
+    }
 
+    /**
+     * The input current I = gain·σ(x Wᵀ + b) (bounded) or gain·(x Wᵀ + b), x (B, N) → (B, M); gain is a parameter when
+     * {@link HHConfig#trainGain}.
+     */
+    public Tensor current(Tensor x) {
+        Tensor pre = Ops.linear(x, weight, bias);
+        Tensor a = cfg.boundedCurrent ? Ops.sigmoid(pre) : pre;
+        if (gain == null) return Ops.scale(a, cfg.gain);
+        // a trainable scalar times every element: (B·M, 1)·(1, 1), whose backward sums a ⊙ dI into dgain
+        return Ops.reshape(Ops.matmul(Ops.reshape(a, (int) a.size(), 1), gain), a.shape());
+    }
+
+    /**
+     * A sequence (DESIGN.md § HH layer, Sequences): currents.get(t) (B, M) from {@link #current} of token t drives the
+     * neurons for {@link HHConfig#stepsPerToken} steps, the state (V, m, h, n), the previous window's rate and readout
+     * (inhibition, feedback) carried from token to token. mask (L·B, time-major; null = no padding): a 0 leaves row b's
+     * carried state as it was, so padding anywhere changes nothing. The readout is taken over the last valid token's
+     * steps, or averaged over every valid token's ({@link HHConfig#tokenReadout}).
+     */
+    public Tensor forwardSequence(List<Tensor> currents, float[] mask) {
+        cfg.validateSequence();
+        if (currents.isEmpty()) throw new IllegalArgumentException("HH layer: a sequence needs at least one token");
+        int b = currents.get(0).dim(0);
+        for (Tensor c : currents) c.expectShape("HH layer token current", b, cfg.neurons);
+        if (mask != null && mask.length != currents.size() * b)
+            throw new IllegalArgumentException("HH layer: mask has " + mask.length + " entries for " + currents.size() + " tokens x " + b + " rows");
+        return run(currents, mask, cfg.stepsPerToken, cfg.tokenReadout == TokenReadout.MEAN);
+    }
+
+    /**
+     * Cuts the gradient of the carried state at token boundaries (the forward is unchanged): only the gradient check's
+     * negative control sets it, to show that the check sees the gradient that flows from token to token.
+     */
+    boolean detachBetweenTokens = false;
+
+    /** The simulation: stepsPerInput steps per current of currents (mask: see {@link #forwardSequence}). */
+    private Tensor run(List<Tensor> currents, float[] mask, int stepsPerInput, boolean meanOverTokens) {
+        int b = currents.get(0).dim(0), m = cfg.neurons, kk = cfg.degree + 1, len = currents.size();
         Tensor state = restState(b);
-        Tensor basisTotal = null, spikeTotal = null, rate = null, readoutPrev = null;
-        int windows = cfg.steps / cfg.window;
+        Tensor basisOut = null, spikeOut = null, rate = null, readoutPrev = null;
+        int windows = stepsPerInput / cfg.window;
         float perMs = 1f / (cfg.window * cfg.dt);
         boolean rate25 = cfg.readout == Readout.RATE25;   // then spikes = steps above threshold (spec.countAbove())
         boolean coupled = cfg.inhibition != 0f || cfg.feedback != 0f;
-        for (int w = 0; w < windows; w++) {
-            Tensor iw = current;
-            if (cfg.inhibition != 0f && rate != null) iw = Ops.add(iw, inhibition(rate, m));
-            if (cfg.feedback != 0f && readoutPrev != null) iw = Ops.add(iw, Ops.scale(Ops.linear(readoutPrev, feedback, null), cfg.feedback));
-            Tensor[] out = Ops.hhWindow(spec, state, iw, cond);
-            state = out[0];
-            Tensor counts = cfg.spikeSurrogate ? out[2] : Ops.detach(out[2]);
-            if (!rate25) rate = Ops.scale(counts, perMs);
-            else if (coupled && w + 1 < windows) rate = rate25(counts);
-            basisTotal = basisTotal == null ? out[1] : Ops.add(basisTotal, out[1]);
-            spikeTotal = spikeTotal == null ? counts : Ops.add(spikeTotal, counts);
-            if (cfg.feedback != 0f && w + 1 < windows)
-                readoutPrev = cfg.readout == Readout.RATE || rate25 ? rate : readout(Ops.scale(out[1], 1f / cfg.window), b);
+        for (int t = 0; t < len; t++) {
+            float[] keep = mask == null ? null : rowMask(mask, t, b);
+            if (t > 0 && detachBetweenTokens) state = Ops.detach(state);
+            Tensor basisTotal = null, spikeTotal = null;
+            for (int w = 0; w < windows; w++) {
+                boolean lastWindow = t + 1 == len && w + 1 == windows;
+                Tensor iw = currents.get(t);
+                if (cfg.inhibition != 0f && rate != null) iw = Ops.add(iw, inhibition(rate, m));
+                if (cfg.feedback != 0f && readoutPrev != null) iw = Ops.add(iw, Ops.scale(Ops.linear(readoutPrev, feedback, null), cfg.feedback));
+                Tensor[] out = Ops.hhWindow(spec, state, iw, cond);
+                state = masked(out[0], state, keep);
+                Tensor counts = cfg.spikeSurrogate ? out[2] : Ops.detach(out[2]);
+                if (!rate25) rate = masked(Ops.scale(counts, perMs), rate, keep);
+                else if (coupled && !lastWindow) rate = masked(rate25(counts), rate, keep);
+                basisTotal = basisTotal == null ? out[1] : Ops.add(basisTotal, out[1]);
+                spikeTotal = spikeTotal == null ? counts : Ops.add(spikeTotal, counts);
+                if (cfg.feedback != 0f && !lastWindow)
+                    readoutPrev = masked(cfg.readout == Readout.RATE || rate25 ? rate : readout(Ops.scale(out[1], 1f / cfg.window), b),
+                            readoutPrev, keep);
+            }
+            if (meanOverTokens) {   // Σ over valid tokens; divided by each row's count below
+                if (keep != null) { basisTotal = scaleRows(basisTotal, keep); spikeTotal = scaleRows(spikeTotal, keep); }
+                basisOut = basisOut == null ? basisTotal : Ops.add(basisOut, basisTotal);
+                spikeOut = spikeOut == null ? spikeTotal : Ops.add(spikeOut, spikeTotal);
+            } else {                // the last valid token's sums
+                basisOut = masked(basisTotal, basisOut, keep);
+                spikeOut = masked(spikeTotal, spikeOut, keep);
+            }
+        }
+        // the sums over one input's steps: per token (mean of the valid tokens' sums) or of the last token
+        if (meanOverTokens) {
+            float[] perRow = new float[b];
+            for (int r = 0; r < b; r++) {
+                int valid = 0;
+                for (int t = 0; t < len; t++) valid += mask == null || mask[t * b + r] != 0f ? 1 : 0;
+                perRow[r] = valid == 0 ? 0f : 1f / valid;
+            }
+            if (mask != null) { basisOut = scaleRows(basisOut, perRow); spikeOut = scaleRows(spikeOut, perRow); }
+            else if (len > 1) { basisOut = Ops.scale(basisOut, 1f / len); spikeOut = Ops.scale(spikeOut, 1f / len); }
         }
         if (rate25) {
-            Tensor r = rate25(spikeTotal);
+            Tensor r = rate25(spikeOut);
             if (cfg.hebbianRate != 0f && isTraining()) hebbian(state, r, 1f);
             return r;
         }
-        if (cfg.hebbianRate != 0f && isTraining()) hebbian(state, spikeTotal, 1f / (cfg.steps * cfg.dt));
-        if (cfg.readout == Readout.RATE) return Ops.scale(spikeTotal, 1f / (cfg.steps * cfg.dt));
-        return readout(Ops.scale(basisTotal, 1f / cfg.steps), b);
+        float runMs = stepsPerInput * cfg.dt;
+        if (cfg.hebbianRate != 0f && isTraining()) hebbian(state, spikeOut, 1f / runMs);
+        if (cfg.readout == Readout.RATE) return Ops.scale(spikeOut, 1f / runMs);
+        return readout(Ops.scale(basisOut, 1f / stepsPerInput), b);
+    }
+
+    /** Token t's entries of the mask (one per row), or null when every row of the token is valid. */
+    private static float[] rowMask(float[] mask, int t, int b) {
+        float[] k = java.util.Arrays.copyOfRange(mask, t * b, (t + 1) * b);
+        for (float v : k) if (v == 0f) return k;
+        return null;
+    }
+
+    /** A constant (B, width) tensor whose row r is perRow[r] in every column. */
+    private Tensor rows(float[] perRow, int width) {
+        float[] v = new float[perRow.length * width];
+        for (int r = 0; r < perRow.length; r++) java.util.Arrays.fill(v, r * width, (r + 1) * width, perRow[r]);
+        return Tensor.of(backend, v, perRow.length, width);
+    }
+
+    /** x (B, ...) with row r times perRow[r]. */
+    private Tensor scaleRows(Tensor x, float[] perRow) {
+        int b = x.dim(0), width = (int) (x.size() / b);
+        return Ops.reshape(Ops.mul(Ops.reshape(x, b, width), rows(perRow, width)), x.shape());
+    }
+
+    /**
+     * next where keep[r] = 1, prev (zeros when null) where it is 0, row by row; next itself when keep is null. A product
+     * with exactly 1 or 0 and a sum with an exact 0 round nothing, so a masked row holds prev's values bit for bit.
+     */
+    private Tensor masked(Tensor next, Tensor prev, float[] keep) {
+        if (keep == null) return next;
+        float[] drop = new float[keep.length];
+        for (int r = 0; r < keep.length; r++) drop[r] = 1f - keep[r];
+        Tensor kept = scaleRows(next, keep);
+        return prev == null ? kept : Ops.add(kept, scaleRows(prev, drop));
     }
 
     private Tensor readout(Tensor meanBasis, int b) {
@@ -153,15 +257,18 @@ public final class HHLayer extends Module {
 
     /** Start state (B, M, 4): V = −65 and m, h, n at their steady states there. */
     private Tensor restState(int b) {
-        float[] s = restStateValues();
+        float[] s = restStateValues(cfg.vRest);
         float[] all = new float[b * cfg.neurons * 4];
         for (int i = 0; i < b * cfg.neurons; i++) System.arraycopy(s, 0, all, 4 * i, 4);
         return Tensor.of(backend, all, b, cfg.neurons, 4);
     }
 
     /** {V, m∞, h∞, n∞} at V_REST from the textbook rates (DESIGN.md). */
-    public static float[] restStateValues() {
-        double v = V_REST;
+    public static float[] restStateValues() { return restStateValues(V_REST); }
+
+    /** {V, m∞, h∞, n∞} at V = vRest (mV) from the textbook rates. */
+    public static float[] restStateValues(float vRest) {
+        double v = vRest;
         double am = 0.1 * (v + 40) / (1 - Math.exp(-0.1 * (v + 40))), bm = 4 * Math.exp(-0.0556 * (v + 65));
         double ah = 0.07 * Math.exp(-0.05 * (v + 65)), bh = 1 / (1 + Math.exp(-0.1 * (v + 35)));
         double an = 0.01 * (v + 55) / (1 - Math.exp(-0.1 * (v + 55))), bn = 0.125 * Math.exp(-0.0125 * (v + 65));
@@ -178,7 +285,7 @@ public final class HHLayer extends Module {
         try (GradMode g = GradMode.noGrad()) {
             float[] s = endState.toArray(), sp = activity.toArray();
             int b = endState.dim(0), m = cfg.neurons;
-            float[] delta = hebbianDelta(s, sp, b, m, perMs, cfg.hebbianRate);
+            float[] delta = hebbianDelta(s, sp, b, m, perMs, cfg.hebbianRate, cfg.vRest);
             if (pendingHebbian == null) pendingHebbian = delta;
             else for (int j = 0; j < m; j++) pendingHebbian[j] += delta[j];
         }
@@ -196,10 +303,14 @@ public final class HHLayer extends Module {
 
     /** Δg_j = γ · mean over the batch of (V_j − V_rest) · R_j; state (B, M, 4), spikes (B, M). */
     static float[] hebbianDelta(float[] state, float[] spikes, int b, int m, float perMs, float gamma) {
+        return hebbianDelta(state, spikes, b, m, perMs, gamma, V_REST);
+    }
+
+    static float[] hebbianDelta(float[] state, float[] spikes, int b, int m, float perMs, float gamma, float vRest) {
         float[] d = new float[m];
         for (int j = 0; j < m; j++) {
             double acc = 0;
-            for (int i = 0; i < b; i++) acc += (state[(i * m + j) * 4] - V_REST) * (spikes[i * m + j] * perMs);
+            for (int i = 0; i < b; i++) acc += (state[(i * m + j) * 4] - vRest) * (spikes[i * m + j] * perMs);
             d[j] = (float) (gamma * acc / b);
         }
         return d;

@@ -191,6 +191,7 @@ public final class TrainingRun {
         if (c.dropout != null) mc.addProperty("dropout", c.dropout);
         // SST-2 is the paper's Advanced-LSTM task (word level): embedding 300, hidden 150, no dropout
         if (c.dataset.equals("sst2") && c.model.startsWith("lstm")) ModulatedModels.advanced(mc);
+        if (train.vocabSize() > 0 && c.model.equals("hhnn")) Models.hhnnOnTokens(mc, c.dataset);   // the sequence model's sizes
         Models.applyOverrides(mc, c.settings);
         return mc;
     }
