@@ -15,7 +15,7 @@ final class CrossEntropyFn implements Function {
             throw new IllegalArgumentException("cross-entropy: logits " + logits + " need shape (B, C) with B = " + labels.length + " labels");
         Backend be = logits.backend();
         int rows = logits.dim(0), cols = logits.dim(1);
-        Tensor probs = logits.zerosLike();
+        Tensor probs = logits.emptyLike();   // overwritten whole by softmaxCrossEntropy
         Tensor perRow = Tensor.zeros(be, rows);
         be.softmaxCrossEntropy(logits.buffer(), labels, probs.buffer(), perRow.buffer(), rows, cols);
         Tensor loss = Tensor.zeros(be, 1);
@@ -27,7 +27,7 @@ final class CrossEntropyFn implements Function {
     @Override public Tensor[] backward(Tensor dloss) {
         int rows = logits.dim(0), cols = logits.dim(1);
         float g = dloss.item();
-        Tensor d = logits.zerosLike();
+        Tensor d = logits.emptyLike();   // overwritten whole by the backward
         logits.backend().softmaxCrossEntropyBackward(probs.buffer(), labels, g / rows, d.buffer(), rows, cols);
         return new Tensor[] {d};
     }

@@ -39,6 +39,7 @@ public final class EvalCommand implements Callable<Integer> {
     @Override public Integer call() {
         Backend backend = backendOptions.resolve();
         Checkpoint.Loaded ck = Checkpoint.load(checkpoint);
+        if (org.hhnn.train.LmTrainer.isLmCheckpoint(ck.config())) return LmTrainRun.eval(ck, backend, data, json);   // test perplexity
         Network net = loadNetwork(ck, backend);
         String ds = dataset != null ? dataset
                 : ck.config().has("data") ? ck.config().getAsJsonObject("data").get("dataset").getAsString() : "fashion-mnist";

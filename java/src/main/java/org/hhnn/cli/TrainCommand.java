@@ -32,7 +32,7 @@ public class TrainCommand implements Callable<Integer> {
             completionCandidates = ModelNames.class)
     String model;
 
-    @Option(names = "--dataset", description = "data set: fashion-mnist, names, sst2, cifar10 (default: ${DEFAULT-VALUE})", defaultValue = "fashion-mnist")
+    @Option(names = "--dataset", description = "data set: fashion-mnist, names, sst2, cifar10, ptb (default: ${DEFAULT-VALUE})", defaultValue = "fashion-mnist")
     String dataset;
 
     @Option(names = "--data", paramLabel = "DIR", description = "directory holding the data set's files (default: its standard location)")
@@ -132,6 +132,7 @@ public class TrainCommand implements Callable<Integer> {
 
     /** Trains, tests, writes what was asked for, and returns the metrics object. */
     JsonObject runTraining() throws IOException {
+        if (preloaded == null && LmTrainRun.applies(this)) return LmTrainRun.train(this);   // language models: their own loop
         Backend backend = backendOptions.resolve();
         DataSets.TrainTest tt = preloaded != null ? preloaded : DataSets.load(dataset, data);
         Dataset full = tt.train();

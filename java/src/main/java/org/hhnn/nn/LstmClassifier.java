@@ -8,7 +8,7 @@ import org.hhnn.tensor.Tensor;
 
 /**
  * The paper's LSTM classifiers (§3.2; NAMES char level, SST-2 word level): token ids → {@link Embedding} →
- * {@link LSTM} → dropout on the last hidden state → {@link Linear} → class logits.
+ * {@link LSTM} (one or more layers) → dropout on the last hidden state → {@link Linear} → class logits.
  *
  * <p>Input convention (shared with the NAMES / SST-2 loaders): x (B, maxLen) holds token ids as floats, right-padded
  * with id 0 (ids ≥ 1 are tokens). The ids are downloaded (a batch is small), laid out time-major, and cut to the
@@ -21,10 +21,10 @@ public final class LstmClassifier extends Module {
     private final Dropout dropout;
     private final Linear fc;
 
-    public LstmClassifier(Backend backend, int vocab, int embed, int hidden, LstmCell cell, UnaryOp modAct, int classes,
+    public LstmClassifier(Backend backend, int vocab, int embed, int hidden, int layers, LstmCell cell, UnaryOp modAct, int classes,
                           float dropoutP, SeedStream seeds, SplittableRandom rng) {
         this.embedding = child("embedding", new Embedding(backend, vocab, embed, rng));
-        this.lstm = child("lstm", new LSTM(backend, embed, hidden, cell, modAct, rng));
+        this.lstm = child("lstm", new LSTM(backend, embed, hidden, layers, cell, modAct, rng));
         this.dropout = child("dropout", new Dropout(dropoutP, seeds));
         this.fc = child("fc", new Linear(backend, hidden, classes, rng));
     }

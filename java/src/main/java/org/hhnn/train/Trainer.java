@@ -92,7 +92,7 @@ public final class Trainer {
         if (c.has("data")) provenance.add("data", c.get("data"));
     }
 
-    private static void load(Checkpoint.Loaded ck, String name, Tensor into) {
+    static void load(Checkpoint.Loaded ck, String name, Tensor into) {
         NamedTensor nt = ck.tensors().get(name);
         if (nt == null)
             throw new CheckpointException(ck.dir() + ": tensor '" + name + "' is missing from the checkpoint");
