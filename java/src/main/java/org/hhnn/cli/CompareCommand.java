@@ -59,8 +59,16 @@ public final class CompareCommand implements Callable<Integer> {
     private static final List<String> OWN_FLAGS = List.of("--model", "--metrics-out", "--checkpoint-dir", "--resume",
             "--stop-after", "--plot");
 
-    @Option(names = "--dataset", required = true, description = "data set: fashion-mnist, names, sst2, cifar10")
+    @Option(names = "--dataset", required = true, description = "data set: fashion-mnist, names, sst2, cifar10, ptb")
     String dataset;
+
+    @Option(names = "--metric", defaultValue = "test_accuracy", paramLabel = "NAME",
+            description = "the figure of each run's metrics compared, e.g. test_ppl for the language models (default: ${DEFAULT-VALUE})")
+    String metric;
+
+    @Option(names = "--lower-is-better", description = "the metric improves downwards (perplexity, loss): Hedges' g and Welch's t are then "
+            + "positive where the first model is lower, as the modulation paper's Table 7 reports them")
+    boolean lowerIsBetter;
 
     @Option(names = "--data", paramLabel = "DIR", description = "directory holding the data set's files (default: its standard location)")
     Path data;
@@ -123,7 +131,7 @@ public final class CompareCommand implements Callable<Integer> {
                     m = readMetrics(metrics);
                 } else {
                     // The data is loaded once, and only when some run is still to do.
-                    if (all == null) all = DataSets.load(dataset, data);
+                    if (all == null && !languageModels()) all = DataSets.load(dataset, data);   // a language-model run reads its corpus
                     if (folds != null && foldIdx == null) foldIdx = KFold.split(all.train().size(), folds, seed);
                     System.err.printf("INFO run %d/%d: %s %s%n", done, total, model, labels.get(i));
                     Files.createDirectories(metrics.getParent());
@@ -131,7 +139,9 @@ public final class CompareCommand implements Callable<Integer> {
                     t.preloaded = folds == null ? all : foldData(all, foldIdx.get(i));
                     m = t.runTraining();
                 }
-                acc[i] = number(m.get("test_accuracy"));
+                if (!m.has(metric))
+                    throw new IllegalArgumentException(metrics + ": the run's metrics have no '" + metric + "' (it has: " + String.join(", ", m.keySet()) + ")");
+                acc[i] = number(m.get(metric));
                 if (m.has("params")) params = m.get("params").getAsLong();
             }
             results.add(new ModelRuns(model, labels, acc, params));
@@ -152,6 +162,7 @@ public final class CompareCommand implements Callable<Integer> {
         if (runs == null) runs = 3;
         if (runs < 1) throw new IllegalArgumentException("--runs must be at least 1, got " + runs);
         if (folds != null && folds < 2) throw new IllegalArgumentException("--folds must be at least 2, got " + folds);
+        if (folds != null && languageModels()) throw new IllegalArgumentException("--folds does not apply to " + dataset + " (a token stream with its own splits); use --runs");
         if (bootstrap < 0) throw new IllegalArgumentException("--bootstrap must be >= 0, got " + bootstrap);
         if (!(ciLevel > 0 && ciLevel < 1)) throw new IllegalArgumentException("--ci-level must be in (0, 1), got " + ciLevel);
         if (new LinkedHashSet<>(models).size() != models.size()) throw new IllegalArgumentException("--models lists a model twice: " + models);
@@ -164,6 +175,8 @@ public final class CompareCommand implements Callable<Integer> {
         }
         trainCommand(models.get(0), seed, Path.of("unused.json")); // fails now, not after hours, on a bad train flag
     }
+
+    private boolean languageModels() { return dataset.equals("ptb"); }
 
     /** A train command for one run: compare's data flags, the model and seed, then the passed-through flags. */
     private TrainCommand trainCommand(String model, long runSeed, Path metrics) {
@@ -223,7 +236,8 @@ public final class CompareCommand implements Callable<Integer> {
     private JsonObject summarise(List<ModelRuns> results, Path dir) {
         JsonObject o = new JsonObject();
         o.addProperty("dataset", dataset);
-        o.addProperty("metric", "test_accuracy");
+        o.addProperty("metric", metric);
+        o.addProperty("lower_is_better", lowerIsBetter);
         o.addProperty("mode", folds != null ? "folds" : "seeds");
         o.addProperty("runs_per_model", results.get(0).accuracies().length);
         o.addProperty("baseline", results.get(0).model());
@@ -240,8 +254,10 @@ public final class CompareCommand implements Callable<Integer> {
             m.add("mean", Trainer.num(Stats.mean(v)));
             m.add("std", Trainer.num(Stats.std(v)));
             if (j > 0 && v.length >= 2 && first.accuracies().length >= 2) {
-                Stats.Welch w = Stats.welch(first.accuracies(), v);
-                m.add("hedges_g", Trainer.num(Stats.hedgesG(first.accuracies(), v)));
+                // Signed so that positive means the first model is the better one (for a lower-is-better metric: lower).
+                double[] lo = lowerIsBetter ? v : first.accuracies(), hi = lowerIsBetter ? first.accuracies() : v;
+                Stats.Welch w = Stats.welch(lo, hi);
+                m.add("hedges_g", Trainer.num(Stats.hedgesG(lo, hi)));
                 m.add("welch_t", Trainer.num(w.t()));
                 m.add("welch_df", Trainer.num(w.df()));
                 m.add("welch_p", Trainer.num(w.p()));
@@ -259,7 +275,7 @@ public final class CompareCommand implements Callable<Integer> {
             for (int i = 0; i < v.length; i++) {
                 JsonObject run = new JsonObject();
                 run.addProperty("run", r.labels().get(i));
-                run.add("test_accuracy", Trainer.num(v[i]));
+                run.add(metric, Trainer.num(v[i]));
                 runsJson.add(run);
             }
             m.add("runs", runsJson);
@@ -275,8 +291,10 @@ public final class CompareCommand implements Callable<Integer> {
         int width = 12;
         for (JsonElement e : ms) width = Math.max(width, e.getAsJsonObject().get("model").getAsString().length() + 2);
         StringBuilder sb = new StringBuilder();
-        sb.append(String.format(Locale.ROOT, "%s: test accuracy over %d %s per model; tests: %s against each other model%n",
-                summary.get("dataset").getAsString(), summary.get("runs_per_model").getAsInt(),
+        boolean lower = summary.has("lower_is_better") && summary.get("lower_is_better").getAsBoolean();
+        sb.append(String.format(Locale.ROOT, "%s: %s%s over %d %s per model; tests: %s against each other model%n",
+                summary.get("dataset").getAsString(), (summary.has("metric") ? summary.get("metric").getAsString() : "test_accuracy").replace('_', ' '),
+                lower ? " (lower is better)" : "", summary.get("runs_per_model").getAsInt(),
                 summary.get("mode").getAsString().equals("folds") ? "folds" : "seeds", summary.get("baseline").getAsString()));
         String[][] rows = {{"", "model"}, {"params", "params"}, {"n", "n"}, {"mean", "mean"}, {"std", "std"},
             {"Hedges' g", "hedges_g"}, {"Welch's t", "welch_t"}, {"df", "welch_df"}, {"p-value", "welch_p"}};
@@ -330,12 +348,12 @@ public final class CompareCommand implements Callable<Integer> {
         return sb.toString();
     }
 
-    /** A box per model of its runs' test accuracies. */
+    /** A box per model of its runs' metric. */
     private void boxPlot(Path png, List<ModelRuns> results) throws IOException {
         BoxChart chart = new BoxChartBuilder().width(800).height(500)
-                .title("test accuracy on " + dataset + " (" + results.get(0).accuracies().length
+                .title(metric + " on " + dataset + " (" + results.get(0).accuracies().length
                         + (folds != null ? " folds" : " seeds") + " per model)")
-                .yAxisTitle("test accuracy").build();
+                .yAxisTitle(metric).build();
         chart.getStyler().setChartBackgroundColor(java.awt.Color.WHITE);
         for (ModelRuns r : results) chart.addSeries(r.model(), r.accuracies());
         // Encoded in memory so the file is written atomically under its exact name.
