@@ -27,8 +27,7 @@ class LmGradCheckTest {
     double[] rnd(int n) { return GradCheck.random(rng, n, -2, 2); }
 
     void check(String what, Function<List<Tensor>, Tensor> f, List<double[]> data, List<int[]> shapes) {
-        double err = GradCheck.maxRelError(f, seed, data, shapes);
-        assertTrue(err <= TOL, what + ": relative gradient error " + err + " > " + TOL + " (seed " + seed + ")");
+        GradCheck.assertWithin(TOL, what, f, seed, data, shapes);
     }
 
     @ParameterizedTest @EnumSource(LstmCell.class)
