@@ -1,12 +1,15 @@
 package org.hhnn.cli;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.LocalDateTime;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
+import org.hhnn.backend.Backend;
 import org.hhnn.stats.Comparison;
+import org.hhnn.train.RunRecord;
 import org.hhnn.train.TrainConfig;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -69,6 +72,8 @@ public final class CompareCommand implements Callable<Integer> {
     @Unmatched
     List<String> trainArgs = new ArrayList<>();
 
+    @picocli.CommandLine.Spec picocli.CommandLine.Model.CommandSpec spec;
+
     @Override public Integer call() {
         if (runs != null && folds != null) throw new IllegalArgumentException("give either --runs or --folds, not both");
         for (String a : trainArgs)
@@ -88,11 +93,20 @@ public final class CompareCommand implements Callable<Integer> {
         base.validate(); // fails now, not after hours, on a bad train flag
         Path dir = out != null ? out
                 : Path.of("runs", "compare-" + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")));
-        Comparison c = new Comparison(models, base, t.backendOptions.resolve(), dir).bootstrap(bootstrap, ciLevel).metric(metric, lowerIsBetter);
+        Backend backend = t.backendOptions.resolve();
+        // The comparison's own run record: shown when an earlier one in this folder is resumed, rewritten at the end.
+        Path recordFile = dir.resolve(RunRecord.FILE);
+        if (Files.isRegularFile(recordFile))
+            System.err.println("INFO resuming the comparison in " + dir + ", started as\n     " + RunRecord.describe(RunRecord.read(recordFile)));
+        RunRecord record = new RunRecord(spec.commandLine().getParseResult().originalArgs())
+                .backend(backend, org.hhnn.backend.cpu.CpuBackend.isAvailable() ? org.hhnn.backend.cpu.CpuBackend.threads() : 1).seed(seed);
+        if (data != null) record.dataFiles(data);
+        Comparison c = new Comparison(models, base, backend, dir).bootstrap(bootstrap, ciLevel).metric(metric, lowerIsBetter);
         if (folds != null) c.folds(folds);
         if (runs != null) c.runs(runs);
         System.out.print(Comparison.table(c.run()));
-        System.err.println("INFO results in " + dir + ": compare.json, compare.csv, compare.png and one metrics file per run");
+        record.finish(dir);
+        System.err.println("INFO results in " + dir + ": run.json, compare.json, compare.csv, compare.png and one metrics file per run");
         return 0;
     }
 }

@@ -5,6 +5,7 @@ import java.util.concurrent.Callable;
 import org.hhnn.backend.Backend;
 import org.hhnn.train.EvalResult;
 import org.hhnn.train.LmRun;
+import org.hhnn.train.TrainConfig;
 import org.hhnn.train.TrainingRun;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -23,7 +24,14 @@ public class TrainCommand implements Callable<Integer> {
             description = "continue the run saved in this checkpoint directory with its settings; flags given change those that may change")
     Path resume;
 
+    @picocli.CommandLine.Spec picocli.CommandLine.Model.CommandSpec spec;
+
     @Override public Integer call() {
+        if (options.printConfig) {
+            if (resume != null) throw new IllegalArgumentException("--print-config shows a new run's settings; leave out --resume");
+            System.out.print(ConfigFile.yaml(options.config()));
+            return 0;
+        }
         Backend backend = backendOptions.resolve();
         if (resume != null ? LmRun.isLmCheckpoint(resume) : LmRun.applies(options.config())) {   // language models: their own run
             LmRun lm = resume != null ? LmRun.resume(resume, options.settings(), backend) : new LmRun(options.config(), backend);
@@ -32,9 +40,17 @@ public class TrainCommand implements Callable<Integer> {
                     r.testLoss(), r.metrics().get("val_ppl").getAsDouble(), r.testTokens(), backend.name(), r.trainSeconds());
             return 0;
         }
-        TrainingRun run = resume != null ? TrainingRun.resume(resume, options.settings(), backend)
-                : new TrainingRun(options.config(), backend);
-        print(run.metricsOut(options.metricsOut).plot(options.plot).run(), backend);
+        TrainingRun run;
+        if (resume != null) {
+            run = TrainingRun.resume(resume, options.settings(), backend);
+        } else {
+            TrainConfig cfg = options.config();
+            TrainConfig.Protocol p = TrainConfig.protocol(cfg.model, cfg.dataset);
+            if (p != null) System.err.println("INFO " + cfg.model + " on " + cfg.dataset + " trains with " + p.describe() + " (flags given override it)");
+            run = new TrainingRun(cfg, backend);
+        }
+        print(run.metricsOut(options.metricsOut).plot(options.plot).runDir(options.runDir).tensorboard(options.tensorboard)
+                .argv(spec.commandLine().getParseResult().originalArgs()).run(), backend);
         return 0;
     }
 

@@ -276,7 +276,8 @@ public final class LmTrainer {
         c.add("asgd", a);
         if (provenance.has("data")) c.add("data", provenance.get("data"));
         c.add("history", historyJson());
-        Checkpoint.save(dir, tensors, c);
+        String name = String.format("epoch-%04d", epochsDone) + (window > 0 ? String.format(".window-%06d", window) : "");
+        Checkpoint.save(dir, name, tensors, c, Checkpoint.KEEP);
     }
 
     /** True when a checkpoint's config describes a language-model run. */
