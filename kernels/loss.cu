@@ -1,4 +1,4 @@
-// kernels/loss.cu — losses and regularisation of the cuda backend: softmax cross-entropy (+ backward), inverted
+// kernels/loss.cu — losses and regularisation of the cuda backend: softmax cross-entropy (+ backward, + both fused), inverted
 // dropout, layer norm (+ backward: dx per row, dgamma/dbeta per column).
 // Semantics: Backend javadoc (ReferenceBackend the spec); layer norm's math: kernels/norm.cuh; dropout's generator:
 // kernels/random.cuh (bit-identical to org.hhnn.backend.DropoutRng). Twins: native/cpu_loss.cpp, ReferenceBackend,
@@ -45,6 +45,29 @@ hhnn_softmax_xent_backward_f32(const float* probs, const int* labels, float scal
     }
 }
 HHNN_REGISTER(hhnn_softmax_xent_backward_f32)
+
+// Forward and backward fused, one thread per row, probabilities never stored: loss[r] as above and
+// dlogits[r, c] = scale (softmax(logits[r, :])[c] - [c == labels[r]]). dlogits may alias logits (each row reads its
+// logits before the last loop overwrites them in order).   logits, dlogits (rows, cols); labels, loss (rows)
+extern "C" __global__ void __launch_bounds__(HHNN_BLOCK)
+hhnn_softmax_xent_grad_f32(const float* logits, const int* labels, float scale, float* loss, float* dlogits, int rows,
+                           int cols) {
+    HHNN_GRID_STRIDE(r, rows) {
+        const float* lr = logits + r * (long)cols;
+        float* dr = dlogits + r * (long)cols;
+        float mx = -INFINITY;
+        for (int j = 0; j < cols; j++) mx = lr[j] > mx ? lr[j] : mx;   // a NaN logit still poisons z below
+        double z = 0.0;   // e_j = exp(l_j - max) <= 1, summed in double
+        for (int j = 0; j < cols; j++) z += expf(lr[j] - mx);
+        int label = labels[r];
+        float target = lr[label];
+        loss[r] = (float)((double)mx + log(z) - target);
+        float s = (float)((double)scale / z);   // scale p_j = e_j (scale / z)
+        for (int j = 0; j < cols; j++) dr[j] = expf(lr[j] - mx) * s;
+        dr[label] = (float)((double)dr[label] - (double)scale);
+    }
+}
+HHNN_REGISTER(hhnn_softmax_xent_grad_f32)
 
 // ---- dropout ------------------------------------------------------------------------------------------------------
 

@@ -1,4 +1,4 @@
-// native/cpu_loss.cpp — softmax cross-entropy (+ backward), inverted dropout, layer norm (+ backward).
+// native/cpu_loss.cpp — softmax cross-entropy (+ backward, + both fused), inverted dropout, layer norm (+ backward).
 // Java twin: CpuBackend / ReferenceBackend methods of the same names; layer norm's math in kernels/norm.cuh, dropout's
 // generator in kernels/random.cuh.
 // Tested by: CpuParityTest (softmaxCrossEntropy*, dropout masks bit-identical, layerNorm*, bad labels).
@@ -68,6 +68,39 @@ HHNN_JNI(void, softmaxCrossEntropyBackward)(JNIEnv* env, jobject, jlong probs, j
             int label = lb[r];
 #pragma omp simd
             for (int j = 0; j < cols; j++) dr[j] = (float)((double)scale * ((double)pr[j] - (j == label ? 1.0 : 0.0)));
+        });
+    });
+}
+
+// The forward and backward fused: loss per row and dlogits = scale (softmax - onehot), probabilities never stored.
+// dlogits may alias logits: each row reads its logits (max, then z) before the last loop overwrites them in order.
+HHNN_JNI(void, softmaxCrossEntropyGrad)(JNIEnv* env, jobject, jlong logits, jintArray labels, jfloat scale, jlong loss,
+                                        jlong dlogits, jint rows, jint cols) {
+    guard(env, "softmaxCrossEntropyGrad", [&] {
+        std::vector<jint> lab = read_labels(env, labels, rows);   // (rows)
+        for (jint r = 0; r < rows; r++)   // before any write, so a bad batch leaves the outputs untouched
+            if (lab[r] < 0 || lab[r] >= cols)
+                throw IllegalArgument("label " + std::to_string(lab[r]) + " at row " + std::to_string(r) +
+                                      " is outside [0, " + std::to_string(cols) + ")");
+        const float* L = fp(logits);   // (rows, cols)
+        float* D = fp(dlogits);   // (rows, cols)
+        float* O = fp(loss);   // (rows)
+        const jint* lb = lab.data();
+        for_rows(rows, cols, [=](int r) {
+            const float* lr = L + (long)r * cols;
+            float* dr = D + (long)r * cols;
+            float mx = -INFINITY;
+            for (int j = 0; j < cols; j++) mx = lr[j] > mx ? lr[j] : mx;   // a NaN logit still poisons z below
+            double z = 0.0;   // e_j = exp(l_j - max) <= 1, summed in double
+#pragma omp simd reduction(+ : z)
+            for (int j = 0; j < cols; j++) z += expf(lr[j] - mx);
+            int label = lb[r];
+            float target = lr[label];
+            O[r] = (float)((double)mx + log(z) - target);
+            float s = (float)((double)scale / z);   // scale·p_j = e_j·(scale / z), one multiply per element
+#pragma omp simd
+            for (int j = 0; j < cols; j++) dr[j] = expf(lr[j] - mx) * s;
+            dr[label] = (float)((double)dr[label] - (double)scale);
         });
     });
 }

@@ -98,6 +98,19 @@ public final class Ops {
         return LstmSequenceFn.apply(cell, modAct, xGates, wHh, mask, steps);
     }
 
+    /**
+     * An LSTM recurrence from a given start state, for stacked layers and truncated BPTT: xGates (steps·B, G·H),
+     * W_hh (G·H, H), h0 and c0 (B, H) (constants: the previous window's detached state) or both null for zero;
+     * returns {every step's h (steps·B, H), h_T, c_T}.
+     */
+    public static Tensor[] lstmLayer(org.hhnn.backend.LstmCell cell, org.hhnn.backend.UnaryOp modAct, Tensor xGates,
+                                     Tensor wHh, Tensor h0, Tensor c0, float[] mask, int steps) {
+        return LstmSequenceFn.applyFull(cell, modAct, xGates, wHh, h0, c0, mask, steps);
+    }
+
+    /** Rows start .. start+count−1 of x (rows, ..): a copy; the gradient lands in those rows. */
+    public static Tensor narrowRows(Tensor x, int start, int count) { return NarrowRowsFn.apply(x, start, count); }
+
     /** Embedding lookup: table (vocab, dim), ids (n) in [0, vocab) → (n, dim). */
     public static Tensor embedding(Tensor table, int[] ids) { return EmbeddingFn.apply(table, ids); }
 

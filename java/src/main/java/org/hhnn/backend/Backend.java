@@ -96,6 +96,14 @@ public interface Backend {
     void softmaxCrossEntropyBackward(Buffer probs, int[] labels, float scale, Buffer dlogits, int rows, int cols);
 
     /**
+     * {@link #softmaxCrossEntropy} and its backward fused, for large vocabularies (the language models' 10,000-word
+     * decoder): loss[r] = logsumexp(logits[r, :]) − logits[r, labels[r]] and dlogits[r, c] = scale·(softmax(logits)[r, c]
+     * − [c == labels[r]]), one pass per row that never writes the probabilities. dlogits may alias logits (the logits are
+     * then replaced by their gradient). Labels as {@link #softmaxCrossEntropy} (checked before anything is written).
+     */
+    void softmaxCrossEntropyGrad(Buffer logits, int[] labels, float scale, Buffer loss, Buffer dlogits, int rows, int cols);
+
+    /**
      * Inverted dropout: mask[i] = keep ? 1/(1-p) : 0 with keep = uniform(seed, i) >= p, where
      * uniform is the counter-based hash in {@link DropoutRng} (identical on every backend);
      * y[i] = x[i] * mask[i].

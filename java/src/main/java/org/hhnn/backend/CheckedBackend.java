@@ -254,6 +254,18 @@ public abstract class CheckedBackend implements Backend {
     /** As the reference, a label outside [0, cols) matches no column. */
     protected abstract void softmaxCrossEntropyBackward0(long probs, int[] labels, float scale, long dlogits, int rows, int cols);
 
+    @Override public final void softmaxCrossEntropyGrad(Buffer logits, int[] labels, float scale, Buffer loss, Buffer dlogits, int rows, int cols) {
+        String p = "softmaxCrossEntropyGrad";
+        long rc = matrix(p, rows, cols);
+        long pl = addr(p, "logits", logits, rc, "rows*cols"), pd = addr(p, "dlogits", dlogits, rc, "rows*cols");
+        long po = addr(p, "loss", loss, rows, "rows");
+        labels(p, labels, rows, cols);
+        softmaxCrossEntropyGrad0(pl, labels, scale, po, pd, rows, cols);
+    }
+
+    /** Every label is in [0, cols); dlogits may alias logits. */
+    protected abstract void softmaxCrossEntropyGrad0(long logits, int[] labels, float scale, long loss, long dlogits, int rows, int cols);
+
     @Override public final void dropout(Buffer x, Buffer mask, Buffer y, float p, long seed, long n) {
         nonNegative("dropout", "n", n);
         dropout0(addr("dropout", "x", x, n, "n"), addr("dropout", "mask", mask, n, "n"), addr("dropout", "y", y, n, "n"), p, seed, n);

@@ -244,6 +244,24 @@ public final class ReferenceBackend implements Backend {
                 D[i * cols + j] = r(scale * (P[i * cols + j] - (j == labels[i] ? 1.0 : 0.0)));
     }
 
+    @Override public void softmaxCrossEntropyGrad(Buffer logits, int[] labels, float scale, Buffer loss, Buffer dlogits, int rows, int cols) {
+        double[] L = d(logits), O = d(loss), D = d(dlogits);
+        for (int i = 0; i < rows; i++)
+            if (labels[i] < 0 || labels[i] >= cols)
+                throw new IllegalArgumentException("label " + labels[i] + " at row " + i + " is outside [0, " + cols + ")");
+        for (int i = 0; i < rows; i++) {
+            int label = labels[i];
+            double max = Double.NEGATIVE_INFINITY;
+            for (int j = 0; j < cols; j++) max = Math.max(max, L[i * cols + j]);
+            double z = 0;
+            for (int j = 0; j < cols; j++) z += Math.exp(L[i * cols + j] - max);
+            double logZ = max + Math.log(z), target = L[i * cols + label];
+            O[i] = r(logZ - target);
+            // dlogits may be logits: each entry is read before it is overwritten
+            for (int j = 0; j < cols; j++) D[i * cols + j] = r(scale * (Math.exp(L[i * cols + j] - logZ) - (j == label ? 1.0 : 0.0)));
+        }
+    }
+
     @Override public void dropout(Buffer x, Buffer mask, Buffer y, float p, long seed, long n) {
         double[] X = d(x), M = d(mask), Y = d(y);
         double keepScale = 1.0 / (1.0 - p);

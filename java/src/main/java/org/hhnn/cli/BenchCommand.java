@@ -15,7 +15,7 @@ import picocli.CommandLine.Option;
 public final class BenchCommand implements Callable<Integer> {
     @Mixin BackendOptions backendOptions = new BackendOptions();
 
-    @Option(names = "--workload", required = true, description = "workload: gemm, W1 (HH forward), W2 (HH layer training step), W5 (Legendre activation), W3-*, W4[-mod], predict (HHNN inference at batch 1 and 256)")
+    @Option(names = "--workload", required = true, description = "workload: gemm, W1 (HH forward), W2 (HH layer training step), W5 (Legendre activation), W3-*, W4[-mod], W6[-mod] (language-model training), predict (HHNN inference at batch 1 and 256)")
     String workload;
 
     @Option(names = "--size", defaultValue = "0",

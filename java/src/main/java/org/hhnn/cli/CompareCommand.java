@@ -29,7 +29,7 @@ public final class CompareCommand implements Callable<Integer> {
     private static final List<String> OWN_FLAGS = List.of("--model", "--metrics-out", "--checkpoint-dir", "--resume",
             "--stop-after", "--plot");
 
-    @Option(names = "--dataset", required = true, description = "data set: fashion-mnist, names, sst2, cifar10")
+    @Option(names = "--dataset", required = true, description = "data set: fashion-mnist, names, sst2, cifar10, ptb")
     String dataset;
 
     @Option(names = "--data", paramLabel = "DIR", description = "directory holding the data set's files (default: its standard location)")
@@ -38,6 +38,14 @@ public final class CompareCommand implements Callable<Integer> {
     @Option(names = "--models", required = true, split = ",", paramLabel = "A,B,...",
             description = "models to compare; the first is compared with each other one")
     List<String> models;
+
+    @Option(names = "--metric", defaultValue = "test_accuracy", paramLabel = "NAME",
+            description = "the figure of each run's metrics compared, e.g. test_ppl for the language models (default: ${DEFAULT-VALUE})")
+    String metric;
+
+    @Option(names = "--lower-is-better", description = "the metric improves downwards (perplexity, loss): Hedges' g and Welch's t are then "
+            + "positive where the first model is lower, as the modulation paper's Table 7 reports them")
+    boolean lowerIsBetter;
 
     @Option(names = "--runs", paramLabel = "N", description = "runs per model, with seeds --seed, --seed+1, ... (default: 3)")
     Integer runs;
@@ -93,7 +101,7 @@ public final class CompareCommand implements Callable<Integer> {
         RunRecord record = new RunRecord(spec.commandLine().getParseResult().originalArgs())
                 .backend(backend, org.hhnn.backend.cpu.CpuBackend.isAvailable() ? org.hhnn.backend.cpu.CpuBackend.threads() : 1).seed(seed);
         if (data != null) record.dataFiles(data);
-        Comparison c = new Comparison(models, base, backend, dir).bootstrap(bootstrap, ciLevel);
+        Comparison c = new Comparison(models, base, backend, dir).bootstrap(bootstrap, ciLevel).metric(metric, lowerIsBetter);
         if (folds != null) c.folds(folds);
         if (runs != null) c.runs(runs);
         System.out.print(Comparison.table(c.run()));

@@ -46,6 +46,13 @@ public final class EvalCommand implements Callable<Integer> {
     @Override public Integer call() throws java.io.IOException {
         Backend backend = backendOptions.resolve();
         Checkpoint.Loaded ck = Checkpoint.load(checkpoint);
+        if (org.hhnn.train.LmTrainer.isLmCheckpoint(ck.config())) {   // a language model: test perplexity
+            org.hhnn.train.LmRun.Result r = org.hhnn.train.LmRun.evaluate(ck, backend, data);
+            System.out.println(json ? new GsonBuilder().setPrettyPrinting().create().toJson(r.metrics())
+                    : String.format("test_ppl %.2f  test_loss %.4f  (%,d tokens, %s, backend %s)", r.testPpl(), r.testLoss(), r.testTokens(),
+                            r.metrics().get("model").getAsString(), backend.name()));
+            return 0;
+        }
         Network net = ck.network(backend, 0);
         String ds = dataset != null ? dataset : ck.dataset() != null ? ck.dataset() : new TrainConfig().dataset;
         DataSets.TrainTest tt = DataSets.load(ds, data);

@@ -4,6 +4,7 @@ import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import org.hhnn.backend.Backend;
 import org.hhnn.train.EvalResult;
+import org.hhnn.train.LmRun;
 import org.hhnn.train.TrainConfig;
 import org.hhnn.train.TrainingRun;
 import picocli.CommandLine.Command;
@@ -32,6 +33,13 @@ public class TrainCommand implements Callable<Integer> {
             return 0;
         }
         Backend backend = backendOptions.resolve();
+        if (resume != null ? LmRun.isLmCheckpoint(resume) : LmRun.applies(options.config())) {   // language models: their own run
+            LmRun lm = resume != null ? LmRun.resume(resume, options.settings(), backend) : new LmRun(options.config(), backend);
+            LmRun.Result r = lm.metricsOut(options.metricsOut).plot(options.plot).run();
+            System.out.printf("test_ppl %.2f  test_loss %.4f  val_ppl %.2f  (%,d test tokens, backend %s, %.1fs training)%n", r.testPpl(),
+                    r.testLoss(), r.metrics().get("val_ppl").getAsDouble(), r.testTokens(), backend.name(), r.trainSeconds());
+            return 0;
+        }
         TrainingRun run;
         if (resume != null) {
             run = TrainingRun.resume(resume, options.settings(), backend);

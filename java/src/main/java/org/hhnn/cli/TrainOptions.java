@@ -19,7 +19,7 @@ public final class TrainOptions {
             completionCandidates = ModelNames.class)
     String model;
 
-    @Option(names = "--dataset", description = "data set: fashion-mnist, names, sst2, cifar10 (default: ${bundle:default.dataset})")
+    @Option(names = "--dataset", description = "data set: fashion-mnist, names, sst2, cifar10, ptb (default: ${bundle:default.dataset})")
     String dataset;
 
     @Option(names = "--data", paramLabel = "DIR", description = "directory holding the data set's files (default: its standard location)")

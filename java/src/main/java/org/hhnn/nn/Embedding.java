@@ -14,12 +14,21 @@ public final class Embedding extends Module {
     private final Tensor weight;
 
     public Embedding(Backend backend, int vocab, int dim, SplittableRandom rng) {
+        this(backend, vocab, dim, gaussian(rng, vocab, dim));
+    }
+
+    /** With the given initial table (vocab·dim values, row-major), e.g. the language models' uniform ±0.1. */
+    public Embedding(Backend backend, int vocab, int dim, float[] init) {
         if (vocab < 1 || dim < 1) throw new IllegalArgumentException("embedding needs vocab >= 1 and dim >= 1, got " + vocab + " x " + dim);
         this.vocab = vocab;
         this.dim = dim;
-        float[] w = new float[vocab * dim];
+        this.weight = param("weight", backend, init, vocab, dim);
+    }
+
+    private static float[] gaussian(SplittableRandom rng, int vocab, int dim) {
+        float[] w = new float[Math.max(vocab, 0) * Math.max(dim, 0)];
         for (int i = 0; i < w.length; i++) w[i] = (float) rng.nextGaussian();
-        this.weight = param("weight", backend, w, vocab, dim);
+        return w;
     }
 
     public Tensor weight() { return weight; }

@@ -9,29 +9,45 @@ import org.hhnn.backend.UnaryOp;
 import org.hhnn.tensor.Tensor;
 
 /**
- * One LSTM layer (DESIGN.md § Modulated activations; {@link LstmCell} for the vanilla, modulated and Control 3 cells).
- * A sequence runs as ONE gemm for all steps' input projections x·W_ihᵀ + b, then per step the recurrent gemm and the
- * fused pointwise cell ({@link Ops#lstmSequence}). Parameters: weight_ih (G·H, in), weight_hh (G·H, H), bias (G·H), gate
+ * An LSTM of one or more stacked layers (DESIGN.md § Modulated activations; {@link LstmCell} for the vanilla, modulated
+ * and Control 3 cells). Each layer runs a sequence as ONE gemm for all steps' input projections x·W_ihᵀ + b, then per
+ * step the recurrent gemm and the fused pointwise cell ({@link Ops#lstmSequence}, {@link Ops#lstmLayer}); layer l > 0
+ * reads every step's h of layer l − 1. Parameters per layer: weight_ih (G·H, in), weight_hh (G·H, H), bias (G·H), gate
  * blocks in the order i, f, g, o[, x]; all uniform in ±1/√H (PyTorch's initialisation; one bias per gate, not two).
+ * Layer 0's names carry no suffix (so one-layer checkpoints keep their names), layer l's end in _l{l} (weight_ih_l1...).
  */
 public final class LSTM extends Module {
-    public final int in, hidden;
+    public final int in, hidden, layers;
     public final LstmCell cell;
     public final UnaryOp modAct;
-    private final Tensor weightIh, weightHh, bias;
+    private final Tensor[] weightIh, weightHh, bias;
 
-    /** modAct: σ_m of the modulated cell (ignored by the others; may then be null). */
+    /** One layer. modAct: σ_m of the modulated cell (ignored by the others; may then be null). */
     public LSTM(Backend backend, int in, int hidden, LstmCell cell, UnaryOp modAct, SplittableRandom rng) {
+        this(backend, in, hidden, 1, cell, modAct, rng);
+    }
+
+    /** layers stacked layers of hidden units each (the first reads in features, the others hidden). */
+    public LSTM(Backend backend, int in, int hidden, int layers, LstmCell cell, UnaryOp modAct, SplittableRandom rng) {
         if (in < 1 || hidden < 1) throw new IllegalArgumentException("LSTM needs in >= 1 and hidden >= 1, got " + in + ", " + hidden);
+        if (layers < 1) throw new IllegalArgumentException("LSTM needs at least one layer, got layers=" + layers);
         this.in = in;
         this.hidden = hidden;
+        this.layers = layers;
         this.cell = cell;
         this.modAct = cell == LstmCell.MODULATED ? modAct : null;
         int gh = cell.gates() * hidden;
         double bound = 1 / Math.sqrt(hidden);
-        this.weightIh = param("weight_ih", backend, Init.uniform(rng, gh * in, bound), gh, in);
-        this.weightHh = param("weight_hh", backend, Init.uniform(rng, gh * hidden, bound), gh, hidden);
-        this.bias = param("bias", backend, Init.uniform(rng, gh, bound), gh);
+        weightIh = new Tensor[layers];
+        weightHh = new Tensor[layers];
+        bias = new Tensor[layers];
+        for (int l = 0; l < layers; l++) {
+            String sfx = l == 0 ? "" : "_l" + l;
+            int inL = l == 0 ? in : hidden;
+            weightIh[l] = param("weight_ih" + sfx, backend, Init.uniform(rng, gh * inL, bound), gh, inL);
+            weightHh[l] = param("weight_hh" + sfx, backend, Init.uniform(rng, gh * hidden, bound), gh, hidden);
+            bias[l] = param("bias" + sfx, backend, Init.uniform(rng, gh, bound), gh);
+        }
     }
 
     /** Parameters of one cell with these sizes: G·H·(in + H + 1). */
@@ -39,14 +55,18 @@ public final class LSTM extends Module {
         return (long) cell.gates() * hidden * (in + hidden + 1);
     }
 
+    /** Layer l's W_ih (G·H, in_l), W_hh (G·H, H) and bias (G·H). */
+    public Tensor weightIh(int l) { return weightIh[l]; }
+    public Tensor weightHh(int l) { return weightHh[l]; }
+    public Tensor bias(int l) { return bias[l]; }
+
     /**
      * Runs steps steps from zero state. x (steps·B, in) time-major (step t = rows t·B .. t·B+B−1); mask (steps·B) with
-     * 0 = padding (that row keeps its state at that step) or null. Returns h after the last step (B, H): the last valid
-     * hidden state of each right-padded sequence.
+     * 0 = padding (that row keeps its state at that step) or null. Returns the last layer's h after the last step
+     * (B, H): the last valid hidden state of each right-padded sequence.
      */
     public Tensor run(Tensor x, float[] mask, int steps) {
-        Tensor xGates = Ops.linear(x, weightIh, bias);   // (steps·B, G·H): every step's input projection in one gemm
-        return Ops.lstmSequence(cell, modAct, xGates, weightHh, mask, steps);
+        return stack(Ops.linear(x, weightIh[0], bias[0]), mask, steps);   // (steps·B, G·H): every step's input projection in one gemm
     }
 
     /**
@@ -59,8 +79,16 @@ public final class LSTM extends Module {
     public Tensor runEmbedded(Tensor table, int[] ids, float[] mask, int steps) {
         if (table.rank() != 2 || table.dim(1) != in)
             throw new IllegalArgumentException("LSTM embedding table must be (vocab, " + in + "), got " + table);
-        Tensor xGates = Ops.embedding(Ops.linear(table, weightIh, bias), ids);   // (steps·B, G·H)
-        return Ops.lstmSequence(cell, modAct, xGates, weightHh, mask, steps);
+        return stack(Ops.embedding(Ops.linear(table, weightIh[0], bias[0]), ids), mask, steps);   // (steps·B, G·H)
+    }
+
+    // Layer 0 from its input projections; each lower layer hands every step's h to the next; the last returns h_T.
+    private Tensor stack(Tensor xGates, float[] mask, int steps) {
+        for (int l = 0; l < layers - 1; l++) {
+            Tensor hs = Ops.lstmLayer(cell, modAct, xGates, weightHh[l], null, null, mask, steps)[0];
+            xGates = Ops.linear(hs, weightIh[l + 1], bias[l + 1]);
+        }
+        return Ops.lstmSequence(cell, modAct, xGates, weightHh[layers - 1], mask, steps);
     }
 
     /**
@@ -74,6 +102,8 @@ public final class LSTM extends Module {
     public Tensor modulation(Tensor x, float[] mask, int steps) {
         if (cell != LstmCell.MODULATED)
             throw new IllegalArgumentException("only the modulated LSTM cell has a modulation, this layer's cell is " + cell);
+        if (layers != 1)
+            throw new IllegalArgumentException("the modulation view reads a one-layer LSTM, this one has " + layers + " layers");
         if (x.rank() != 2 || x.dim(1) != in || steps < 1 || x.dim(0) % steps != 0)
             throw new IllegalArgumentException("LSTM modulation input must be (steps·batch, " + in + ") for " + steps + " steps, got " + x);
         int batch = x.dim(0) / steps, gh = cell.gates() * hidden, mOff = (cell.gates() - 1) * hidden;   // m is the last block
@@ -83,12 +113,12 @@ public final class LSTM extends Module {
         float[] m = new float[batch * hidden];
         java.util.Arrays.fill(m, Float.NaN);
         try (GradMode g = GradMode.noGrad()) {
-            Tensor xGates = Ops.linear(x, weightIh, bias);
+            Tensor xGates = Ops.linear(x, weightIh[0], bias[0]);
             Tensor c = Tensor.zeros(be, batch, hidden), h = Tensor.zeros(be, batch, hidden);
             for (int t = 0; t < steps; t++) {
                 Tensor gates = Tensor.zeros(be, batch, gh);
                 be.copy(xGates.buffer(), (long) t * batch * gh, gates.buffer(), 0, (long) batch * gh);
-                if (t > 0) gates = Ops.add(gates, Ops.linear(h, weightHh, null));
+                if (t > 0) gates = Ops.add(gates, Ops.linear(h, weightHh[0], null));
                 float[] pre = gates.toArray();
                 float[] stepMask = new float[batch];
                 for (int b = 0; b < batch; b++) {

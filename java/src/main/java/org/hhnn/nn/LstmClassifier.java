@@ -8,7 +8,7 @@ import org.hhnn.tensor.Tensor;
 
 /**
  * The paper's LSTM classifiers (§3.2; NAMES char level, SST-2 word level): token ids → {@link Embedding} →
- * {@link LSTM} → dropout on the last hidden state → {@link Linear} → class logits.
+ * {@link LSTM} (one or more layers) → dropout on the last hidden state → {@link Linear} → class logits.
  *
  * <p>Input: token ids as {@link TokenBatch} reads them; every 0 is masked, so the LSTM's final state is each sequence's
  * last valid hidden state (an all-padding row gives h = 0).
@@ -19,10 +19,10 @@ public final class LstmClassifier extends Module {
     private final Dropout dropout;
     private final Linear fc;
 
-    public LstmClassifier(Backend backend, int vocab, int embed, int hidden, LstmCell cell, UnaryOp modAct, int classes,
+    public LstmClassifier(Backend backend, int vocab, int embed, int hidden, int layers, LstmCell cell, UnaryOp modAct, int classes,
                           float dropoutP, SeedStream seeds, SplittableRandom rng) {
         this.embedding = child("embedding", new Embedding(backend, vocab, embed, rng));
-        this.lstm = child("lstm", new LSTM(backend, embed, hidden, cell, modAct, rng));
+        this.lstm = child("lstm", new LSTM(backend, embed, hidden, layers, cell, modAct, rng));
         this.dropout = child("dropout", new Dropout(dropoutP, seeds));
         this.fc = child("fc", new Linear(backend, hidden, classes, rng));
     }

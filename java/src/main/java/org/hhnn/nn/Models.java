@@ -13,7 +13,7 @@ import org.hhnn.backend.UnaryOp;
 public final class Models {
     private Models() {}
 
-    public static final String[] NAMES = {"mlp", "hhnn", "mlp-mod", "lstm", "lstm-mod", "lstm-control1", "lstm-control2", "lstm-control3", "cnn", "cnn-mod", "densenet", "densenet-mod"};
+    public static final String[] NAMES = {"mlp", "hhnn", "mlp-mod", "lstm", "lstm-mod", "lstm-control1", "lstm-control2", "lstm-control3", "cnn", "cnn-mod", "densenet", "densenet-mod", "awd-lstm", "awd-lstm-mod"};
 
     /** A config with the defaults of model for inputs of inFeatures and classes outputs. */
     public static JsonObject defaults(String model, int inFeatures, int classes) {
@@ -49,6 +49,8 @@ public final class Models {
                 return ModulatedModels.defaults(c, model);   // part B: modulated dense and the paper's LSTM classifiers
             case "cnn": case "cnn-mod": case "densenet": case "densenet-mod":
                 return ConvModels.defaults(c, model);   // part A: the paper's CNN and DenseNet, vanilla and modulated
+            case "awd-lstm": case "awd-lstm-mod":
+                return AwdLstm.defaults(c, model);      // language models (Penn Treebank)
             default:
                 throw new IllegalArgumentException("unknown model '" + model + "' (known: " + String.join(", ", NAMES) + ")");
         }
@@ -132,6 +134,8 @@ public final class Models {
                 return ModulatedModels.build(config, backend, rng, seeds);
             case "cnn": case "cnn-mod": case "densenet": case "densenet-mod":
                 return ConvModels.build(config, backend, rng, seeds);
+            case "awd-lstm": case "awd-lstm-mod":
+                return new Network(model, new AwdLstm(backend, config, seeds, rng), seeds, config, config.get("vocab").getAsInt());
             default:
                 throw new IllegalArgumentException("unknown model '" + model + "' (known: " + String.join(", ", NAMES) + ")");
         }
@@ -144,6 +148,11 @@ public final class Models {
      */
     public static void applyOverrides(JsonObject config, java.util.Map<String, String> overrides) {
         if (overrides == null) return;
+        if (overrides.containsKey("size") && AwdLstm.isLanguageModel(config.get("model").getAsString())) {
+            AwdLstm.applySize(config, overrides.get("size"));   // the preset first, so the other keys refine it
+            overrides = new java.util.LinkedHashMap<>(overrides);
+            overrides.remove("size");
+        }
         String layersKey = "hh_layers";
         if (overrides.containsKey(layersKey) && config.has(layersKey)) {
             int n;

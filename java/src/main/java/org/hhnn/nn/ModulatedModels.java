@@ -14,7 +14,7 @@ import org.hhnn.backend.UnaryOp;
  *
  * <p>LSTM config keys: vocab (max token id + 1; the data set's loader sets it, or {@code --set vocab=N}), max_len (the
  * padded sequence length = in_features), embedding, hidden (the modulated cell's hidden size; the controls are sized
- * from it), dropout (on the last hidden state), mod_activation (σ_m, lstm-mod), control1_hidden (lstm-control1; 0 =
+ * from it), layers (stacked LSTM layers, default 1), dropout (on the last hidden state), mod_activation (σ_m, lstm-mod), control1_hidden (lstm-control1; 0 =
  * derive by {@link #control1Hidden}). Defaults are the paper's Simple-LSTM (NAMES, char level); {@link #advanced}
  * switches a config to the Advanced-LSTM (SST-2, word level). input_mean / input_std are ignored (the inputs are ids).
  */
@@ -40,6 +40,7 @@ public final class ModulatedModels {
         c.addProperty("max_len", c.get("in_features").getAsInt());
         c.addProperty("embedding", 128);   // paper §3.2, Simple-LSTM
         c.addProperty("hidden", 32);
+        c.addProperty("layers", 1);   // stacked LSTM layers (the paper's classifiers have one)
         c.addProperty("dropout", 0.2);
         if (model.equals("lstm-mod")) c.addProperty("mod_activation", "sigmoid");   // Table 4: sigmoid on NAMES
         if (model.equals("lstm-control1")) c.addProperty("control1_hidden", 0);
@@ -113,7 +114,8 @@ public final class ModulatedModels {
             }
             default: throw new IllegalArgumentException("unknown model '" + model + "'");
         }
-        Module body = new LstmClassifier(backend, vocab, embed, hidden, cell, mod, classes, p, seeds, rng);
+        int layers = config.has("layers") ? config.get("layers").getAsInt() : 1;   // configs before the option: one layer
+        Module body = new LstmClassifier(backend, vocab, embed, hidden, layers, cell, mod, classes, p, seeds, rng);
         return new Network(model, body, seeds, config, classes);
     }
 }

@@ -37,6 +37,13 @@ public abstract class Optimizer {
         return (float) (lr * schedule.factor(progress) / (1.0 + decay * step));
     }
 
+    /** The base learning rate (before schedule and decay); the language models scale it per step by the window length. */
+    public float baseLr() { return lr; }
+    public void setBaseLr(float lr) {
+        if (!(lr > 0) || !Float.isFinite(lr)) throw new IllegalArgumentException("learning rate must be a positive number, got " + lr);
+        this.lr = lr;
+    }
+
     public int stepCount() { return step; }
     public void setStepCount(int s) { step = s; }
 

@@ -21,6 +21,7 @@ import org.hhnn.data.Dataset;
 import org.hhnn.train.AtomicFiles;
 import org.hhnn.train.TrainConfig;
 import org.hhnn.train.Trainer;
+import org.hhnn.train.LmRun;
 import org.hhnn.train.TrainingRun;
 import org.knowm.xchart.BitmapEncoder;
 import org.knowm.xchart.BoxChart;
@@ -60,6 +61,8 @@ public final class Comparison {
     private double ciLevel = 0.95;
     private PrintStream log = System.err;
     private DataSets.TrainTest data;
+    private String metric = "test_accuracy";
+    private boolean lowerIsBetter;
 
     /** One model's results in run order. */
     private record ModelRuns(String model, List<String> labels, double[] accuracies, long params) {}
@@ -76,6 +79,17 @@ public final class Comparison {
         this.backend = backend;
         this.out = out;
         this.seed = base.seed;
+    }
+
+    /**
+     * The figure of each run's metrics compared (default test_accuracy; the language models' test_ppl), and whether it
+     * improves downwards: Hedges' g and Welch's t are signed so that positive means the first model is the better one
+     * (for a lower-is-better metric, the lower: the modulation paper's Table 7).
+     */
+    public Comparison metric(String name, boolean lowerIsBetter) {
+        this.metric = name;
+        this.lowerIsBetter = lowerIsBetter;
+        return this;
     }
 
     /** Runs per model, with seeds seed, seed+1, ... (default 3). */
@@ -140,17 +154,23 @@ public final class Comparison {
                     m = readJson(metrics);
                 } else {
                     // The data is loaded once, and only when some run is still to do.
-                    if (all == null) all = DataSets.load(base.dataset, base.dataDir);
+                    boolean lm = LmRun.applies(base);   // a language-model run reads its own corpus
+                    if (lm && folds != null) throw new IllegalArgumentException("--folds does not apply to " + base.dataset
+                            + " (a token stream with its own splits); use --runs");
+                    if (all == null && !lm) all = DataSets.load(base.dataset, base.dataDir);
                     if (folds != null && foldIdx == null) foldIdx = KFold.split(all.train().size(), folds, seed);
                     log.printf("INFO run %d/%d: %s %s%n", done, total, model, labels.get(i));
                     Files.createDirectories(metrics.getParent());
                     TrainConfig c = base.copy();
                     c.model = model;
                     c.seed = folds != null ? seed : seed + i;
-                    m = new TrainingRun(c, backend).log(log).metricsOut(metrics)
-                            .data(folds == null ? all : foldData(all, foldIdx.get(i))).run().metrics();
+                    m = lm ? new LmRun(c, backend).log(log).metricsOut(metrics).run().metrics()
+                            : new TrainingRun(c, backend).log(log).metricsOut(metrics)
+                                    .data(folds == null ? all : foldData(all, foldIdx.get(i))).run().metrics();
                 }
-                acc[i] = number(m.get("test_accuracy"));
+                if (!m.has(metric))
+                    throw new IllegalArgumentException(metrics + ": the run's metrics have no '" + metric + "' (it has: " + String.join(", ", m.keySet()) + ")");
+                acc[i] = number(m.get(metric));
                 if (m.has("params")) params = m.get("params").getAsLong();
             }
             results.add(new ModelRuns(model, labels, acc, params));
@@ -207,7 +227,8 @@ public final class Comparison {
     private JsonObject summarise(List<ModelRuns> results) {
         JsonObject o = new JsonObject();
         o.addProperty("dataset", base.dataset);
-        o.addProperty("metric", "test_accuracy");
+        o.addProperty("metric", metric);
+        o.addProperty("lower_is_better", lowerIsBetter);
         o.addProperty("mode", folds != null ? "folds" : "seeds");
         o.addProperty("runs_per_model", results.get(0).accuracies().length);
         o.addProperty("baseline", results.get(0).model());
@@ -224,8 +245,10 @@ public final class Comparison {
             m.add("mean", Trainer.num(Stats.mean(v)));
             m.add("std", Trainer.num(Stats.std(v)));
             if (j > 0 && v.length >= 2 && first.accuracies().length >= 2) {
-                Stats.Welch w = Stats.welch(first.accuracies(), v);
-                m.add("hedges_g", Trainer.num(Stats.hedgesG(first.accuracies(), v)));
+                // Signed so that positive means the first model is the better one (for a lower-is-better metric: lower).
+                double[] a = lowerIsBetter ? v : first.accuracies(), b = lowerIsBetter ? first.accuracies() : v;
+                Stats.Welch w = Stats.welch(a, b);
+                m.add("hedges_g", Trainer.num(Stats.hedgesG(a, b)));
                 m.add("welch_t", Trainer.num(w.t()));
                 m.add("welch_df", Trainer.num(w.df()));
                 m.add("welch_p", Trainer.num(w.p()));
@@ -243,7 +266,7 @@ public final class Comparison {
             for (int i = 0; i < v.length; i++) {
                 JsonObject run = new JsonObject();
                 run.addProperty("run", r.labels().get(i));
-                run.add("test_accuracy", Trainer.num(v[i]));
+                run.add(metric, Trainer.num(v[i]));
                 runsJson.add(run);
             }
             m.add("runs", runsJson);
@@ -259,8 +282,10 @@ public final class Comparison {
         int width = 12;
         for (JsonElement e : ms) width = Math.max(width, e.getAsJsonObject().get("model").getAsString().length() + 2);
         StringBuilder sb = new StringBuilder();
-        sb.append(String.format(Locale.ROOT, "%s: test accuracy over %d %s per model; tests: %s against each other model%n",
-                summary.get("dataset").getAsString(), summary.get("runs_per_model").getAsInt(),
+        boolean lower = summary.has("lower_is_better") && summary.get("lower_is_better").getAsBoolean();
+        sb.append(String.format(Locale.ROOT, "%s: %s%s over %d %s per model; tests: %s against each other model%n",
+                summary.get("dataset").getAsString(), (summary.has("metric") ? summary.get("metric").getAsString() : "test_accuracy").replace('_', ' '),
+                lower ? " (lower is better)" : "", summary.get("runs_per_model").getAsInt(),
                 summary.get("mode").getAsString().equals("folds") ? "folds" : "seeds", summary.get("baseline").getAsString()));
         String[][] rows = {{"", "model"}, {"params", "params"}, {"n", "n"}, {"mean", "mean"}, {"std", "std"},
             {"Hedges' g", "hedges_g"}, {"Welch's t", "welch_t"}, {"df", "welch_df"}, {"p-value", "welch_p"}};
@@ -317,9 +342,9 @@ public final class Comparison {
     /** A box per model of its runs' test accuracies. */
     private void boxPlot(Path png, List<ModelRuns> results) throws IOException {
         BoxChart chart = new BoxChartBuilder().width(800).height(500)
-                .title("test accuracy on " + base.dataset + " (" + results.get(0).accuracies().length
+                .title(metric.replace('_', ' ') + " on " + base.dataset + " (" + results.get(0).accuracies().length
                         + (folds != null ? " folds" : " seeds") + " per model)")
-                .yAxisTitle("test accuracy").build();
+                .yAxisTitle(metric.replace('_', ' ')).build();
         chart.getStyler().setChartBackgroundColor(java.awt.Color.WHITE);
         for (ModelRuns r : results) chart.addSeries(r.model(), r.accuracies());
         // Encoded in memory so the file is written atomically under its exact name.

@@ -32,6 +32,7 @@ public final class ProgressBar {
     private long done;
     private double loss;
     private double samplesPerSec;
+    private boolean perplexity;      // language models: also exp(loss), and the rate in tokens
 
     /** A bar over {@code total} units (samples or batches); {@code interactive} selects '\r' redraws. */
     public ProgressBar(PrintStream out, String label, long total, boolean interactive) {
@@ -78,6 +79,12 @@ public final class ProgressBar {
         } catch (NumberFormatException e) {
             return 80;
         }
+    }
+
+    /** Shows the perplexity exp(loss) beside the loss and counts tokens, for language models; returns this bar. */
+    public ProgressBar perplexity() {
+        perplexity = true;
+        return this;
     }
 
     /** Records progress; {@code done} is clamped to [0, total]. Draws if due (see the class comment). */
@@ -134,8 +141,10 @@ public final class ProgressBar {
         s.append(label).append(" [").append(bar).append("] ")
                 .append((int) (frac * 100)).append('%')
                 .append(String.format(Locale.ROOT, "  loss %.4f", loss));
+        if (perplexity) s.append(String.format(Locale.ROOT, "  ppl %.2f", Math.exp(loss)));
         // Skipped until meaningful: the first batch can report 0 or Infinity.
-        if (Double.isFinite(samplesPerSec) && samplesPerSec > 0) s.append(String.format(Locale.ROOT, "  %,.0f samples/s", samplesPerSec));
+        if (Double.isFinite(samplesPerSec) && samplesPerSec > 0)
+            s.append(String.format(Locale.ROOT, "  %,.0f %s/s", samplesPerSec, perplexity ? "tokens" : "samples"));
         s.append("  ETA ").append(eta(now));
         return s.toString();
     }

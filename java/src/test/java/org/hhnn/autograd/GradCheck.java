@@ -32,6 +32,12 @@ public final class GradCheck {
         return a;
     }
 
+    /** Asserts {@link #maxRelError} ≤ tol, the message naming what and the seed that replays it. */
+    public static void assertWithin(double tol, String what, Function<List<Tensor>, Tensor> f, long seed, List<double[]> data, List<int[]> shapes) {
+        double err = maxRelError(f, seed, data, shapes);
+        if (!(err <= tol)) throw new AssertionError(what + ": relative gradient error " + err + " > " + tol + " (seed " + seed + ")");
+    }
+
     /** A check of f at the given inputs; each input is {data, shape}. */
     public static double maxRelError(Function<List<Tensor>, Tensor> f, long seed, List<double[]> data, List<int[]> shapes) {
         try (Scope s = Scope.open()) {

@@ -275,6 +275,26 @@ public abstract class CoreParityCases extends ParityFixture {
             }
     }
 
+    @Test void softmaxCrossEntropyGradFused() {
+        int[][] shapes = {{1, 1}, {7, 10}, {33, 257}, {20, 10000}, {200, 201}};
+        for (int[] s : shapes)
+            for (double scale : new double[] {1, 50}) {   // 50: logits far beyond exp's float range
+                int rows = s[0], cols = s[1];
+                String shape = " rows=" + rows + " cols=" + cols + " logit scale=" + scale;
+                Twin logits = new Twin(randn(rows * cols, scale)), loss = nanTwin(rows), d = nanTwin(rows * cols);
+                int[] labels = labels(rows, cols);
+                float gradScale = 1f / rows;
+                fast().softmaxCrossEntropyGrad(logits.f, labels, gradScale, loss.f, d.f, rows, cols);
+                ref.softmaxCrossEntropyGrad(logits.r, labels, gradScale, loss.r, d.r, rows, cols);
+                check("softmaxCrossEntropyGrad loss" + shape, loss);
+                check("softmaxCrossEntropyGrad dlogits" + shape, d);
+                // in place: the logits replaced by their gradient
+                fast().softmaxCrossEntropyGrad(logits.f, labels, gradScale, loss.f, logits.f, rows, cols);
+                ref.softmaxCrossEntropyGrad(logits.r, labels, gradScale, loss.r, logits.r, rows, cols);
+                check("softmaxCrossEntropyGrad in place" + shape, logits);
+            }
+    }
+
     @Test void badLabelsAreRejectedNamingTheRow() {
         int rows = 5, cols = 4;
         Twin logits = randTwin(rows * cols), probs = randTwin(rows * cols), loss = randTwin(rows);

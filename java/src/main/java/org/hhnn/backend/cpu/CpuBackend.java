@@ -151,6 +151,7 @@ public final class CpuBackend extends CheckedBackend {
     // ---- losses, regularisation, optimizers (native/cpu_loss.cpp, native/cpu_optim.cpp) -------------------------------
 
     @Override protected native void softmaxCrossEntropy0(long logits, int[] labels, long probs, long loss, int rows, int cols);
+    @Override protected native void softmaxCrossEntropyGrad0(long logits, int[] labels, float scale, long loss, long dlogits, int rows, int cols);
     @Override protected native void softmaxCrossEntropyBackward0(long probs, int[] labels, float scale, long dlogits, int rows, int cols);
     @Override protected native void dropout0(long x, long mask, long y, float p, long seed, long n);
     @Override protected native void layerNorm0(long x, long gamma, long beta, long y, long mean, long rstd, int rows, int cols, float eps);

@@ -297,6 +297,17 @@ public final class CudaBackend extends CheckedBackend {
         }
     }
 
+    @Override protected void softmaxCrossEntropyGrad0(long logits, int[] labels, float scale, long loss, long dlogits, int rows, int cols) {
+        if (rows == 0) return;
+        long lab = uploadInts(labels, rows);
+        try {
+            launch("hhnn_softmax_xent_grad_f32", rows,
+                    KernelArgs.of().ptr(logits).ptr(lab).f32(scale).ptr(loss).ptr(dlogits).i32(rows).i32(cols));
+        } finally {
+            device.free(lab);
+        }
+    }
+
     @Override protected void dropout0(long x, long mask, long y, float p, long seed, long n) {
         float keep = (float) (1.0 / (1.0 - (double) p));   // rounded once, as the reference
         launch("hhnn_dropout_f32", n, KernelArgs.of().ptr(x).ptr(mask).ptr(y).f32(p).f32(keep).i64(seed).i64(n));

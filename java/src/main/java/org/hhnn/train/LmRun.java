@@ -1,0 +1,216 @@
+package org.hhnn.train;
+
+import com.google.gson.JsonArray;
+import com.google.gson.JsonObject;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.io.UncheckedIOException;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.hhnn.backend.Backend;
+import org.hhnn.data.Ptb;
+import org.hhnn.nn.AwdLstm;
+import org.hhnn.nn.Models;
+import org.hhnn.nn.Network;
+import org.hhnn.tensor.Tensor;
+
+/**
+ * One language-model run (awd-lstm, awd-lstm-mod on Penn Treebank), the {@link TrainingRun} of the language models:
+ * load the corpus ({@link Ptb}), build the model, train ({@link LmTrainer}), test perplexity, write the metrics JSON and
+ * the validation-perplexity curve. The training settings of these models live in the model config ({@code --set lr=..,
+ * batch=.., bptt=..}); the classifier settings that have no meaning here are refused rather than ignored.
+ */
+public final class LmRun {
+    /** The metrics (as written to --metrics-out) and the test loss (nats per token). */
+    public record Result(JsonObject metrics, double testLoss, int testTokens, double trainSeconds) {
+        public double testPpl() { return Math.exp(testLoss); }
+    }
+
+    private final TrainConfig cfg;
+    private final Backend backend;
+    private final Path resumeFrom;
+    private final JsonObject overrides;
+    private PrintStream log = System.err;
+    private Path metricsOut, plot;
+
+    /** A new run; cfg.model is a language model (or cfg.dataset ptb, which then names the mistake). */
+    public LmRun(TrainConfig cfg, Backend backend) { this(cfg, backend, null, null); }
+
+    private LmRun(TrainConfig cfg, Backend backend, Path resumeFrom, JsonObject overrides) {
+        this.cfg = cfg;
+        this.backend = backend;
+        this.resumeFrom = resumeFrom;
+        this.overrides = overrides;
+    }
+
+    /**
+     * Continues the run a language-model checkpoint recorded, from where it stopped (mid-epoch too). Of the overrides
+     * ({@link TrainConfig#apply}'s keys) epochs, data_dir, checkpoint_dir, stop_after and progress apply; the others
+     * define the run and are refused.
+     */
+    public static LmRun resume(Path checkpoint, JsonObject overrides, Backend backend) {
+        JsonObject o = overrides == null ? new JsonObject() : overrides;
+        for (String k : o.keySet())
+            if (!java.util.Set.of("epochs", "data_dir", "checkpoint_dir", "stop_after", "progress", "model", "dataset").contains(k))
+                throw new IllegalArgumentException(TrainConfig.flag(k) + " cannot change when a language-model run resumes (it defines the run)");
+        return new LmRun(null, backend, checkpoint, o);
+    }
+
+    /** True for a run of a language model or on a token-stream data set. */
+    public static boolean applies(TrainConfig c) { return AwdLstm.isLanguageModel(c.model) || "ptb".equals(c.dataset); }
+
+    /** True when the checkpoint at dir is a language model's. */
+    public static boolean isLmCheckpoint(Path dir) { return LmTrainer.isLmCheckpoint(Checkpoint.load(dir).config()); }
+
+    public LmRun metricsOut(Path file) { metricsOut = file; return this; }
+    public LmRun plot(Path png) { plot = png; return this; }
+    public LmRun log(PrintStream s) { log = s; return this; }
+
+    public Result run() {
+        LmTrainer trainer;
+        Ptb.Corpus corpus;
+        TrainConfig c;
+        if (resumeFrom != null) {
+            trainer = LmTrainer.resume(resumeFrom, backend, log, overrides.has("epochs") ? overrides.get("epochs").getAsInt() : null);
+            c = trainer.config();
+            if (overrides.has("checkpoint_dir")) c.checkpointDir = Path.of(overrides.get("checkpoint_dir").getAsString());
+            if (overrides.has("stop_after")) c.stopAfter = overrides.get("stop_after").getAsInt();
+            if (overrides.has("progress")) c.progress = overrides.get("progress").getAsBoolean();
+            JsonObject d = trainer.provenance().has("data") ? trainer.provenance().getAsJsonObject("data") : null;
+            Path dir = overrides.has("data_dir") ? Path.of(overrides.get("data_dir").getAsString())
+                    : d != null ? Path.of(d.get("dir").getAsString()) : Ptb.defaultDir();
+            corpus = Ptb.load(dir);
+        } else {
+            if (!AwdLstm.isLanguageModel(cfg.model))
+                throw new IllegalArgumentException("--dataset ptb is a token stream for the language models: use --model awd-lstm or awd-lstm-mod");
+            if (!"ptb".equals(cfg.dataset) && !new TrainConfig().dataset.equals(cfg.dataset))   // the default: not asked for
+                throw new IllegalArgumentException("--model " + cfg.model + " is a language model: it trains on --dataset ptb, not " + cfg.dataset);
+            refuseClassifierSettings(cfg);
+            c = cfg.copy();
+            c.dataset = "ptb";
+            corpus = Ptb.load(c.dataDir != null ? c.dataDir : Ptb.defaultDir());
+            JsonObject mc = Models.defaults(c.model, 0, corpus.vocabSize());
+            Models.applyOverrides(mc, c.settings);
+            mc.addProperty("vocab", corpus.vocabSize());   // the corpus decides; a --set vocab would only break the ids
+            trainer = new LmTrainer(Models.build(mc, backend, c.seed), backend, c, log);
+        }
+        Network net = trainer.network();
+        AwdLstm model = (AwdLstm) net.body;
+        if (model.vocab != corpus.vocabSize())
+            throw new IllegalArgumentException(resumeFrom + ": the checkpoint's model has a vocabulary of " + model.vocab + " words but "
+                    + corpus.dir() + " has " + corpus.vocabSize());
+
+        JsonObject dataInfo = new JsonObject();
+        dataInfo.addProperty("dataset", "ptb");
+        dataInfo.addProperty("dir", corpus.dir().toString());
+        dataInfo.addProperty("vocab", corpus.vocabSize());
+        dataInfo.addProperty("train_tokens", corpus.train().length);
+        dataInfo.addProperty("valid_tokens", corpus.valid().length);
+        dataInfo.addProperty("test_tokens", corpus.test().length);
+        trainer.provenance().add("data", dataInfo);
+
+        log.printf("INFO model %s, %,d parameters; %s; %,d train / %,d validation / %,d test tokens, vocabulary %,d%n",
+                net.model, model.parameterCount(), trainer.describe(), corpus.train().length, corpus.valid().length, corpus.test().length,
+                corpus.vocabSize());
+        for (String line : model.parameterLines()) log.println("INFO " + line.strip());
+
+        long t0 = System.nanoTime();
+        List<LmEpochStats> history = trainer.fit(corpus.train(), corpus.valid());
+        double trainSeconds = (System.nanoTime() - t0) / 1e9;
+        double testLoss = trainer.testLoss(corpus.test());
+        double valLoss = history.isEmpty() ? Double.NaN : history.get(history.size() - 1).valLoss();
+
+        JsonObject m = new JsonObject();
+        m.addProperty("model", net.model);
+        m.addProperty("dataset", "ptb");
+        m.addProperty("backend", backend.name());
+        m.addProperty("seed", trainer.config().seed);
+        m.addProperty("params", model.parameterCount());
+        JsonArray layers = new JsonArray();
+        model.parameterLines().forEach(l -> layers.add(l.strip()));
+        m.add("param_counts", layers);
+        m.addProperty("optimizer", trainer.describe());
+        m.add("test_ppl", Trainer.num(Math.exp(testLoss)));
+        m.add("test_loss", Trainer.num(testLoss));
+        m.add("val_ppl", Trainer.num(Math.exp(valLoss)));
+        JsonArray trainPpl = new JsonArray(), valPpl = new JsonArray(), secs = new JsonArray();
+        for (LmEpochStats s : history) {
+            trainPpl.add(Trainer.num(s.trainPpl()));
+            valPpl.add(Trainer.num(s.valPpl()));
+            secs.add(Trainer.num(s.seconds()));
+        }
+        m.add("train_ppl_per_epoch", trainPpl);
+        m.add("val_ppl_per_epoch", valPpl);
+        m.add("seconds", secs);
+        m.add("epochs", trainer.historyJson());
+        m.add("data", dataInfo);
+        m.add("model_config", net.config);
+        m.add("train_config", trainer.config().toJson());
+        m.addProperty("train_seconds", trainSeconds);
+        try {
+            if (metricsOut != null) {
+                AtomicFiles.writeJson(metricsOut, m);
+                log.println("INFO metrics written to " + metricsOut);
+            }
+            if (plot != null && !history.isEmpty()) {
+                double[] ep = new double[history.size()], vp = new double[ep.length], tp = new double[ep.length];
+                for (int i = 0; i < ep.length; i++) {
+                    ep[i] = history.get(i).epoch();
+                    vp[i] = history.get(i).valPpl();
+                    tp[i] = history.get(i).trainPpl();
+                }
+                Map<String, double[][]> series = new LinkedHashMap<>();
+                series.put("validation", new double[][] {ep, vp});
+                series.put("train (with dropout)", new double[][] {ep, tp});
+                Plots.lines(plot, net.model + " on Penn Treebank (" + backend.name() + ")", "epoch", "perplexity", series);
+                log.println("INFO curves written to " + plot);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("could not write the run's results: " + e.getMessage(), e);
+        }
+        trainer.free();
+        net.body.free();
+        return new Result(m, testLoss, corpus.test().length, trainSeconds);
+    }
+
+    // The classifier-only settings, refused when they differ from their defaults (the model config holds these).
+    private static void refuseClassifierSettings(TrainConfig c) {
+        TrainConfig d = new TrainConfig();
+        String set = c.batchSize != d.batchSize ? "--batch-size (use --set batch=N)" : c.lr != d.lr ? "--lr (use --set lr=X)"
+                : !c.optimizer.equals(d.optimizer) ? "--optimizer (SGD, then NT-ASGD)" : c.momentum != d.momentum ? "--momentum"
+                : c.weightDecay != d.weightDecay ? "--weight-decay (use --set weight_decay=X)"
+                : c.clipNorm != d.clipNorm ? "--clip-norm (use --set clip=X)" : c.lrSteps != null ? "--lr-steps"
+                : c.lrDecay != d.lrDecay ? "--lr-decay" : c.limitTrain != d.limitTrain ? "--limit-train"
+                : c.hidden != null ? "--hidden (use --set hidden=H1,H2,H3)" : c.dropout != null ? "--dropout (use --set dropout=P)"
+                : c.augment ? "--augment" : c.valFraction != d.valFraction ? "--val-split (ptb has its own validation file)" : null;
+        if (set != null) throw new IllegalArgumentException(set + " does not apply to the language models");
+    }
+
+    /** Test loss of a language-model checkpoint with the weights it would test with (the averages once NT-ASGD was on). */
+    public static Result evaluate(Checkpoint.Loaded ck, Backend backend, Path dataDir) {
+        Network net = ck.network(backend, 0);
+        AwdLstm model = (AwdLstm) net.body;
+        JsonObject a = ck.config().has("asgd") ? ck.config().getAsJsonObject("asgd") : null;
+        if (a != null && a.get("active").getAsBoolean())
+            for (Map.Entry<String, Tensor> e : model.namedParameters().entrySet()) ck.loadInto("asgd." + e.getKey(), e.getValue());
+        Path dir = dataDir != null ? dataDir : ck.config().has("data") && ck.config().getAsJsonObject("data").has("dir")
+                ? Path.of(ck.config().getAsJsonObject("data").get("dir").getAsString()) : Ptb.defaultDir();
+        Ptb.Corpus corpus = Ptb.load(dir);
+        if (corpus.vocabSize() != model.vocab)
+            throw new IllegalArgumentException(ck.dir() + ": the model has a vocabulary of " + model.vocab + " words but " + dir + " has " + corpus.vocabSize());
+        JsonObject mc = net.config;
+        double loss = LmTrainer.evaluateLoss(model, corpus.test(), mc.get("test_batch").getAsInt(), mc.get("bptt").getAsInt());
+        JsonObject o = new JsonObject();
+        o.addProperty("checkpoint", ck.dir().toString());
+        o.addProperty("model", net.model);
+        o.addProperty("dataset", "ptb");
+        o.addProperty("backend", backend.name());
+        o.add("test_ppl", Trainer.num(Math.exp(loss)));
+        o.add("test_loss", Trainer.num(loss));
+        o.addProperty("count", corpus.test().length);
+        net.body.free();
+        return new Result(o, loss, corpus.test().length, 0);
+    }
+}
