@@ -304,6 +304,8 @@ class HHLayer(nn.Module):
         else:
             self.legendre = nn.Parameter(torch.zeros(c["dense_out"], m * k))
             self.legendre_bias = nn.Parameter(torch.zeros(c["dense_out"]))
+        if c.get("train_gain"):   # hhnn's trainable input gain: one scalar, shape (1, 1)
+            self.gain = nn.Parameter(torch.tensor([[float(c["gain"])]]))
         if c.get("train_conductances"):
             self.conductance = nn.Parameter(torch.tensor([_G_DEFAULT] * m, dtype=torch.float32))
         self.out_act = _act(c["out_activation"])
@@ -311,7 +313,8 @@ class HHLayer(nn.Module):
     def forward(self, x):
         c = self.c
         pre = x @ self.weight.T + self.bias
-        current = c["gain"] * (torch.sigmoid(pre) if c["bounded_current"] else pre)
+        gain = self.gain.reshape(()) if c.get("train_gain") else c["gain"]
+        current = gain * (torch.sigmoid(pre) if c["bounded_current"] else pre)
         current = current.double()
         g = (self.conductance.double() if hasattr(self, "conductance")
              else torch.tensor(_G_DEFAULT, dtype=torch.float64).expand(c["neurons"], 3))

@@ -282,7 +282,12 @@ public final class LmTrainer {
 
     /** True when a checkpoint's config describes a language-model run. */
     public static boolean isLmCheckpoint(JsonObject config) {
-        return config.has("model") && AwdLstm.isLanguageModel(config.getAsJsonObject("model").get("model").getAsString());
+        // Type-checked: a damaged config.json ({"model": 7}) is Checkpoint's one sentence later, not a cast error here.
+        com.google.gson.JsonElement m = config.get("model");
+        if (m == null || !m.isJsonObject()) return false;
+        com.google.gson.JsonElement name = m.getAsJsonObject().get("model");
+        return name != null && name.isJsonPrimitive() && name.getAsJsonPrimitive().isString()
+                && AwdLstm.isLanguageModel(name.getAsString());
     }
 
     /** Rebuilds a trainer from a checkpoint: network, weights, optimiser, averager, carried state and position. */
