@@ -10,6 +10,9 @@ import java.util.concurrent.Callable;
 import org.hhnn.backend.Backend;
 import org.hhnn.data.DataSets;
 import org.hhnn.data.Dataset;
+import org.hhnn.dist.DataParallel;
+import org.hhnn.dist.Distributed;
+import org.hhnn.dist.Mpi;
 import org.hhnn.nn.Models;
 import org.hhnn.nn.Network;
 import org.hhnn.train.AtomicFiles;
@@ -107,6 +110,13 @@ public class TrainCommand implements Callable<Integer> {
     @Option(names = "--no-progress", description = "no progress bars")
     boolean noProgress;
 
+    @Option(names = "--distributed", description = "data-parallel over an MPI job even when no launcher variable is seen "
+            + "(under mpirun or srun this is automatic)")
+    boolean distributed;
+
+    /** True for compare's runs: each is a whole run on one rank, never data-parallel. */
+    boolean singleProcess;
+
     /** Data to use instead of loading --dataset (compare's k-fold runs: the held-out fold is the test part). */
     DataSets.TrainTest preloaded;
 
@@ -132,6 +142,8 @@ public class TrainCommand implements Callable<Integer> {
 
     /** Trains, tests, writes what was asked for, and returns the metrics object. */
     JsonObject runTraining() throws IOException {
+        Mpi mpi = singleProcess ? null : Distributed.start(distributed);   // null unless under mpirun/srun or --distributed
+        if (mpi != null) Distributed.prepare(mpi, backendOptions.backend, backendOptions.threads);
         Backend backend = backendOptions.resolve();
         DataSets.TrainTest tt = preloaded != null ? preloaded : DataSets.load(dataset, data);
         Dataset full = tt.train();
@@ -193,6 +205,7 @@ public class TrainCommand implements Callable<Integer> {
         dataInfo.addProperty("test", tt.test().size());
         trainer.provenance().add("data", dataInfo);
 
+        DataParallel parallel = mpi != null ? Distributed.attach(mpi, trainer, backend, dataInfo) : null;
         Network net = trainer.network();
         System.err.printf("INFO model %s, %,d parameters; %s; %d train / %d validation / %d test samples%n",
                 net.model, net.body.parameterCount(), trainer.optimizer().describe(),
@@ -201,6 +214,7 @@ public class TrainCommand implements Callable<Integer> {
         long t0 = System.nanoTime();
         List<EpochStats> history = trainer.fit(split.train(), split.validation());
         double trainSeconds = (System.nanoTime() - t0) / 1e9;
+        if (parallel != null && !parallel.isRoot()) return new JsonObject();   // rank 0 alone tests and writes
         EvalResult test = trainer.evaluate(tt.test());
         System.out.printf("test_accuracy %.4f  test_loss %.4f  (%d samples, backend %s, %.1fs training)%n",
                 test.accuracy(), test.loss(), test.count(), backend.name(), trainSeconds);
@@ -230,6 +244,11 @@ public class TrainCommand implements Callable<Integer> {
         m.add("model_config", net.config);
         m.add("train_config", cfg.toJson());
         m.addProperty("train_seconds", trainSeconds);
+        if (parallel != null) {
+            m.addProperty("ranks", parallel.mpi().size());
+            m.addProperty("allreduce_seconds_per_step", parallel.collectiveSecondsPerStep());
+            m.addProperty("allreduce_bytes_per_step", parallel.bytesPerStep());
+        }
         if (metricsOut != null) {
             AtomicFiles.writeJson(metricsOut, m);
             System.err.println("INFO metrics written to " + metricsOut);

@@ -39,6 +39,27 @@ public final class Trainer {
     private final List<EpochStats> history = new ArrayList<>();
     private final JsonObject provenance = new JsonObject();
     private int startEpoch;
+    private Parallel parallel;   // null in a single process
+
+    /**
+     * Data-parallel hooks ({@link org.hhnn.dist.DataParallel}): each rank trains on its shard of every global batch
+     * and the gradients are summed over the ranks before the update, so N ranks take the steps one process takes.
+     */
+    public interface Parallel {
+        /** This rank's rows of a global batch, and where they start in it. */
+        Shard shard(Batcher.Batch global);
+
+        /**
+         * Sums, over the ranks and in place, every parameter's gradient weighted by this rank's share of the global
+         * batch (localSize / globalSize), and the loss likewise; returns the global batch's mean loss.
+         */
+        float reduce(List<Tensor> params, float localLoss, int localSize, int globalSize);
+
+        /** Whether this rank logs, validates and writes checkpoints. */
+        boolean isRoot();
+
+        record Shard(Batcher.Batch batch, int offset) {}
+    }
 
     public Trainer(Network net, Backend backend, TrainConfig cfg, PrintStream log) {
         cfg.validate();
@@ -55,6 +76,7 @@ public final class Trainer {
     public Optimizer optimizer() { return opt; }
     public List<EpochStats> history() { return List.copyOf(history); }
     public int startEpoch() { return startEpoch; }
+    public void setParallel(Parallel p) { parallel = p; }
 
     /** Data provenance recorded in checkpoints (data set name, directory, sizes...). */
     public JsonObject provenance() { return provenance; }
@@ -115,31 +137,39 @@ public final class Trainer {
             ProgressBar bar = cfg.progress
                     ? new ProgressBar(System.err, "epoch " + (epoch + 1) + "/" + cfg.epochs, train.size(), System.console() != null)
                     : null;
-            for (Batcher.Batch b : batches.batches(epoch)) {
+            for (Batcher.Batch global : batches.batches(epoch)) {
                 opt.setProgress((double) opt.stepCount() / totalSteps);
-                // Every earlier batch of the epoch is full, so seen / batchSize is this batch's index.
-                if (cfg.augment != null) b = cfg.augment.apply(b, train.featureShape(), epoch, (int) (seen / cfg.batchSize));
-                float loss = step(b, features);
+                Batcher.Batch b = global;
+                int offset = 0;
+                if (parallel != null) {
+                    Parallel.Shard sh = parallel.shard(global);
+                    b = sh.batch();
+                    offset = sh.offset();
+                }
+                net.seeds.setSampleOffset(offset);
+                if (cfg.augment != null) b = cfg.augment.apply(b, train.featureShape(), epoch, seen + offset);
+                float loss = step(b, features, global.size());
                 if (!Float.isFinite(loss))
                     throw new TrainingDivergedException("training diverged: the loss became " + loss + " at epoch " + (epoch + 1)
                             + ", step " + opt.stepCount() + " (try a smaller --lr or --clip-norm)"
                             + (cfg.checkpointDir != null ? "; the last good checkpoint in " + cfg.checkpointDir + " is kept" : ""));
-                lossSum += (double) loss * b.size();
-                seen += b.size();
+                lossSum += (double) loss * global.size();
+                seen += global.size();
                 if (bar != null) {
                     double secs = (System.nanoTime() - t0) / 1e9;
                     bar.update(seen, lossSum / seen, seen / Math.max(secs, 1e-9));
                 }
             }
             double seconds = (System.nanoTime() - t0) / 1e9;
-            EvalResult v = val != null && val.size() > 0 ? evaluate(val) : new EvalResult(Double.NaN, Double.NaN, 0);
+            boolean root = parallel == null || parallel.isRoot();   // the other ranks neither validate nor write
+            EvalResult v = root && val != null && val.size() > 0 ? evaluate(val) : new EvalResult(Double.NaN, Double.NaN, 0);
             EpochStats s = new EpochStats(epoch + 1, lossSum / seen, v.loss(), v.accuracy(), seconds, seen / seconds);
             history.add(s);
             String summary = String.format("epoch %d/%d  train_loss %.4f  val_loss %.4f  val_acc %.4f  %.1fs  %,.0f samples/s",
                     s.epoch(), cfg.epochs, s.trainLoss(), s.valLoss(), s.valAccuracy(), s.seconds(), s.samplesPerSec());
             if (bar != null) bar.finish(summary);
             else log.println(summary);
-            if (cfg.checkpointDir != null) saveCheckpoint(cfg.checkpointDir, epoch + 1);
+            if (cfg.checkpointDir != null && root) saveCheckpoint(cfg.checkpointDir, epoch + 1);
             if (cfg.stopAfter > 0 && epoch + 1 - startEpoch >= cfg.stopAfter && epoch + 1 < cfg.epochs) {
                 log.println("INFO stopping after " + cfg.stopAfter + " epoch(s) as asked (--stop-after); "
                         + (cfg.checkpointDir != null ? "continue with --resume " + cfg.checkpointDir : "no checkpoint was written"));
@@ -150,17 +180,22 @@ public final class Trainer {
     }
 
     /** One optimisation step on a batch; returns its loss (NaN/inf is returned before any update). */
-    public float step(Batcher.Batch b, int features) {
+    public float step(Batcher.Batch b, int features) { return step(b, features, b.size()); }
+
+    // b is this rank's shard of a global batch of globalSize samples (all of it in a single process).
+    private float step(Batcher.Batch b, int features, int globalSize) {
         try (Scope s = Scope.open()) {
             opt.zeroGrad();
-            Tensor x = Tensor.of(backend, b.x(), b.size(), features);
-            Tensor loss = Ops.crossEntropy(net.forward(x), b.y());
-            float l = loss.item();
-            if (!Float.isFinite(l)) {
-                Tape.clear();
-                return l;
+            float l = 0f;
+            if (b.size() > 0) {   // a rank's shard of a last, short batch may be empty
+                Tensor loss = Ops.crossEntropy(net.forward(Tensor.of(backend, b.x(), b.size(), features)), b.y());
+                l = loss.item();
+                if (Float.isFinite(l)) Tape.backward(loss);
+                else Tape.clear();
             }
-            Tape.backward(loss);
+            // Every rank joins the reduction, whatever its loss: a NaN anywhere makes the global loss NaN on all.
+            if (parallel != null) l = parallel.reduce(opt.parameters(), l, b.size(), globalSize);
+            if (!Float.isFinite(l)) return l;
             if (cfg.clipNorm > 0) GradClip.clipGlobalNorm(opt.parameters(), cfg.clipNorm);
             opt.step();
             net.body.constrain();
