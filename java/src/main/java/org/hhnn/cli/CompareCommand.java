@@ -18,6 +18,10 @@ import java.util.Locale;
 import java.util.concurrent.Callable;
 import org.hhnn.data.DataSets;
 import org.hhnn.data.Dataset;
+import org.hhnn.dist.Distributed;
+import org.hhnn.dist.DistributedException;
+import org.hhnn.dist.Mpi;
+import org.hhnn.dist.RunSpread;
 import org.hhnn.stats.Bootstrap;
 import org.hhnn.stats.KFold;
 import org.hhnn.stats.Stats;
@@ -97,44 +101,61 @@ public final class CompareCommand implements Callable<Integer> {
     /** One model's results in run order. */
     private record ModelRuns(String model, List<String> labels, double[] accuracies, long params) {}
 
+    @Option(names = "--distributed", description = "spread the runs over an MPI job even when no launcher variable is seen "
+            + "(under mpirun or srun this is automatic): each rank trains whole runs, rank 0 gathers the results")
+    boolean distributed;
+
+    private DataSets.TrainTest all;          // loaded once, and only when some run is still to do
+    private List<KFold.Fold> foldIdx;
+
     @Override public Integer call() throws IOException {
         validate();
+        Mpi mpi = Distributed.start(distributed);   // null unless under mpirun/srun or --distributed
+        if (mpi != null) Distributed.prepare(mpi, null, null);
         Path dir = out != null ? out
                 : Path.of("runs", "compare-" + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")));
+        if (mpi != null) dir = Path.of(RunSpread.share(mpi, dir.toString()));   // rank 0's clock names the folder
         Files.createDirectories(dir);
-        checkSettings(dir);
+        if (mpi == null) checkSettings(dir);
+        else RunSpread.agree(mpi, mpi.isRoot() ? settingsProblem(dir) : null);
         List<String> labels = new ArrayList<>();
         int n = folds != null ? folds : runs;
         for (int i = 0; i < n; i++) labels.add(folds != null ? "fold-" + (i + 1) : "seed-" + (seed + i));
 
-        DataSets.TrainTest all = null;
-        List<KFold.Fold> foldIdx = null;
+        int total = models.size() * n;
+        JsonObject[] metrics = new JsonObject[total];   // run k: model k / n, label k % n
+        final Path runsDir = dir;
+        if (mpi == null) {
+            for (int k = 0; k < total; k++) metrics[k] = run(runsDir, models.get(k / n), k % n, labels.get(k % n), k + 1, total);
+        } else {
+            List<RunSpread.Outcome> got = RunSpread.run(mpi, total, k -> {
+                try {
+                    return run(runsDir, models.get(k / n), k % n, labels.get(k % n), k + 1, total);
+                } catch (IOException e) {
+                    throw new java.io.UncheckedIOException(e);
+                }
+            });
+            List<String> failed = new ArrayList<>();
+            for (int k = 0; k < total; k++) {
+                RunSpread.Outcome o = got.get(k);
+                if (o != null && o.error() != null) failed.add(models.get(k / n) + " " + labels.get(k % n) + " (" + o.error() + ")");
+                else if (o != null) metrics[k] = o.result();
+            }
+            if (!failed.isEmpty())
+                throw new DistributedException(failed.size() + " of " + total + " runs failed: " + String.join("; ", failed)
+                        + "; the other runs are kept in " + dir + ", run the same command again to redo the failed ones", true);
+            if (!mpi.isRoot()) return 0;   // rank 0 alone summarises and writes
+        }
         List<ModelRuns> results = new ArrayList<>();
-        int total = models.size() * n, done = 0;
-        for (String model : models) {
+        for (int j = 0; j < models.size(); j++) {
             double[] acc = new double[n];
             long params = -1;
             for (int i = 0; i < n; i++) {
-                done++;
-                Path metrics = dir.resolve(model).resolve(labels.get(i) + ".json");
-                JsonObject m;
-                if (Files.exists(metrics)) {
-                    System.err.printf("INFO run %d/%d: %s %s already done (%s)%n", done, total, model, labels.get(i), metrics);
-                    m = readMetrics(metrics);
-                } else {
-                    // The data is loaded once, and only when some run is still to do.
-                    if (all == null) all = DataSets.load(dataset, data);
-                    if (folds != null && foldIdx == null) foldIdx = KFold.split(all.train().size(), folds, seed);
-                    System.err.printf("INFO run %d/%d: %s %s%n", done, total, model, labels.get(i));
-                    Files.createDirectories(metrics.getParent());
-                    TrainCommand t = trainCommand(model, folds != null ? seed : seed + i, metrics);
-                    t.preloaded = folds == null ? all : foldData(all, foldIdx.get(i));
-                    m = t.runTraining();
-                }
+                JsonObject m = metrics[j * n + i];
                 acc[i] = number(m.get("test_accuracy"));
                 if (m.has("params")) params = m.get("params").getAsLong();
             }
-            results.add(new ModelRuns(model, labels, acc, params));
+            results.add(new ModelRuns(models.get(j), labels, acc, params));
         }
 
         JsonObject summary = summarise(results, dir);
@@ -145,6 +166,22 @@ public final class CompareCommand implements Callable<Integer> {
         boxPlot(dir.resolve("compare.png"), results);
         System.err.println("INFO results in " + dir + ": compare.json, compare.csv, compare.png and one metrics file per run");
         return 0;
+    }
+
+    /** Run i of a model: its metrics file when a previous compare wrote it, else a training run that writes it. */
+    private JsonObject run(Path dir, String model, int i, String label, int number, int total) throws IOException {
+        Path metrics = dir.resolve(model).resolve(label + ".json");
+        if (Files.exists(metrics)) {
+            System.err.printf("INFO run %d/%d: %s %s already done (%s)%n", number, total, model, label, metrics);
+            return readMetrics(metrics);
+        }
+        if (all == null) all = DataSets.load(dataset, data);
+        if (folds != null && foldIdx == null) foldIdx = KFold.split(all.train().size(), folds, seed);
+        System.err.printf("INFO run %d/%d: %s %s%n", number, total, model, label);
+        Files.createDirectories(metrics.getParent());
+        TrainCommand t = trainCommand(model, folds != null ? seed : seed + i, metrics);
+        t.preloaded = folds == null ? all : foldData(all, foldIdx.get(i));
+        return t.runTraining();
     }
 
     private void validate() {
@@ -172,6 +209,7 @@ public final class CompareCommand implements Callable<Integer> {
         if (data != null) args.addAll(List.of("--data", data.toString()));
         args.addAll(trainArgs);
         TrainCommand t = new TrainCommand();
+        t.singleProcess = true;   // under mpirun each rank trains whole runs
         try {
             new CommandLine(t).parseArgs(args.toArray(new String[0]));
         } catch (CommandLine.ParameterException e) {
@@ -184,6 +222,16 @@ public final class CompareCommand implements Callable<Integer> {
     private static DataSets.TrainTest foldData(DataSets.TrainTest all, KFold.Fold fold) {
         Dataset full = all.train();
         return new DataSets.TrainTest(full.take(fold.train()), full.take(fold.test()), all.dir());
+    }
+
+    /** {@link #checkSettings}'s complaint as a sentence, or null (rank 0 checks for the whole MPI job). */
+    private String settingsProblem(Path dir) {
+        try {
+            checkSettings(dir);
+            return null;
+        } catch (IOException | IllegalArgumentException e) {
+            return e.getMessage();
+        }
     }
 
     /** settings.json holds what all runs must share; a resumed compare must match it. */

@@ -83,9 +83,9 @@ public final class Distributed {
         long params = trainer.network().body.parameterCount();
         System.err.printf("INFO data-parallel over %d ranks (%s): each takes %d of every %d samples; gradients (%,d floats, %.1f MB) summed by %s once per step%n",
                 mpi.size(), mpi.version(), trainer.config().batchSize / mpi.size(), trainer.config().batchSize, params, params * 4 / 1e6, dp.reducerName());
-        if (trainer.config().checkpointDir != null)
-            mpi.whenStopped("the MPI job was stopped by its launcher (another rank died or failed, or the job was interrupted); "
-                    + "the last checkpoint in " + trainer.config().checkpointDir + " is kept");
+        java.nio.file.Path ck = trainer.config().checkpointDir;
+        mpi.whenStopped(() -> "the MPI job was stopped by its launcher (another rank died or failed, or the job was interrupted)"
+                + (ck != null && java.nio.file.Files.exists(ck.resolve("config.json")) ? "; the last checkpoint in " + ck + " is kept" : ""));
         return dp;
     }
 

@@ -29,7 +29,8 @@ public final class Mpi {
     private final String version;
     private final PrintStream err = System.err;   // kept: non-root ranks silence System.err while training
     private volatile boolean ended;
-    private volatile String stoppedMessage = "the MPI job was stopped by its launcher (another rank died or failed, or the job was interrupted)";
+    private volatile java.util.function.Supplier<String> stoppedMessage =
+            () -> "the MPI job was stopped by its launcher (another rank died or failed, or the job was interrupted)";
 
     private Mpi(int rank, int size, String version) {
         this.rank = rank;
@@ -70,6 +71,21 @@ public final class Mpi {
         return nl < 0 ? m : m.substring(0, nl);
     }
 
+    /**
+     * For {@code hhnn info}: whether MPI can be used ({@code available}), the MPI library ({@code library}) or why not
+     * ({@code cause}), and whether this process was started by a launcher ({@code launched}). Loads libhhnn_mpi.so
+     * but does not start MPI.
+     */
+    public static com.google.gson.JsonObject describe() {
+        com.google.gson.JsonObject o = new com.google.gson.JsonObject();
+        String why = unavailableReason();
+        o.addProperty("available", why == null);
+        if (why != null) o.addProperty("cause", why);
+        else o.addProperty("library", MpiNative.libraryVersion());   // MPI allows this one call before MPI_Init
+        o.addProperty("launched", launched());
+        return o;
+    }
+
     /** The world, initialised on first use; throws {@link DistributedException} when MPI cannot start. */
     public static synchronized Mpi world() {
         if (world != null) return world;
@@ -108,7 +124,7 @@ public final class Mpi {
     public synchronized void barrier() { MpiNative.barrier(); }
 
     /** What rank 0 says if the launcher stops the job from now on (e.g. naming the checkpoint that survives). */
-    public void whenStopped(String sentence) { stoppedMessage = sentence; }
+    public void whenStopped(java.util.function.Supplier<String> sentence) { stoppedMessage = sentence; }
 
     /** Orderly end: every rank calls it (MPI_Finalize waits for the others). */
     public synchronized void finish() {
@@ -128,7 +144,7 @@ public final class Mpi {
     // may be blocked inside MPI, so MPI is not called here).
     private void onShutdown() {
         if (ended || rank != 0) return;
-        err.println("hhnn: " + stoppedMessage);
+        err.println("hhnn: " + stoppedMessage.get());
         err.flush();
     }
 
