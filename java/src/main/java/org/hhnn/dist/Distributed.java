@@ -79,6 +79,9 @@ public final class Distributed {
         d.addProperty("start_epoch", trainer.startEpoch());
         d.addProperty("step", trainer.optimizer().stepCount());
         dp.checkSameConfiguration(d, trainer.network().body.namedState());
+        if (nonZero(trainer.network().config, "hebbian_rate"))
+            throw new DistributedException("Hebbian plasticity (hebbian_rate) changes the conductances from each rank's own samples, "
+                    + "which data-parallel training cannot keep in step: train this model in one process", true);
         trainer.setParallel(dp);
         long params = trainer.network().body.parameterCount();
         System.err.printf("INFO data-parallel over %d ranks (%s): each takes %d of every %d samples; gradients (%,d floats, %.1f MB) summed by %s once per step%n",
@@ -87,6 +90,14 @@ public final class Distributed {
         mpi.whenStopped(() -> "the MPI job was stopped by its launcher (another rank died or failed, or the job was interrupted)"
                 + (ck != null && java.nio.file.Files.exists(ck.resolve("config.json")) ? "; the last checkpoint in " + ck + " is kept" : ""));
         return dp;
+    }
+
+    private static boolean nonZero(com.google.gson.JsonElement e, String key) {
+        if (e.isJsonArray()) for (com.google.gson.JsonElement x : e.getAsJsonArray()) if (nonZero(x, key)) return true;
+        if (!e.isJsonObject()) return false;
+        for (Map.Entry<String, com.google.gson.JsonElement> x : e.getAsJsonObject().entrySet())
+            if (x.getKey().equals(key) ? x.getValue().isJsonPrimitive() && x.getValue().getAsDouble() != 0 : nonZero(x.getValue(), key)) return true;
+        return false;
     }
 
     /** Whether every rank met this failure together (so rank 0 alone reports it and MPI ends normally). */
