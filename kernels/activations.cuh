@@ -1,19 +1,11 @@
-// kernels/activations.cuh — elementwise activations f(x) and f'(x) (given x and y = f(x)), float32.
+// kernels/activations.cuh — elementwise activations f(x) and f'(x) (given x and y = f(x)), float32, and the one list
+// of unary op codes (HHNN_UNARY_OPS) that kernels/ and native/ dispatch on.
 // Java twin: ReferenceBackend.apply / derivative; op codes = org.hhnn.backend.UnaryOp ordinals.
-// Tested by: CpuParityTest.unaryForward / unaryBackward (every op, inputs in the op's domain).
+// Tested by: CoreParityCases.unaryForward / unaryBackward (every op, inputs in the op's domain; run by CpuParityTest
+// and CudaEmulatedParityTest), ModulatedParityCases (the modulator subset).
 #pragma once
 #include <math.h>
 #include "common.cuh"
-
-#define HHNN_UNARY_IDENTITY   0
-#define HHNN_UNARY_RELU       1
-#define HHNN_UNARY_SIGMOID    2
-#define HHNN_UNARY_TANH       3
-#define HHNN_UNARY_TANHSHRINK 4
-#define HHNN_UNARY_SOFTPLUS   5
-#define HHNN_UNARY_EXP        6
-#define HHNN_UNARY_LOG        7
-#define HHNN_UNARY_COUNT      8
 
 // Stable for large |x|: exp is only ever taken of a non-positive number, so it never overflows.
 HHNN_HD inline float hhnn_sigmoid(float x) {
@@ -136,31 +128,76 @@ HHNN_HD inline float hhnn_softplus(float x) {
     return x > 20.f ? x : log1pf(expf(x));
 }
 
+// tanhshrink'(x) = 1 − tanh'(x) = tanh²(x).
+HHNN_HD inline float hhnn_tanhshrink_grad(float x) {
+    float t = tanhf(x);
+    return t * t;
+}
+
+// ---- the op list --------------------------------------------------------------------------------------------------
+
+// X(NAME, CODE, f(x), f'(x) in terms of x and y = f(x)), CODE = org.hhnn.backend.UnaryOp ordinal. The first five may
+// also be a modulated activation or a modulator (org.hhnn.backend.ModulatedArgs checks that in Java): they are
+// HHNN_UNARY_MOD_OPS, which native/'s modulated loops instantiate. relu maps NaN to 0, as the reference; tanh' is
+// (1 − y)(1 + y), equal to 1 − y² without cancelling near |y| = 1.
+#define HHNN_UNARY_MOD_OPS(X)                                                            \
+    X(IDENTITY,   0, x,                  1.f)                                           \
+    X(RELU,       1, x > 0.f ? x : 0.f,  x > 0.f ? 1.f : 0.f)                           \
+    X(SIGMOID,    2, hhnn_sigmoid(x),    y * (1.f - y))                                 \
+    X(TANH,       3, tanhf(x),           (1.f - y) * (1.f + y))                         \
+    X(TANHSHRINK, 4, hhnn_tanhshrink(x), hhnn_tanhshrink_grad(x))
+#define HHNN_UNARY_OPS(X)                                                                \
+    HHNN_UNARY_MOD_OPS(X)                                                                \
+    X(SOFTPLUS,   5, hhnn_softplus(x),   hhnn_sigmoid(x))                               \
+    X(EXP,        6, expf(x),            y)                                             \
+    X(LOG,        7, logf(x),            1.f / x)
+
+#define HHNN_UNARY_ENUM_(NAME, CODE, F, DF) HHNN_UNARY_##NAME = CODE,
+enum { HHNN_UNARY_OPS(HHNN_UNARY_ENUM_) HHNN_UNARY_COUNT };
+#undef HHNN_UNARY_ENUM_
+
+#define HHNN_UNARY_F_(NAME, CODE, F, DF) case CODE: return F;
+#define HHNN_UNARY_DF_(NAME, CODE, F, DF) case CODE: return DF;
+
 HHNN_HD inline float hhnn_unary(int op, float x) {
     switch (op) {
-        case HHNN_UNARY_IDENTITY:   return x;
-        case HHNN_UNARY_RELU:       return x > 0.f ? x : 0.f;   // NaN -> 0, as the reference
-        case HHNN_UNARY_SIGMOID:    return hhnn_sigmoid(x);
-        case HHNN_UNARY_TANH:       return tanhf(x);
-        case HHNN_UNARY_TANHSHRINK: return hhnn_tanhshrink(x);
-        case HHNN_UNARY_SOFTPLUS:   return hhnn_softplus(x);
-        case HHNN_UNARY_EXP:        return expf(x);
-        case HHNN_UNARY_LOG:        return logf(x);
-        default:                    return NAN;   // unknown op code: make the mistake visible
+        HHNN_UNARY_OPS(HHNN_UNARY_F_)
+        default: return NAN;   // unknown op code: make the mistake visible
     }
 }
 
 // f'(x) given x and y = f(x).
 HHNN_HD inline float hhnn_unary_grad(int op, float x, float y) {
     switch (op) {
-        case HHNN_UNARY_IDENTITY:   return 1.f;
-        case HHNN_UNARY_RELU:       return x > 0.f ? 1.f : 0.f;
-        case HHNN_UNARY_SIGMOID:    return y * (1.f - y);
-        case HHNN_UNARY_TANH:       return (1.f - y) * (1.f + y);   // = 1 - y^2 without cancelling near |y| = 1
-        case HHNN_UNARY_TANHSHRINK: { float t = tanhf(x); return t * t; }
-        case HHNN_UNARY_SOFTPLUS:   return hhnn_sigmoid(x);
-        case HHNN_UNARY_EXP:        return y;
-        case HHNN_UNARY_LOG:        return 1.f / x;
-        default:                    return NAN;
+        HHNN_UNARY_OPS(HHNN_UNARY_DF_)
+        default: return NAN;
     }
 }
+#undef HHNN_UNARY_F_
+#undef HHNN_UNARY_DF_
+
+// `case CODE: CALL(CODE); break;` for every op (CALL is the caller's macro): a loop templated on the op code, called
+// from a switch over these cases, has hhnn_unary's switch folded away — one instantiation per op, the runtime switch
+// once per call instead of once per element. HHNN_UNARY_MOD_CASES: the same over the modulator subset.
+#define HHNN_UNARY_CALL_CASE_(NAME, CODE, F, DF) case CODE: CALL(CODE); break;
+#define HHNN_UNARY_CASES HHNN_UNARY_OPS(HHNN_UNARY_CALL_CASE_)
+#define HHNN_UNARY_MOD_CASES HHNN_UNARY_MOD_OPS(HHNN_UNARY_CALL_CASE_)
+
+#ifndef __CUDACC__
+// For native/'s nested dispatch (activation × modulator), which case lists cannot do (a macro does not expand inside
+// its own expansion): calls f(HhnnOpCode<op>()) when op is a modulator code, else returns false. Host only.
+template <int OP>
+struct HhnnOpCode {
+    static constexpr int value = OP;
+};
+
+template <class F>
+inline bool hhnn_visit_mod_op(int op, F&& f) {
+#define HHNN_UNARY_VISIT_CASE_(NAME, CODE, F_, DF_) case CODE: f(HhnnOpCode<CODE>()); return true;
+    switch (op) {
+        HHNN_UNARY_MOD_OPS(HHNN_UNARY_VISIT_CASE_)
+        default: return false;
+    }
+#undef HHNN_UNARY_VISIT_CASE_
+}
+#endif

@@ -2,8 +2,8 @@
 // § Modulated activations): im2col, col2im, the CNHW <-> NCHW axis swap, per-channel bias and its reduction, max and
 // average pooling (+ backward), batch norm (+ backward), channel slab copies (DenseNet concat / split).
 // Semantics: Backend javadoc (ReferenceBackend / ReferenceConv the spec); index math: conv.cuh.
-// Twins: native/cpu_conv.cpp (cpu), CudaConv.java (validation, launches). Tested by: CudaConvParityTest
-// (mvn -B -o test -pl java -Dtest='CudaConv*' -Dsurefire.failIfNoSpecifiedTests=false).
+// Twins: native/cpu_conv.cpp (cpu), CheckedBackend (validation), CudaBackend (launches). Tested by: CudaConvParityTest
+// (mvn -B -o test -pl java -Dtest='CudaConvParityTest' -Dsurefire.failIfNoSpecifiedTests=false).
 //
 // Barrier-free and atomic-free: one thread per output element. Backward passes gather (each input position sums the
 // outputs whose windows cover it, in (oy, ox) or (ky, kx) order) instead of scattering, so every result is

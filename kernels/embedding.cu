@@ -1,9 +1,9 @@
 // kernels/embedding.cu — embedding lookup and its scatter-add gradient on the GPU.
 // Contract: Backend.embeddingForward / embeddingBackward javadoc. Twins: native/cpu_embedding.cpp,
-// org.hhnn.backend.ReferenceModulated, CudaModulated (validation, the ids' grouping on the host, launches).
+// org.hhnn.backend.ReferenceModulated, CheckedBackend (validation), CudaBackend (the ids' grouping on the host, launches).
 // Tested by: CudaModulatedParityTest (mvn -B -o test -pl java -Dtest='Cuda*' -Dsurefire.failIfNoSpecifiedTests=false).
 //
-// Barrier-free and without atomics: the backward gets the ids grouped on the host (CudaModulated: a stable counting
+// Barrier-free and without atomics: the backward gets the ids grouped on the host (CudaBackend: a stable counting
 // sort into distinct ids, their position ranges and the positions), so one thread per (distinct id, column) sums its
 // positions' gradients in order, in double: deterministic, and the same bits on the GPU and the emulator.
 #include "emu_shim.h"

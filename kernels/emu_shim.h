@@ -19,6 +19,9 @@
 // __launch_bounds__ so ptxas may use up to 255 registers per thread without spilling.
 #define HHNN_BLOCK 256
 
+// Marks the translation unit as kernel code for shared headers (common.cuh: HHNN_HOST_SIMD).
+#define HHNN_KERNEL_SOURCE 1
+
 #if defined(__CUDACC__)
 
 #define HHNN_DEV __device__ __forceinline__

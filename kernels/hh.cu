@@ -4,8 +4,8 @@
 // Math: kernels/hh.cuh (rates, step, adjoint step) and kernels/legendre.cuh; equations DESIGN.md § "HH layer";
 // contract: Backend.hhForward / hhBackward javadoc. Twins: native/cpu_hh.cpp (same math, SIMD over neurons),
 // org.hhnn.backend.ReferenceHh (Java spec), CudaBackend.hhForward / hhBackward (validation, launches).
-// Tested by: CudaEmulatedParityTest.hhForward / hhBackward
-// (mvn -B -o test -pl java -Dtest='Cuda*' -Dsurefire.failIfNoSpecifiedTests=false).
+// Tested by: CudaHhParityTest (the cases of HhParityCases: forwardMatchesReference, backwardMatchesReference, ...)
+// (mvn -B -o test -pl java -Dtest='CudaHh*' -Dsurefire.failIfNoSpecifiedTests=false).
 //
 // One thread per (batch b, neuron j) = index i of the (B, M) grid, grid-stride; the neuron's state, drive and
 // readout sums live in registers for the whole window. The readout sums (D+1 of them) are a register array whose

@@ -3,8 +3,9 @@
 // y = Σ_k basisSum_k A_k) with its two gradients.
 // Math: kernels/legendre.cuh (recurrences for P_k and P_k'); contract: Backend.legendre* / neuronReadout* javadoc.
 // Twins: native/cpu_legendre.cpp, org.hhnn.backend.ReferenceLegendre, CudaBackend (validation, launches).
-// Tested by: CudaEmulatedParityTest.legendre* / neuronReadout*
-// (mvn -B -o test -pl java -Dtest='Cuda*' -Dsurefire.failIfNoSpecifiedTests=false).
+// Tested by: CudaLegendreParityTest (the cases of LegendreParityCases: forwardMatchesReference,
+// basisAndItsBackwardMatchReference, neuronReadoutAndItsBackwardMatchReference, ...)
+// (mvn -B -o test -pl java -Dtest='CudaLegendre*' -Dsurefire.failIfNoSpecifiedTests=false).
 //
 // Barrier-free, one thread per output element, P_k stepped in registers one k at a time (the degree has no upper
 // bound here, so nothing is an array). Sums over rows (the coefficient gradients) are one thread per output

@@ -1,12 +1,14 @@
 // kernels/loss.cu — losses and regularisation of the cuda backend: softmax cross-entropy (+ backward), inverted
 // dropout, layer norm (+ backward: dx per row, dgamma/dbeta per column).
-// Semantics: Backend javadoc (ReferenceBackend the spec); dropout's generator: kernels/random.cuh (bit-identical to
-// org.hhnn.backend.DropoutRng). Twins: native/cpu_loss.cpp, ReferenceBackend, CudaBackend (the launches).
+// Semantics: Backend javadoc (ReferenceBackend the spec); layer norm's math: kernels/norm.cuh; dropout's generator:
+// kernels/random.cuh (bit-identical to org.hhnn.backend.DropoutRng). Twins: native/cpu_loss.cpp, ReferenceBackend,
+// CudaBackend (the launches).
 // Tested by: CudaEmulatedParityTest (mvn -B -o test -pl java -Dtest='Cuda*' -Dsurefire.failIfNoSpecifiedTests=false).
 //
 // Barrier-free: row-wise work (softmax, layer norm) is one thread per row, in double like native/; column sums
 // (dgamma, dbeta) one thread per column with rows in order, so every result is deterministic.
 #include "emu_shim.h"
+#include "norm.cuh"
 #include "random.cuh"
 
 // ---- softmax cross-entropy ----------------------------------------------------------------------------------------
@@ -60,55 +62,23 @@ HHNN_REGISTER(hhnn_dropout_f32)
 
 // ---- layer norm ---------------------------------------------------------------------------------------------------
 
-// Per row: mean and biased variance in double (two passes), rstd = 1/sqrt(var + eps), y = (x - mean) rstd gamma + beta.
+// Per row (hhnn_layer_norm_row): y = (x - mean) rstd gamma + beta, the row's mean and rstd stored.
 // x, y (rows, cols); gamma, beta (cols); mean, rstd (rows)
 extern "C" __global__ void __launch_bounds__(HHNN_BLOCK)
 hhnn_layer_norm_f32(const float* x, const float* gamma, const float* beta, float* y, float* mean, float* rstd,
                     int rows, int cols, float eps) {
-    HHNN_GRID_STRIDE(r, rows) {
-        const float* xr = x + r * (long)cols;
-        float* yr = y + r * (long)cols;
-        double mu = 0.0;
-        for (int j = 0; j < cols; j++) mu += xr[j];
-        mu /= cols;
-        double var = 0.0;
-        for (int j = 0; j < cols; j++) {
-            double c = xr[j] - mu;
-            var += c * c;
-        }
-        var /= cols;
-        double rs = 1.0 / sqrt(var + (double)eps);
-        for (int j = 0; j < cols; j++) yr[j] = (float)((xr[j] - mu) * rs * gamma[j] + beta[j]);
-        mean[r] = (float)mu;
-        rstd[r] = (float)rs;
-    }
+    HHNN_GRID_STRIDE(r, rows)
+        hhnn_layer_norm_row(x + r * (long)cols, gamma, beta, y + r * (long)cols, cols, eps, mean + r, rstd + r);
 }
 HHNN_REGISTER(hhnn_layer_norm_f32)
 
-// dx = rstd (dxhat - mean_c(dxhat) - xhat mean_c(dxhat xhat)), xhat = (x - mean) rstd, dxhat = dy gamma. One thread per row.
-// x, dy, dx (rows, cols); gamma (cols); mean, rstd (rows)
+// dx per row (hhnn_layer_norm_dx_row). One thread per row.   x, dy, dx (rows, cols); gamma (cols); mean, rstd (rows)
 extern "C" __global__ void __launch_bounds__(HHNN_BLOCK)
 hhnn_layer_norm_backward_f32(const float* x, const float* gamma, const float* mean, const float* rstd, const float* dy,
                              float* dx, int rows, int cols) {
     HHNN_GRID_STRIDE(r, rows) {
-        const float* xr = x + r * (long)cols;
-        const float* dyr = dy + r * (long)cols;
-        float* dxr = dx + r * (long)cols;
-        double mu = mean[r], rs = rstd[r];
-        double mDx = 0.0, mDxX = 0.0;
-        for (int j = 0; j < cols; j++) {
-            double xh = (xr[j] - mu) * rs;
-            double dxh = (double)dyr[j] * gamma[j];
-            mDx += dxh;
-            mDxX += dxh * xh;
-        }
-        mDx /= cols;
-        mDxX /= cols;
-        for (int j = 0; j < cols; j++) {
-            double xh = (xr[j] - mu) * rs;
-            double dxh = (double)dyr[j] * gamma[j];
-            dxr[j] = (float)(rs * (dxh - mDx - xh * mDxX));
-        }
+        long o = r * (long)cols;
+        hhnn_layer_norm_dx_row(x + o, dy + o, gamma, mean[r], rstd[r], dx + o, cols);
     }
 }
 HHNN_REGISTER(hhnn_layer_norm_backward_f32)
@@ -122,8 +92,7 @@ hhnn_layer_norm_param_grads_f32(const float* x, const float* mean, const float* 
         double dg = 0.0, db = 0.0;
         for (int r = 0; r < rows; r++) {
             long i = (long)r * cols + c;
-            double mu = mean[r], rs = rstd[r];
-            dg += dy[i] * ((x[i] - mu) * rs);
+            dg += dy[i] * hhnn_layer_norm_xhat(x[i], mean[r], rstd[r]);
             db += dy[i];
         }
         dgamma[c] = (float)(dgamma[c] + dg);

@@ -1,7 +1,7 @@
 // kernels/lstm.cu — the pointwise part of one LSTM step on the GPU, forward and backward, for the vanilla, modulated and
 // Control 3 cells (org.hhnn.backend.LstmCell), with a per-row mask for variable-length sequences.
 // Math: kernels/lstm.cuh; contract: Backend.lstmCellForward / lstmCellBackward javadoc. Twins: native/cpu_lstm.cpp,
-// org.hhnn.backend.ReferenceModulated, CudaModulated (validation, launches).
+// org.hhnn.backend.ReferenceModulated, CheckedBackend (validation), CudaBackend (launches).
 // Tested by: CudaModulatedParityTest (mvn -B -o test -pl java -Dtest='Cuda*' -Dsurefire.failIfNoSpecifiedTests=false).
 //
 // Barrier-free, one thread per (row b, node j) of the (B, H) state; the thread reads its node's G preactivations from

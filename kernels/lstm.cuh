@@ -5,7 +5,7 @@
 //                                          CONTROL3  c̃ = σ(a_x)·tanh(a_g)     (a_x: the second input gate i2)
 //   c = f·c_prev + i·c̃,   h = o·tanh(c).
 // Included by: kernels/lstm.cu (GPU + emulator), native/cpu_lstm.cpp. Java twin: ReferenceModulated.lstmCell*.
-// Tested by: ModulatedParityTest, CudaModulatedParityTest, ReferenceModulatedGradCheckTest (the equations).
+// Tested by: ModulatedParityTest, CudaModulatedParityTest, ModulatedGradCheckTest (the equations).
 #pragma once
 #include "activations.cuh"
 

@@ -2,7 +2,7 @@
 // to u), with v viewed as (outer, channels, inner) and u as (outer, inner): dense layer-wide (inner = 1), conv per
 // position (NCHW, inner = H·W) and per node (channels = 1) alike.
 // Math: kernels/modact.cuh; contract: Backend.modActForward / modActBackward javadoc. Twins: native/cpu_modact.cpp,
-// org.hhnn.backend.ReferenceModulated, CudaModulated (validation, launches).
+// org.hhnn.backend.ReferenceModulated, CheckedBackend (validation), CudaBackend (launches).
 // Tested by: CudaModulatedParityTest (mvn -B -o test -pl java -Dtest='Cuda*' -Dsurefire.failIfNoSpecifiedTests=false).
 //
 // Barrier-free: one thread per element of v for out and dv (σ_m(u) recomputed per element: one extra exp against a

@@ -1,7 +1,7 @@
 // native/cpu_conv.cpp — the cpu backend's convolution-side primitives (modulated CNN / DenseNet, DESIGN.md
 // § Modulated activations): im2col, col2im, the CNHW <-> NCHW axis swap, per-channel bias and its reduction, max and
 // average pooling (+ backward), batch norm (+ backward), channel concat / split.
-// Index math: kernels/conv.cuh (shared with kernels/conv.cu). Java twin: CpuConv (validation) ↔ Backend.im2col …,
+// Index math: kernels/conv.cuh (shared with kernels/conv.cu). Java twin: CheckedBackend (validation) ↔ Backend.im2col …,
 // reference ReferenceConv. Tested by: ConvParityTest
 // (mvn -B -o test -pl java -Dtest=ConvParityTest -Dsurefire.failIfNoSpecifiedTests=false).
 //
@@ -20,7 +20,6 @@
 
 using namespace hhnn;
 
-#define HHNN_JNI_CONV(ret, name) extern "C" JNIEXPORT ret JNICALL Java_org_hhnn_backend_cpu_CpuConv_##name
 #define GEOM_PARAMS jint B, jint C, jint H, jint W, jint KH, jint KW, jint S, jint P
 
 namespace {
@@ -35,7 +34,7 @@ void par_for(long n, long work, F&& f) {
 
 }  // namespace
 
-HHNN_JNI_CONV(void, im2col)(JNIEnv* env, jclass, jlong x, jlong cols, GEOM_PARAMS) {
+HHNN_JNI(void, im2col)(JNIEnv* env, jobject, jlong x, jlong cols, GEOM_PARAMS) {
     guard(env, "im2col", [&] {
         const ConvGeom g = make_geom(B, C, H, W, KH, KW, S, P);
         const float* X = fp(x);   // (B, C, H, W)
@@ -50,7 +49,7 @@ HHNN_JNI_CONV(void, im2col)(JNIEnv* env, jclass, jlong x, jlong cols, GEOM_PARAM
     });
 }
 
-HHNN_JNI_CONV(void, col2im)(JNIEnv* env, jclass, jlong cols, jlong x, GEOM_PARAMS) {
+HHNN_JNI(void, col2im)(JNIEnv* env, jobject, jlong cols, jlong x, GEOM_PARAMS) {
     guard(env, "col2im", [&] {
         const ConvGeom g = make_geom(B, C, H, W, KH, KW, S, P);
         const float* O = fp(cols);   // (C·KH·KW, B·OH·OW)
@@ -64,7 +63,7 @@ HHNN_JNI_CONV(void, col2im)(JNIEnv* env, jclass, jlong cols, jlong x, GEOM_PARAM
     });
 }
 
-HHNN_JNI_CONV(void, swapAxes)(JNIEnv* env, jclass, jlong x, jlong y, jint a, jint b, jint inner) {
+HHNN_JNI(void, swapAxes)(JNIEnv* env, jobject, jlong x, jlong y, jint a, jint b, jint inner) {
     guard(env, "swapAxes", [&] {
         const float* X = fp(x);   // (a, b, inner)
         float* Y = fp(y);         // (b, a, inner)
@@ -75,7 +74,7 @@ HHNN_JNI_CONV(void, swapAxes)(JNIEnv* env, jclass, jlong x, jlong y, jint a, jin
     });
 }
 
-HHNN_JNI_CONV(void, addChannelBias)(JNIEnv* env, jclass, jlong x, jlong bias, jlong y, jint outer, jint channels, jint inner) {
+HHNN_JNI(void, addChannelBias)(JNIEnv* env, jobject, jlong x, jlong bias, jlong y, jint outer, jint channels, jint inner) {
     guard(env, "addChannelBias", [&] {
         const float* X = fp(x);      // (outer, channels, inner)
         const float* Bv = fp(bias);  // (channels)
@@ -90,7 +89,7 @@ HHNN_JNI_CONV(void, addChannelBias)(JNIEnv* env, jclass, jlong x, jlong bias, jl
     });
 }
 
-HHNN_JNI_CONV(void, sumChannels)(JNIEnv* env, jclass, jlong x, jlong y, jint outer, jint channels, jint inner, jfloat beta) {
+HHNN_JNI(void, sumChannels)(JNIEnv* env, jobject, jlong x, jlong y, jint outer, jint channels, jint inner, jfloat beta) {
     guard(env, "sumChannels", [&] {
         const float* X = fp(x);   // (outer, channels, inner)
         float* Y = fp(y);         // (channels)
@@ -137,7 +136,7 @@ static void max_pool_inside(const ConvGeom& g, const float* xp, float* yp, float
     }
 }
 
-HHNN_JNI_CONV(void, maxPool)(JNIEnv* env, jclass, jlong x, jlong y, jlong argmax, GEOM_PARAMS) {
+HHNN_JNI(void, maxPool)(JNIEnv* env, jobject, jlong x, jlong y, jlong argmax, GEOM_PARAMS) {
     guard(env, "maxPool", [&] {
         const ConvGeom g = make_geom(B, C, H, W, KH, KW, S, P);
         const float* X = fp(x);   // (B, C, H, W)
@@ -163,11 +162,11 @@ HHNN_JNI_CONV(void, maxPool)(JNIEnv* env, jclass, jlong x, jlong y, jlong argmax
     });
 }
 
-HHNN_JNI_CONV(void, maxPoolBackward)(JNIEnv* env, jclass, jlong dy, jlong argmax, jlong dx, GEOM_PARAMS) {
+HHNN_JNI(void, maxPoolBackward)(JNIEnv* env, jobject, jlong dy, jlong argmax, jlong dx, GEOM_PARAMS) {
     guard(env, "maxPoolBackward", [&] {
         const ConvGeom g = make_geom(B, C, H, W, KH, KW, S, P);
         const float* DY = fp(dy);    // (B, C, OH, OW)
-        const float* A = fp(argmax); // (B, C, OH, OW), positions checked by CpuConv
+        const float* A = fp(argmax); // (B, C, OH, OW), positions checked below
         float* DX = fp(dx);          // (B, C, H, W)
         const long hw = (long)g.H * g.W, ohw = (long)g.OH * g.OW;
         std::atomic<bool> bad{false};   // an argmax outside the plane is skipped here and reported after the loop
@@ -185,7 +184,7 @@ HHNN_JNI_CONV(void, maxPoolBackward)(JNIEnv* env, jclass, jlong dy, jlong argmax
     });
 }
 
-HHNN_JNI_CONV(void, avgPool)(JNIEnv* env, jclass, jlong x, jlong y, GEOM_PARAMS) {
+HHNN_JNI(void, avgPool)(JNIEnv* env, jobject, jlong x, jlong y, GEOM_PARAMS) {
     guard(env, "avgPool", [&] {
         const ConvGeom g = make_geom(B, C, H, W, KH, KW, S, P);
         const float* X = fp(x);   // (B, C, H, W)
@@ -202,7 +201,7 @@ HHNN_JNI_CONV(void, avgPool)(JNIEnv* env, jclass, jlong x, jlong y, GEOM_PARAMS)
     });
 }
 
-HHNN_JNI_CONV(void, avgPoolBackward)(JNIEnv* env, jclass, jlong dy, jlong dx, GEOM_PARAMS) {
+HHNN_JNI(void, avgPoolBackward)(JNIEnv* env, jobject, jlong dy, jlong dx, GEOM_PARAMS) {
     guard(env, "avgPoolBackward", [&] {
         const ConvGeom g = make_geom(B, C, H, W, KH, KW, S, P);
         const float* DY = fp(dy);   // (B, C, OH, OW)
@@ -218,9 +217,9 @@ HHNN_JNI_CONV(void, avgPoolBackward)(JNIEnv* env, jclass, jlong dy, jlong dx, GE
     });
 }
 
-HHNN_JNI_CONV(void, batchNorm)(JNIEnv* env, jclass, jlong x, jlong gamma, jlong beta, jlong runMean, jlong runVar,
-                               jlong y, jlong mean, jlong rstd, jint outer, jint channels, jint inner,
-                               jfloat momentum, jfloat eps, jboolean training) {
+HHNN_JNI(void, batchNorm)(JNIEnv* env, jobject, jlong x, jlong gamma, jlong beta, jlong runMean, jlong runVar,
+                          jlong y, jlong mean, jlong rstd, jint outer, jint channels, jint inner,
+                          jfloat momentum, jfloat eps, jboolean training) {
     guard(env, "batchNorm", [&] {
         const float* X = fp(x);   // (outer, channels, inner)
         const float *G = fp(gamma), *Bt = fp(beta);   // (channels)
@@ -243,8 +242,8 @@ HHNN_JNI_CONV(void, batchNorm)(JNIEnv* env, jclass, jlong x, jlong gamma, jlong 
     });
 }
 
-HHNN_JNI_CONV(void, batchNormBackward)(JNIEnv* env, jclass, jlong x, jlong gamma, jlong mean, jlong rstd, jlong dy,
-                                       jlong dx, jlong dgamma, jlong dbeta, jint outer, jint channels, jint inner) {
+HHNN_JNI(void, batchNormBackward)(JNIEnv* env, jobject, jlong x, jlong gamma, jlong mean, jlong rstd, jlong dy,
+                                  jlong dx, jlong dgamma, jlong dbeta, jint outer, jint channels, jint inner) {
     guard(env, "batchNormBackward", [&] {
         const float *X = fp(x), *DY = fp(dy);                      // (outer, channels, inner)
         const float *G = fp(gamma), *MU = fp(mean), *RS = fp(rstd); // (channels)
@@ -276,14 +275,14 @@ static void copy_channels(const float* src, int srcC, int srcStart, float* dst, 
     });
 }
 
-HHNN_JNI_CONV(void, concatChannels)(JNIEnv* env, jclass, jlong a, jlong b, jlong y, jint outer, jint ca, jint cb, jint inner) {
+HHNN_JNI(void, concatChannels)(JNIEnv* env, jobject, jlong a, jlong b, jlong y, jint outer, jint ca, jint cb, jint inner) {
     guard(env, "concatChannels", [&] {
         copy_channels(fp(a), ca, 0, fp(y), ca + cb, 0, ca, outer, inner);    // a (outer, ca, inner) -> y (outer, ca+cb, inner)
         copy_channels(fp(b), cb, 0, fp(y), ca + cb, ca, cb, outer, inner);   // b (outer, cb, inner)
     });
 }
 
-HHNN_JNI_CONV(void, splitChannels)(JNIEnv* env, jclass, jlong y, jlong a, jlong b, jint outer, jint ca, jint cb, jint inner) {
+HHNN_JNI(void, splitChannels)(JNIEnv* env, jobject, jlong y, jlong a, jlong b, jint outer, jint ca, jint cb, jint inner) {
     guard(env, "splitChannels", [&] {
         if (a) copy_channels(fp(y), ca + cb, 0, fp(a), ca, 0, ca, outer, inner);
         if (b) copy_channels(fp(y), ca + cb, ca, fp(b), cb, 0, cb, outer, inner);

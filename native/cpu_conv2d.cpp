@@ -1,5 +1,5 @@
 // native/cpu_conv2d.cpp — the cpu backend's fused 2-d convolution (Backend.conv2d / conv2dBackward).
-// Java twin: CpuConv.conv2d / conv2dBackward; reference ReferenceConv.conv2d. Tested by: ConvParityTest.
+// Java twin: CheckedBackend.conv2d / conv2dBackward; reference ReferenceConv.conv2d. Tested by: ConvParityTest.
 //
 // Why fused: the unfused path (im2col of the whole batch, one gemm, swapAxes, bias) streams a cols matrix of
 // C·kh·kw × B·OH·OW through memory (≈100 MB for W4's second layer) several times per step. Here each image is
@@ -31,7 +31,6 @@
 
 using namespace hhnn;
 
-#define HHNN_JNI_CONV(ret, name) extern "C" JNIEXPORT ret JNICALL Java_org_hhnn_backend_cpu_CpuConv_##name
 #define GEOM_PARAMS jint B, jint C, jint H, jint W, jint KH, jint KW, jint S, jint P
 
 namespace {
@@ -134,7 +133,7 @@ bool parallel_images(const ConvGeom& g, int oc) {
 
 }  // namespace
 
-HHNN_JNI_CONV(void, conv2d)(JNIEnv* env, jclass, jlong x, jlong w, jlong bias, jlong y, GEOM_PARAMS, jint OC) {
+HHNN_JNI(void, conv2d)(JNIEnv* env, jobject, jlong x, jlong w, jlong bias, jlong y, GEOM_PARAMS, jint OC) {
     guard(env, "conv2d", [&] {
         const ConvGeom g = make_geom(B, C, H, W, KH, KW, S, P);
         const float* X = fp(x);                       // (B, C, H, W)
@@ -182,8 +181,8 @@ HHNN_JNI_CONV(void, conv2d)(JNIEnv* env, jclass, jlong x, jlong w, jlong bias, j
     });
 }
 
-HHNN_JNI_CONV(void, conv2dBackward)(JNIEnv* env, jclass, jlong x, jlong w, jlong dy, jlong dx, jlong dw, jlong dbias,
-                                    GEOM_PARAMS, jint OC) {
+HHNN_JNI(void, conv2dBackward)(JNIEnv* env, jobject, jlong x, jlong w, jlong dy, jlong dx, jlong dw, jlong dbias,
+                               GEOM_PARAMS, jint OC) {
     guard(env, "conv2dBackward", [&] {
         const ConvGeom g = make_geom(B, C, H, W, KH, KW, S, P);
         const float *X = fp(x), *Wt = fp(w), *DY = fp(dy);   // (B, C, H, W), (OC, C·KH·KW), (B, OC, OH·OW)

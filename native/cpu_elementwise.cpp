@@ -1,8 +1,10 @@
 // native/cpu_elementwise.cpp — addBias, sumRows, sumCols, unary (+ backward), binary, axpby, sumSquares, sum.
-// Java twin: CpuBackend / ReferenceBackend methods of the same names; per-element math in kernels/activations.cuh.
+// Java twin: CpuBackend / ReferenceBackend methods of the same names; per-element math and op codes in
+// kernels/activations.cuh (unary) and kernels/elementwise.cuh (binary, axpby).
 // Tested by: CpuParityTest (every UnaryOp and BinaryOp, reductions, determinism).
 #include <string>
 #include "activations.cuh"
+#include "elementwise.cuh"
 #include "cpu_parallel.h"
 #include "jni_util.h"
 
@@ -10,7 +12,7 @@ using namespace hhnn;
 
 // ---- bias and axis reductions ---------------------------------------------------------------
 
-HHNN_JNI(void, addBias)(JNIEnv* env, jclass, jlong x, jlong bias, jlong y, jint rows, jint cols) {
+HHNN_JNI(void, addBias)(JNIEnv* env, jobject, jlong x, jlong bias, jlong y, jint rows, jint cols) {
     guard(env, "addBias", [&] {
         const float* X = fp(x);   // (rows, cols)
         const float* B = fp(bias);   // (cols)
@@ -25,7 +27,7 @@ HHNN_JNI(void, addBias)(JNIEnv* env, jclass, jlong x, jlong bias, jlong y, jint 
 }
 
 // y[c] = beta y[c] + sum_r x[r, c]: column blocks in parallel, rows summed in order in double.
-HHNN_JNI(void, sumRows)(JNIEnv* env, jclass, jlong x, jlong y, jint rows, jint cols, jfloat beta) {
+HHNN_JNI(void, sumRows)(JNIEnv* env, jobject, jlong x, jlong y, jint rows, jint cols, jfloat beta) {
     guard(env, "sumRows", [&] {
         const float* X = fp(x);   // (rows, cols)
         float* Y = fp(y);   // (cols)
@@ -44,7 +46,7 @@ HHNN_JNI(void, sumRows)(JNIEnv* env, jclass, jlong x, jlong y, jint rows, jint c
 }
 
 // y[r] = beta y[r] + sum_c x[r, c]: rows in parallel, each summed in double.
-HHNN_JNI(void, sumCols)(JNIEnv* env, jclass, jlong x, jlong y, jint rows, jint cols, jfloat beta) {
+HHNN_JNI(void, sumCols)(JNIEnv* env, jobject, jlong x, jlong y, jint rows, jint cols, jfloat beta) {
     guard(env, "sumCols", [&] {
         const float* X = fp(x);   // (rows, cols)
         float* Y = fp(y);   // (rows)
@@ -80,18 +82,11 @@ static void unary_backward_t(const float* X, const float* Yv, const float* DY, f
 // Expands CALL(OP) with the compile-time constant matching the runtime op code: one instantiation per op.
 #define HHNN_DISPATCH_UNARY(op, CALL)                                                 \
     switch (op) {                                                                     \
-        case HHNN_UNARY_IDENTITY: CALL(HHNN_UNARY_IDENTITY); break;                   \
-        case HHNN_UNARY_RELU: CALL(HHNN_UNARY_RELU); break;                           \
-        case HHNN_UNARY_SIGMOID: CALL(HHNN_UNARY_SIGMOID); break;                     \
-        case HHNN_UNARY_TANH: CALL(HHNN_UNARY_TANH); break;                           \
-        case HHNN_UNARY_TANHSHRINK: CALL(HHNN_UNARY_TANHSHRINK); break;               \
-        case HHNN_UNARY_SOFTPLUS: CALL(HHNN_UNARY_SOFTPLUS); break;                   \
-        case HHNN_UNARY_EXP: CALL(HHNN_UNARY_EXP); break;                             \
-        case HHNN_UNARY_LOG: CALL(HHNN_UNARY_LOG); break;                             \
+        HHNN_UNARY_CASES                                                              \
         default: throw IllegalArgument("unknown unary op code " + std::to_string(op)); \
     }
 
-HHNN_JNI(void, unary)(JNIEnv* env, jclass, jint op, jlong x, jlong y, jlong n) {
+HHNN_JNI(void, unary)(JNIEnv* env, jobject, jint op, jlong x, jlong y, jlong n) {
     guard(env, "unary", [&] {
         const float* X = fp(x);   // (n)
         float* Y = fp(y);   // (n), may be X
@@ -101,7 +96,7 @@ HHNN_JNI(void, unary)(JNIEnv* env, jclass, jint op, jlong x, jlong y, jlong n) {
     });
 }
 
-HHNN_JNI(void, unaryBackward)(JNIEnv* env, jclass, jint op, jlong x, jlong y, jlong dy, jlong dx, jlong n) {
+HHNN_JNI(void, unaryBackward)(JNIEnv* env, jobject, jint op, jlong x, jlong y, jlong dy, jlong dx, jlong n) {
     guard(env, "unaryBackward", [&] {
         const float* X = fp(x);   // (n)
         const float* Yv = fp(y);   // (n) = f(X)
@@ -115,40 +110,32 @@ HHNN_JNI(void, unaryBackward)(JNIEnv* env, jclass, jint op, jlong x, jlong y, jl
 
 // ---- binary, axpby --------------------------------------------------------------------------
 
-HHNN_JNI(void, binary)(JNIEnv* env, jclass, jint op, jlong a, jlong b, jlong out, jlong n) {
+template <int OP>
+static void binary_t(const float* A, const float* B, float* O, long n) {
+    for_chunks(n, [=](long lo, long hi) {
+#pragma omp simd
+        for (long i = lo; i < hi; i++) O[i] = hhnn_binary(OP, A[i], B[i]);
+    });
+}
+
+HHNN_JNI(void, binary)(JNIEnv* env, jobject, jint op, jlong a, jlong b, jlong out, jlong n) {
     guard(env, "binary", [&] {
         const float* A = fp(a);   // (n)
         const float* B = fp(b);   // (n)
         float* O = fp(out);   // (n), may be A or B
-        switch (op) {   // op codes = org.hhnn.backend.BinaryOp ordinals
-            case 0:
-                for_chunks(n, [=](long lo, long hi) {
-#pragma omp simd
-                    for (long i = lo; i < hi; i++) O[i] = A[i] + B[i];
-                });
-                break;
-            case 1:
-                for_chunks(n, [=](long lo, long hi) {
-#pragma omp simd
-                    for (long i = lo; i < hi; i++) O[i] = A[i] - B[i];
-                });
-                break;
-            case 2:
-                for_chunks(n, [=](long lo, long hi) {
-#pragma omp simd
-                    for (long i = lo; i < hi; i++) O[i] = A[i] * B[i];
-                });
-                break;
+#define CALL(OP) binary_t<OP>(A, B, O, n)
+        switch (op) {
+            HHNN_BINARY_CASES
             default: throw IllegalArgument("unknown binary op code " + std::to_string(op));
         }
+#undef CALL
     });
 }
 
-HHNN_JNI(void, axpby)(JNIEnv* env, jclass, jfloat alpha, jlong x, jfloat beta, jlong y, jlong n) {
+HHNN_JNI(void, axpby)(JNIEnv* env, jobject, jfloat alpha, jlong x, jfloat beta, jlong y, jlong n) {
     guard(env, "axpby", [&] {
         const float* X = fp(x);   // (n)
         float* Y = fp(y);   // (n)
-        // In double, both products are exact and the sum is rounded once: the reference's bits.
         if (beta == 0.f) {   // y is write-only: NaN in it must not leak through 0 * NaN
             for_chunks(n, [=](long lo, long hi) {
 #pragma omp simd
@@ -157,7 +144,7 @@ HHNN_JNI(void, axpby)(JNIEnv* env, jclass, jfloat alpha, jlong x, jfloat beta, j
         } else {
             for_chunks(n, [=](long lo, long hi) {
 #pragma omp simd
-                for (long i = lo; i < hi; i++) Y[i] = (float)((double)alpha * X[i] + (double)beta * Y[i]);
+                for (long i = lo; i < hi; i++) Y[i] = hhnn_axpby(alpha, X[i], beta, Y[i]);
             });
         }
     });
@@ -179,14 +166,14 @@ HHNN_SIMD_CLONES static double sum_chunk(const float* X, long lo, long hi) {
     return s;
 }
 
-HHNN_JNI(jdouble, sumSquares)(JNIEnv* env, jclass, jlong x, jlong n) {
+HHNN_JNI(jdouble, sumSquares)(JNIEnv* env, jobject, jlong x, jlong n) {
     return guard(env, "sumSquares", [&]() -> jdouble {
         const float* X = fp(x);   // (n)
         return reduce_chunks(n, [=](long lo, long hi) { return sum_squares_chunk(X, lo, hi); });
     });
 }
 
-HHNN_JNI(jdouble, sum)(JNIEnv* env, jclass, jlong x, jlong n) {
+HHNN_JNI(jdouble, sum)(JNIEnv* env, jobject, jlong x, jlong n) {
     return guard(env, "sum", [&]() -> jdouble {
         const float* X = fp(x);   // (n)
         return reduce_chunks(n, [=](long lo, long hi) { return sum_chunk(X, lo, hi); });

@@ -1,5 +1,5 @@
 // native/cpu_embedding.cpp — embedding lookup (rows of a table gathered by ids) and its scatter-add gradient.
-// Java twin: CpuModulated (validation, ids range-checked there and again here) ↔ Backend.embeddingForward /
+// Java twin: CheckedBackend (validation, ids range-checked there and again here) ↔ Backend.embeddingForward /
 // embeddingBackward, reference ReferenceModulated. Tested by: ModulatedParityTest
 // (mvn -B -o test -pl java -Dtest=ModulatedParityTest -Dsurefire.failIfNoSpecifiedTests=false).
 //
@@ -15,7 +15,6 @@
 
 using namespace hhnn;
 
-#define HHNN_JNI_EMB(ret, name) extern "C" JNIEXPORT ret JNICALL Java_org_hhnn_backend_cpu_CpuModulated_##name
 
 namespace {
 
@@ -32,8 +31,8 @@ std::vector<int> read_ids(JNIEnv* env, jintArray ids, int n, int vocab) {
 
 }  // namespace
 
-HHNN_JNI_EMB(void, embeddingForward)(JNIEnv* env, jclass, jlong table, jintArray ids, jlong out, jint n, jint vocab,
-                                     jint dim) {
+HHNN_JNI(void, embeddingForward)(JNIEnv* env, jobject, jlong table, jintArray ids, jlong out, jint n, jint vocab,
+                                 jint dim) {
     guard(env, "embeddingForward", [&] {
         std::vector<int> id = read_ids(env, ids, n, vocab);
         const float* T = fp(table);   // (vocab, dim)
@@ -44,8 +43,8 @@ HHNN_JNI_EMB(void, embeddingForward)(JNIEnv* env, jclass, jlong table, jintArray
     });
 }
 
-HHNN_JNI_EMB(void, embeddingBackward)(JNIEnv* env, jclass, jintArray ids, jlong dOut, jlong dTable, jint n, jint vocab,
-                                      jint dim) {
+HHNN_JNI(void, embeddingBackward)(JNIEnv* env, jobject, jintArray ids, jlong dOut, jlong dTable, jint n, jint vocab,
+                                  jint dim) {
     guard(env, "embeddingBackward", [&] {
         std::vector<int> id = read_ids(env, ids, n, vocab);
         const float* G = fp(dOut);   // (n, dim)

@@ -7,7 +7,7 @@
 
 using namespace hhnn;
 
-HHNN_JNI(void, gemm)(JNIEnv* env, jclass, jboolean transA, jboolean transB, jint m, jint n, jint k,
+HHNN_JNI(void, gemm)(JNIEnv* env, jobject, jboolean transA, jboolean transB, jint m, jint n, jint k,
                      jfloat alpha, jlong a, jlong b, jfloat beta, jlong c) {
     guard(env, "gemm", [&] {
         float* C = fp(c);   // (m, n)

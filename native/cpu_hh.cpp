@@ -1,6 +1,6 @@
 // native/cpu_hh.cpp — the fused HH window: forward (w steps + Legendre readout sums + spike counts, nothing per
 // step written to memory) and backward (recompute the window from its start state, then reverse-mode through it).
-// Math: kernels/hh.cuh, kernels/legendre.cuh. Java twin: CpuHh (validation) ↔ Backend.hhForward / hhBackward,
+// Math: kernels/hh.cuh, kernels/legendre.cuh. Java twin: CheckedBackend (validation) ↔ Backend.hhForward / hhBackward,
 // reference ReferenceHh. Tested by: HhParityTest
 // (mvn -B -o test -pl java -Dtest=HhParityTest -Dsurefire.failIfNoSpecifiedTests=false).
 //
@@ -27,7 +27,6 @@
 
 using namespace hhnn;
 
-#define HHNN_JNI_HH(ret, name) extern "C" JNIEXPORT ret JNICALL Java_org_hhnn_backend_cpu_CpuHh_##name
 
 namespace {
 
@@ -292,8 +291,8 @@ HHNN_FMA_CLONES void backward_block(const Window& w, const Grads& gr, long unit,
 
 }  // namespace
 
-HHNN_JNI_HH(void, hhForward)(JNIEnv* env, jclass, jfloatArray params, jlong state, jlong current, jlong cond,
-                             jlong stateOut, jlong basisSum, jlong spikes, jint batch, jint neurons) {
+HHNN_JNI(void, hhForward)(JNIEnv* env, jobject, jfloatArray params, jlong state, jlong current, jlong cond,
+                          jlong stateOut, jlong basisSum, jlong spikes, jint batch, jint neurons) {
     guard(env, "hhForward", [&] {
         Window w = window(env, params, state, current, cond, batch, neurons);
         float* so = fp(stateOut);   // (B, M, 4)
@@ -304,9 +303,9 @@ HHNN_JNI_HH(void, hhForward)(JNIEnv* env, jclass, jfloatArray params, jlong stat
     });
 }
 
-HHNN_JNI_HH(void, hhBackward)(JNIEnv* env, jclass, jfloatArray params, jlong state, jlong current, jlong cond,
-                              jlong dStateOut, jlong dBasisSum, jlong dSpikes, jlong dState, jlong dCurrent,
-                              jlong dCond, jint batch, jint neurons) {
+HHNN_JNI(void, hhBackward)(JNIEnv* env, jobject, jfloatArray params, jlong state, jlong current, jlong cond,
+                           jlong dStateOut, jlong dBasisSum, jlong dSpikes, jlong dState, jlong dCurrent,
+                           jlong dCond, jint batch, jint neurons) {
     guard(env, "hhBackward", [&] {
         Window w = window(env, params, state, current, cond, batch, neurons);
         long bm = (long)batch * neurons, units = (long)batch * ((neurons + L - 1) / L);

@@ -1,6 +1,6 @@
 // native/cpu_legendre.cpp — Legendre activations: per-neuron forward/backward, the dense ("KAN") basis expansion
 // and its backward, and the per-neuron readout of a basis (the HH layer's y = Σ_k basisSum_k·A_k) with its backward.
-// Math: kernels/legendre.cuh. Java twin: CpuLegendre (validation) ↔ Backend.legendre*, neuronReadout*, reference
+// Math: kernels/legendre.cuh. Java twin: CheckedBackend (validation) ↔ Backend.legendre*, neuronReadout*, reference
 // ReferenceLegendre. Tested by: LegendreParityTest
 // (mvn -B -o test -pl java -Dtest=LegendreParityTest -Dsurefire.failIfNoSpecifiedTests=false).
 //
@@ -18,7 +18,6 @@
 
 using namespace hhnn;
 
-#define HHNN_JNI_LEG(ret, name) extern "C" JNIEXPORT ret JNICALL Java_org_hhnn_backend_cpu_CpuLegendre_##name
 
 namespace {
 
@@ -157,8 +156,8 @@ HHNN_SIMD_CLONES void basis_backward_block(const float* X, const float* DB, floa
 
 }  // namespace
 
-HHNN_JNI_LEG(void, legendreForward)(JNIEnv* env, jclass, jlong x, jlong coeffs, jlong y, jint rows, jint cols,
-                                    jint degree) {
+HHNN_JNI(void, legendreForward)(JNIEnv* env, jobject, jlong x, jlong coeffs, jlong y, jint rows, jint cols,
+                                jint degree) {
     guard(env, "legendreForward", [&] {
         const float* X = fp(x);   // (rows, cols)
         float* Y = fp(y);         // (rows, cols)
@@ -175,8 +174,8 @@ HHNN_JNI_LEG(void, legendreForward)(JNIEnv* env, jclass, jlong x, jlong coeffs, 
     });
 }
 
-HHNN_JNI_LEG(void, legendreBackward)(JNIEnv* env, jclass, jlong x, jlong coeffs, jlong dy, jlong dx, jlong dCoeffs,
-                                     jint rows, jint cols, jint degree) {
+HHNN_JNI(void, legendreBackward)(JNIEnv* env, jobject, jlong x, jlong coeffs, jlong dy, jlong dx, jlong dCoeffs,
+                                 jint rows, jint cols, jint degree) {
     guard(env, "legendreBackward", [&] {
         const float* X = fp(x);     // (rows, cols)
         const float* DY = fp(dy);   // (rows, cols)
@@ -208,7 +207,7 @@ HHNN_JNI_LEG(void, legendreBackward)(JNIEnv* env, jclass, jlong x, jlong coeffs,
     });
 }
 
-HHNN_JNI_LEG(void, legendreBasis)(JNIEnv* env, jclass, jlong x, jlong basis, jint rows, jint cols, jint degree) {
+HHNN_JNI(void, legendreBasis)(JNIEnv* env, jobject, jlong x, jlong basis, jint rows, jint cols, jint degree) {
     guard(env, "legendreBasis", [&] {
         const float* X = fp(x);   // (rows, cols)
         float* B = fp(basis);     // (rows, cols, D+1)
@@ -223,8 +222,8 @@ HHNN_JNI_LEG(void, legendreBasis)(JNIEnv* env, jclass, jlong x, jlong basis, jin
     });
 }
 
-HHNN_JNI_LEG(void, legendreBasisBackward)(JNIEnv* env, jclass, jlong x, jlong dBasis, jlong dx, jint rows, jint cols,
-                                          jint degree) {
+HHNN_JNI(void, legendreBasisBackward)(JNIEnv* env, jobject, jlong x, jlong dBasis, jlong dx, jint rows, jint cols,
+                                      jint degree) {
     guard(env, "legendreBasisBackward", [&] {
         const float* X = fp(x);         // (rows, cols)
         const float* DB = fp(dBasis);   // (rows, cols, D+1)
@@ -241,8 +240,8 @@ HHNN_JNI_LEG(void, legendreBasisBackward)(JNIEnv* env, jclass, jlong x, jlong dB
 }
 
 // y[b, j] = Σ_k basis[b, j, k]·coeffs[j, k], summed in double (K is small; this is not the hot loop).
-HHNN_JNI_LEG(void, neuronReadout)(JNIEnv* env, jclass, jlong basis, jlong coeffs, jlong y, jint batch, jint neurons,
-                                  jint k) {
+HHNN_JNI(void, neuronReadout)(JNIEnv* env, jobject, jlong basis, jlong coeffs, jlong y, jint batch, jint neurons,
+                              jint k) {
     guard(env, "neuronReadout", [&] {
         const float* B = fp(basis);    // (batch, neurons, k)
         const float* C = fp(coeffs);   // (neurons, k)
@@ -261,8 +260,8 @@ HHNN_JNI_LEG(void, neuronReadout)(JNIEnv* env, jclass, jlong basis, jlong coeffs
 
 // dBasis[b, j, k] = dy[b, j]·coeffs[j, k]; dCoeffs[j, k] += Σ_b dy[b, j]·basis[b, j, k], each neuron's sum taken
 // by one thread over b in order (double).
-HHNN_JNI_LEG(void, neuronReadoutBackward)(JNIEnv* env, jclass, jlong basis, jlong coeffs, jlong dy, jlong dBasis,
-                                          jlong dCoeffs, jint batch, jint neurons, jint k) {
+HHNN_JNI(void, neuronReadoutBackward)(JNIEnv* env, jobject, jlong basis, jlong coeffs, jlong dy, jlong dBasis,
+                                      jlong dCoeffs, jint batch, jint neurons, jint k) {
     guard(env, "neuronReadoutBackward", [&] {
         const float* B = fp(basis);    // (batch, neurons, k)
         const float* C = fp(coeffs);   // (neurons, k)

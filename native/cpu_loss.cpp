@@ -1,11 +1,13 @@
 // native/cpu_loss.cpp — softmax cross-entropy (+ backward), inverted dropout, layer norm (+ backward).
-// Java twin: CpuBackend / ReferenceBackend methods of the same names; dropout's generator in kernels/random.cuh.
+// Java twin: CpuBackend / ReferenceBackend methods of the same names; layer norm's math in kernels/norm.cuh, dropout's
+// generator in kernels/random.cuh.
 // Tested by: CpuParityTest (softmaxCrossEntropy*, dropout masks bit-identical, layerNorm*, bad labels).
 #include <math.h>
 #include <string>
 #include <vector>
 #include "cpu_parallel.h"
 #include "jni_util.h"
+#include "norm.cuh"
 #include "random.cuh"
 
 using namespace hhnn;
@@ -18,7 +20,7 @@ static std::vector<jint> read_labels(JNIEnv* env, jintArray labels, jint rows) {
     return out;
 }
 
-HHNN_JNI(void, softmaxCrossEntropy)(JNIEnv* env, jclass, jlong logits, jintArray labels, jlong probs, jlong loss,
+HHNN_JNI(void, softmaxCrossEntropy)(JNIEnv* env, jobject, jlong logits, jintArray labels, jlong probs, jlong loss,
                                     jint rows, jint cols) {
     guard(env, "softmaxCrossEntropy", [&] {
         std::vector<jint> lab = read_labels(env, labels, rows);   // (rows)
@@ -52,7 +54,7 @@ HHNN_JNI(void, softmaxCrossEntropy)(JNIEnv* env, jclass, jlong logits, jintArray
     });
 }
 
-HHNN_JNI(void, softmaxCrossEntropyBackward)(JNIEnv* env, jclass, jlong probs, jintArray labels, jfloat scale,
+HHNN_JNI(void, softmaxCrossEntropyBackward)(JNIEnv* env, jobject, jlong probs, jintArray labels, jfloat scale,
                                             jlong dlogits, jint rows, jint cols) {
     guard(env, "softmaxCrossEntropyBackward", [&] {
         std::vector<jint> lab = read_labels(env, labels, rows);   // (rows)
@@ -70,7 +72,7 @@ HHNN_JNI(void, softmaxCrossEntropyBackward)(JNIEnv* env, jclass, jlong probs, ji
     });
 }
 
-HHNN_JNI(void, dropout)(JNIEnv* env, jclass, jlong x, jlong mask, jlong y, jfloat p, jlong seed, jlong n) {
+HHNN_JNI(void, dropout)(JNIEnv* env, jobject, jlong x, jlong mask, jlong y, jfloat p, jlong seed, jlong n) {
     guard(env, "dropout", [&] {
         const float* X = fp(x);   // (n)
         float* M = fp(mask);   // (n)
@@ -88,8 +90,8 @@ HHNN_JNI(void, dropout)(JNIEnv* env, jclass, jlong x, jlong mask, jlong y, jfloa
     });
 }
 
-// Per row: mean and biased variance in double (two passes), y = (x - mean) rstd gamma + beta.
-HHNN_JNI(void, layerNorm)(JNIEnv* env, jclass, jlong x, jlong gamma, jlong beta, jlong y, jlong mean, jlong rstd,
+// Per row (hhnn_layer_norm_row): y = (x - mean) rstd gamma + beta, the row's mean and rstd stored.
+HHNN_JNI(void, layerNorm)(JNIEnv* env, jobject, jlong x, jlong gamma, jlong beta, jlong y, jlong mean, jlong rstd,
                           jint rows, jint cols, jfloat eps) {
     guard(env, "layerNorm", [&] {
         const float* X = fp(x);   // (rows, cols)
@@ -99,29 +101,15 @@ HHNN_JNI(void, layerNorm)(JNIEnv* env, jclass, jlong x, jlong gamma, jlong beta,
         float* MU = fp(mean);   // (rows)
         float* RS = fp(rstd);   // (rows)
         for_rows(rows, cols, [=](int r) {
-            const float* xr = X + (long)r * cols;
-            float* yr = Y + (long)r * cols;
-            double mu = 0.0;
-#pragma omp simd reduction(+ : mu)
-            for (int j = 0; j < cols; j++) mu += xr[j];
-            mu /= cols;
-            double var = 0.0;
-#pragma omp simd reduction(+ : var)
-            for (int j = 0; j < cols; j++) { double c = xr[j] - mu; var += c * c; }
-            var /= cols;
-            double rs = 1.0 / sqrt(var + (double)eps);
-#pragma omp simd
-            for (int j = 0; j < cols; j++) yr[j] = (float)((xr[j] - mu) * rs * G[j] + B[j]);
-            MU[r] = (float)mu;
-            RS[r] = (float)rs;
+            long o = (long)r * cols;
+            hhnn_layer_norm_row(X + o, G, B, Y + o, cols, eps, MU + r, RS + r);
         });
     });
 }
 
-// dx = rstd (dxhat - mean(dxhat) - xhat mean(dxhat xhat)) with xhat = (x - mean) rstd, dxhat = dy gamma;
-// dgamma += sum_r dy xhat, dbeta += sum_r dy. The column sums run first (column blocks, rows in order:
+// dx per row (hhnn_layer_norm_dx_row); dgamma += sum_r dy xhat, dbeta += sum_r dy. The column sums run first (column blocks, rows in order:
 // deterministic for any thread count), then dx row by row, so even dx aliasing dy would be safe.
-HHNN_JNI(void, layerNormBackward)(JNIEnv* env, jclass, jlong x, jlong gamma, jlong mean, jlong rstd, jlong dy,
+HHNN_JNI(void, layerNormBackward)(JNIEnv* env, jobject, jlong x, jlong gamma, jlong mean, jlong rstd, jlong dy,
                                   jlong dx, jlong dgamma, jlong dbeta, jint rows, jint cols) {
     guard(env, "layerNormBackward", [&] {
         const float* X = fp(x);   // (rows, cols)
@@ -141,7 +129,7 @@ HHNN_JNI(void, layerNormBackward)(JNIEnv* env, jclass, jlong x, jlong gamma, jlo
                 double mu = MU[r], rs = RS[r];
 #pragma omp simd
                 for (int j = 0; j < w; j++) {
-                    dg[j] += dyr[j] * ((xr[j] - mu) * rs);
+                    dg[j] += dyr[j] * hhnn_layer_norm_xhat(xr[j], mu, rs);
                     db[j] += dyr[j];
                 }
             }
@@ -151,26 +139,8 @@ HHNN_JNI(void, layerNormBackward)(JNIEnv* env, jclass, jlong x, jlong gamma, jlo
             }
         });
         for_rows(rows, cols, [=](int r) {
-            const float* xr = X + (long)r * cols;
-            const float* dyr = DY + (long)r * cols;
-            float* dxr = DX + (long)r * cols;
-            double mu = MU[r], rs = RS[r];
-            double mDx = 0.0, mDxX = 0.0;
-#pragma omp simd reduction(+ : mDx, mDxX)
-            for (int j = 0; j < cols; j++) {
-                double xh = (xr[j] - mu) * rs;
-                double dxh = (double)dyr[j] * G[j];
-                mDx += dxh;
-                mDxX += dxh * xh;
-            }
-            mDx /= cols;
-            mDxX /= cols;
-#pragma omp simd
-            for (int j = 0; j < cols; j++) {
-                double xh = (xr[j] - mu) * rs;
-                double dxh = (double)dyr[j] * G[j];
-                dxr[j] = (float)(rs * (dxh - mDx - xh * mDxX));
-            }
+            long o = (long)r * cols;
+            hhnn_layer_norm_dx_row(X + o, DY + o, G, MU[r], RS[r], DX + o, cols);
         });
     });
 }

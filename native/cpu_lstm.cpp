@@ -1,6 +1,6 @@
 // native/cpu_lstm.cpp — the pointwise part of one LSTM step, forward and backward, fused, for the vanilla, modulated
 // and Control 3 cells, with a per-row mask for variable-length sequences (a masked row keeps c and h).
-// Math: kernels/lstm.cuh. Java twin: CpuModulated (validation) ↔ Backend.lstmCellForward / lstmCellBackward,
+// Math: kernels/lstm.cuh. Java twin: CheckedBackend (validation) ↔ Backend.lstmCellForward / lstmCellBackward,
 // reference ReferenceModulated. Tested by: ModulatedParityTest
 // (mvn -B -o test -pl java -Dtest=ModulatedParityTest -Dsurefire.failIfNoSpecifiedTests=false).
 //
@@ -17,7 +17,6 @@
 
 using namespace hhnn;
 
-#define HHNN_JNI_LSTM(ret, name) extern "C" JNIEXPORT ret JNICALL Java_org_hhnn_backend_cpu_CpuModulated_##name
 
 namespace {
 
@@ -95,22 +94,16 @@ void backward_t(const float* A, const float* CP, const float* M, const float* DC
         case HHNN_LSTM_VANILLA: CALL(HHNN_LSTM_VANILLA, 0); break;                               \
         case HHNN_LSTM_CONTROL3: CALL(HHNN_LSTM_CONTROL3, 0); break;                             \
         case HHNN_LSTM_MODULATED:                                                               \
-            switch (mod) {                                                                      \
-                case HHNN_UNARY_IDENTITY: CALL(HHNN_LSTM_MODULATED, HHNN_UNARY_IDENTITY); break;     \
-                case HHNN_UNARY_RELU: CALL(HHNN_LSTM_MODULATED, HHNN_UNARY_RELU); break;             \
-                case HHNN_UNARY_SIGMOID: CALL(HHNN_LSTM_MODULATED, HHNN_UNARY_SIGMOID); break;       \
-                case HHNN_UNARY_TANH: CALL(HHNN_LSTM_MODULATED, HHNN_UNARY_TANH); break;             \
-                case HHNN_UNARY_TANHSHRINK: CALL(HHNN_LSTM_MODULATED, HHNN_UNARY_TANHSHRINK); break; \
-                default: throw IllegalArgument("modulator op code " + std::to_string(mod) + " is not supported"); \
-            }                                                                                   \
+            if (!hhnn_visit_mod_op(mod, [&](auto m_) { CALL(HHNN_LSTM_MODULATED, decltype(m_)::value); }))     \
+                throw IllegalArgument("modulator op code " + std::to_string(mod) + " is not supported");   \
             break;                                                                              \
         default: throw IllegalArgument("cell code " + std::to_string(cell) + " is not supported"); \
     }
 
 }  // namespace
 
-HHNN_JNI_LSTM(void, lstmCellForward)(JNIEnv* env, jclass, jint cell, jint mod, jlong gates, jlong cPrev, jlong hPrev,
-                                     jlong mask, jlong c, jlong h, jint batch, jint hidden) {
+HHNN_JNI(void, lstmCellForward)(JNIEnv* env, jobject, jint cell, jint mod, jlong gates, jlong cPrev, jlong hPrev,
+                                jlong mask, jlong c, jlong h, jint batch, jint hidden) {
     guard(env, "lstmCellForward", [&] {
         const float* A = fp(gates);                     // (B, G·H)
         const float* CP = fp(cPrev);                    // (B, H)
@@ -124,9 +117,9 @@ HHNN_JNI_LSTM(void, lstmCellForward)(JNIEnv* env, jclass, jint cell, jint mod, j
     });
 }
 
-HHNN_JNI_LSTM(void, lstmCellBackward)(JNIEnv* env, jclass, jint cell, jint mod, jlong gates, jlong cPrev, jlong mask,
-                                      jlong dc, jlong dh, jlong dGates, jlong dcPrev, jlong dhPrev, jint batch,
-                                      jint hidden) {
+HHNN_JNI(void, lstmCellBackward)(JNIEnv* env, jobject, jint cell, jint mod, jlong gates, jlong cPrev, jlong mask,
+                                 jlong dc, jlong dh, jlong dGates, jlong dcPrev, jlong dhPrev, jint batch,
+                                 jint hidden) {
     guard(env, "lstmCellBackward", [&] {
         const float* A = fp(gates);                     // (B, G·H)
         const float* CP = fp(cPrev);                    // (B, H)

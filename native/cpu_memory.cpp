@@ -84,21 +84,21 @@ HHNN_JNI(void, free)(JNIEnv*, jclass, jlong address, jlong n) {
     if (!kept) ::free(fp(address));
 }
 
-HHNN_JNI(void, upload)(JNIEnv* env, jclass, jfloatArray src, jlong dst) {
+HHNN_JNI(void, upload)(JNIEnv* env, jobject, jfloatArray src, jlong dst) {
     guard(env, "upload", [&] {
         env->GetFloatArrayRegion(src, 0, env->GetArrayLength(src), fp(dst));
         check_jni(env);
     });
 }
 
-HHNN_JNI(void, download)(JNIEnv* env, jclass, jlong src, jfloatArray dst) {
+HHNN_JNI(void, download)(JNIEnv* env, jobject, jlong src, jfloatArray dst) {
     guard(env, "download", [&] {
         env->SetFloatArrayRegion(dst, 0, env->GetArrayLength(dst), fp(src));
         check_jni(env);
     });
 }
 
-HHNN_JNI(void, copy)(JNIEnv* env, jclass, jlong src, jlong srcOff, jlong dst, jlong dstOff, jlong n) {
+HHNN_JNI(void, copy)(JNIEnv* env, jobject, jlong src, jlong srcOff, jlong dst, jlong dstOff, jlong n) {
     guard(env, "copy", [&] {
         const float* s = fp(src) + srcOff;
         float* d = fp(dst) + dstOff;
@@ -111,7 +111,7 @@ HHNN_JNI(void, copy)(JNIEnv* env, jclass, jlong src, jlong srcOff, jlong dst, jl
     });
 }
 
-HHNN_JNI(void, fill)(JNIEnv* env, jclass, jlong dst, jfloat value, jlong n) {
+HHNN_JNI(void, fill)(JNIEnv* env, jobject, jlong dst, jfloat value, jlong n) {
     guard(env, "fill", [&] {
         float* d = fp(dst);
         for_chunks(n, [=](long lo, long hi) {

@@ -1,7 +1,7 @@
 // native/cpu_modact.cpp — the modulated activation o = act(σ_m(u)·v), forward and fused backward (gradients to v and
 // u in one pass), with v viewed as (outer, channels, inner) and u as (outer, inner): layer-wide dense (inner = 1),
 // per position conv NCHW (inner = H·W) and per node (channels = 1) are the same loops.
-// Math: kernels/modact.cuh. Java twin: CpuModulated (validation) ↔ Backend.modActForward / modActBackward, reference
+// Math: kernels/modact.cuh. Java twin: CheckedBackend (validation) ↔ Backend.modActForward / modActBackward, reference
 // ReferenceModulated. Tested by: ModulatedParityTest
 // (mvn -B -o test -pl java -Dtest=ModulatedParityTest -Dsurefire.failIfNoSpecifiedTests=false).
 //
@@ -17,7 +17,6 @@
 
 using namespace hhnn;
 
-#define HHNN_JNI_MOD(ret, name) extern "C" JNIEXPORT ret JNICALL Java_org_hhnn_backend_cpu_CpuModulated_##name
 
 namespace {
 
@@ -129,30 +128,19 @@ void backward_t(const float* V, const float* U, const float* G, float* DV, float
     });
 }
 
-// CALL(ACT, MOD) with the compile-time constants of the runtime codes (identity, relu, sigmoid, tanh, tanhshrink).
-#define HHNN_MOD_SWITCH(ACT, CALL)                               \
-    switch (mod) {                                               \
-        case HHNN_UNARY_IDENTITY: CALL(ACT, HHNN_UNARY_IDENTITY); break; \
-        case HHNN_UNARY_RELU: CALL(ACT, HHNN_UNARY_RELU); break;         \
-        case HHNN_UNARY_SIGMOID: CALL(ACT, HHNN_UNARY_SIGMOID); break;   \
-        case HHNN_UNARY_TANH: CALL(ACT, HHNN_UNARY_TANH); break;         \
-        case HHNN_UNARY_TANHSHRINK: CALL(ACT, HHNN_UNARY_TANHSHRINK); break; \
-        default: throw IllegalArgument("modulator op code " + std::to_string(mod) + " is not supported"); \
-    }
-#define HHNN_ACT_SWITCH(CALL)                                                        \
-    switch (act) {                                                                   \
-        case HHNN_UNARY_IDENTITY: HHNN_MOD_SWITCH(HHNN_UNARY_IDENTITY, CALL) break;   \
-        case HHNN_UNARY_RELU: HHNN_MOD_SWITCH(HHNN_UNARY_RELU, CALL) break;           \
-        case HHNN_UNARY_SIGMOID: HHNN_MOD_SWITCH(HHNN_UNARY_SIGMOID, CALL) break;     \
-        case HHNN_UNARY_TANH: HHNN_MOD_SWITCH(HHNN_UNARY_TANH, CALL) break;           \
-        case HHNN_UNARY_TANHSHRINK: HHNN_MOD_SWITCH(HHNN_UNARY_TANHSHRINK, CALL) break; \
-        default: throw IllegalArgument("activation op code " + std::to_string(act) + " is not supported"); \
-    }
+// CALL(ACT, MOD) with the compile-time constants of the runtime codes (HHNN_UNARY_MOD_OPS: identity, relu, sigmoid,
+// tanh, tanhshrink).
+#define HHNN_ACT_SWITCH(CALL)                                                                                 \
+    if (!hhnn_visit_mod_op(act, [&](auto a_) {                                                                \
+            if (!hhnn_visit_mod_op(mod, [&](auto m_) { CALL(decltype(a_)::value, decltype(m_)::value); }))   \
+                throw IllegalArgument("modulator op code " + std::to_string(mod) + " is not supported");     \
+        }))                                                                                                   \
+        throw IllegalArgument("activation op code " + std::to_string(act) + " is not supported");
 
 }  // namespace
 
-HHNN_JNI_MOD(void, modActForward)(JNIEnv* env, jclass, jint act, jint mod, jlong v, jlong u, jlong out, jint outer,
-                                  jint channels, jint inner) {
+HHNN_JNI(void, modActForward)(JNIEnv* env, jobject, jint act, jint mod, jlong v, jlong u, jlong out, jint outer,
+                              jint channels, jint inner) {
     guard(env, "modActForward", [&] {
         const float* V = fp(v);   // (outer, channels, inner)
         const float* U = fp(u);   // (outer, inner)
@@ -163,8 +151,8 @@ HHNN_JNI_MOD(void, modActForward)(JNIEnv* env, jclass, jint act, jint mod, jlong
     });
 }
 
-HHNN_JNI_MOD(void, modActBackward)(JNIEnv* env, jclass, jint act, jint mod, jlong v, jlong u, jlong dout, jlong dv,
-                                   jlong du, jint outer, jint channels, jint inner) {
+HHNN_JNI(void, modActBackward)(JNIEnv* env, jobject, jint act, jint mod, jlong v, jlong u, jlong dout, jlong dv,
+                               jlong du, jint outer, jint channels, jint inner) {
     guard(env, "modActBackward", [&] {
         const float* V = fp(v);      // (outer, channels, inner)
         const float* U = fp(u);      // (outer, inner)

@@ -1,31 +1,23 @@
 // native/cpu_optim.cpp — fused optimizer steps: SGD (momentum, Nesterov, L2 decay) and Adam / AdamW.
-// Java twin: CpuBackend / ReferenceBackend sgdUpdate, adamUpdate.
+// Math: kernels/optim.cuh. Java twin: CpuBackend / ReferenceBackend sgdUpdate, adamUpdate.
 // Tested by: CpuParityTest.sgdUpdate / adamUpdate (every flag combination, several steps).
 #include <math.h>
 #include "cpu_parallel.h"
 #include "jni_util.h"
+#include "optim.cuh"
 
 using namespace hhnn;
 
-// Each element in double, in the reference's order of operations; only stored values are rounded.
+// MOMENTUM, NESTEROV and DECOUPLED are template arguments so that the step's branches fold away and the loop vectorises.
 template <bool MOMENTUM, bool NESTEROV>
 static void sgd_t(float* P, const float* Gr, float* V, long n, double lr, double mom, double wd) {
     for_chunks(n, [=](long lo, long hi) {
 #pragma omp simd
-        for (long i = lo; i < hi; i++) {
-            double g = Gr[i] + wd * P[i];
-            double step = g;
-            if (MOMENTUM) {
-                float v = (float)(mom * V[i] + g);
-                V[i] = v;
-                step = NESTEROV ? g + mom * v : v;
-            }
-            P[i] = (float)(P[i] - lr * step);
-        }
+        for (long i = lo; i < hi; i++) hhnn_sgd_step(i, P, Gr, V, lr, mom, wd, MOMENTUM, NESTEROV);
     });
 }
 
-HHNN_JNI(void, sgdUpdate)(JNIEnv* env, jclass, jlong param, jlong grad, jlong velocity, jlong n,
+HHNN_JNI(void, sgdUpdate)(JNIEnv* env, jobject, jlong param, jlong grad, jlong velocity, jlong n,
                           jfloat lr, jfloat momentum, jfloat weightDecay, jboolean nesterov) {
     guard(env, "sgdUpdate", [&] {
         float* P = fp(param);   // (n)
@@ -42,21 +34,11 @@ static void adam_t(float* P, const float* Gr, float* M, float* V, long n, double
                    double eps, double wd, double bc1, double bc2) {
     for_chunks(n, [=](long lo, long hi) {
 #pragma omp simd
-        for (long i = lo; i < hi; i++) {
-            double p = P[i], g = Gr[i];
-            if (DECOUPLED) p = p - lr * wd * p;   // AdamW: decay the weight, not the gradient
-            else g = g + wd * p;
-            float m = (float)(b1 * M[i] + (1 - b1) * g);
-            float v = (float)(b2 * V[i] + (1 - b2) * g * g);
-            M[i] = m;
-            V[i] = v;
-            double mh = m / bc1, vh = v / bc2;
-            P[i] = (float)(p - lr * mh / (sqrt(vh) + eps));
-        }
+        for (long i = lo; i < hi; i++) hhnn_adam_step(i, P, Gr, M, V, lr, b1, b2, eps, wd, DECOUPLED, bc1, bc2);
     });
 }
 
-HHNN_JNI(void, adamUpdate)(JNIEnv* env, jclass, jlong param, jlong grad, jlong m, jlong v, jlong n, jfloat lr,
+HHNN_JNI(void, adamUpdate)(JNIEnv* env, jobject, jlong param, jlong grad, jlong m, jlong v, jlong n, jfloat lr,
                            jfloat beta1, jfloat beta2, jfloat eps, jfloat weightDecay, jboolean decoupled, jint step) {
     guard(env, "adamUpdate", [&] {
         float* P = fp(param);   // (n)

@@ -37,7 +37,7 @@ constexpr long kParallelMinMem = 1L << 18;
 // each chunk in double and then the chunk sums in index order, so its bits depend on n only.
 constexpr long kChunk = 8192;
 
-// The thread count every parallel region uses (set by CpuNative.setThreads). Held here rather than
+// The thread count every parallel region uses (set by CpuBackend.setThreads). Held here rather than
 // in OpenMP's per-thread ICV, because Java may call from any thread.
 extern std::atomic<int> g_threads;
 inline int threads() { return g_threads.load(std::memory_order_relaxed); }

@@ -1,5 +1,5 @@
-// native/cpu_runtime.cpp — threads (OpenMP + OpenBLAS), the BLAS description, and the self-test probe.
-// Java twin: CpuBackend.threads/setThreads/blasInfo/isAvailable (via CpuNative).
+// native/cpu_runtime.cpp — the version stamp, threads (OpenMP + OpenBLAS), the BLAS description, and the self-test probe.
+// Java twin: CpuBackend.threads/setThreads/blasInfo/isAvailable, NativeLoader (the version check).
 // Tested by: CpuParityTest (threads, probe through isAvailable), NativeLoaderTest.
 #include <cblas.h>
 #include <omp.h>
@@ -14,6 +14,9 @@ std::atomic<int> g_threads{omp_get_max_threads()};
 }  // namespace hhnn
 
 using namespace hhnn;
+
+// The version CMake stamped in (HHNN_VERSION, from Maven's project.version); NativeLoader refuses any other.
+HHNN_JNI(jstring, version)(JNIEnv* env, jclass) { return env->NewStringUTF(HHNN_VERSION); }
 
 HHNN_JNI(void, setThreads)(JNIEnv* env, jclass, jint n) {
     guard(env, "setThreads", [&] {

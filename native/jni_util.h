@@ -1,6 +1,6 @@
 // native/jni_util.h — the JNI boundary: jlong -> pointer, Java exceptions, and hhnn::guard, which turns every
 // C++ exception into a Java one so that no error can unwind into (and crash) the JVM.
-// Java twin: org.hhnn.backend.cpu.CpuNative. Tested by: CpuParityTest (validation, labels), NativeLoaderTest.
+// Java twin: org.hhnn.backend.cpu.CpuBackend. Tested by: CpuParityTest (validation, labels), NativeLoaderTest.
 #pragma once
 #include <jni.h>
 #include <stdint.h>
@@ -58,5 +58,7 @@ auto guard(JNIEnv* env, const char* primitive, F&& f) -> decltype(f()) {
 
 }  // namespace hhnn
 
-// Every entry point is extern "C", exported, and named after its CpuNative method.
-#define HHNN_JNI(ret, name) extern "C" JNIEXPORT ret JNICALL Java_org_hhnn_backend_cpu_CpuNative_##name
+// Every entry point is extern "C", exported, and named after its CpuBackend native method, which ends in 0
+// (HHNN_JNI(void, gemm) is CpuBackend.gemm0). Primitives are instance methods (second parameter jobject), the
+// runtime and allocator static (jclass).
+#define HHNN_JNI(ret, name) extern "C" JNIEXPORT ret JNICALL Java_org_hhnn_backend_cpu_CpuBackend_##name##0

@@ -2,8 +2,8 @@ package org.hhnn.backend;
 
 /**
  * Argument checks shared by every backend's modulated-activation, LSTM-cell and embedding primitives, so that the
- * reference, cpu and cuda backends refuse the same calls with the same sentence (the buffer-length checks stay with
- * each backend, which knows its buffers). Twins: ReferenceModulated, cpu.CpuModulated, cuda.CudaModulated.
+ * reference, cpu and cuda backends refuse the same calls with the same sentence (the buffer-length checks are the
+ * reference's own and {@link CheckedBackend}'s). Users: ReferenceModulated, CheckedBackend.
  */
 public final class ModulatedArgs {
     private ModulatedArgs() {}

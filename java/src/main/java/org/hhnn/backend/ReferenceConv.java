@@ -6,7 +6,7 @@ import static org.hhnn.backend.ReferenceLegendre.need;
  * The reference convolution, pooling, batch-norm and channel primitives ({@link Backend#im2col} … {@link
  * Backend#splitChannels}; DESIGN.md § Modulated activations, the CNN and DenseNet models). Plain loops written from
  * the definitions in the contract (each output computed as the formula says, gathering over its inputs), float64
- * sums, results rounded by {@link ReferenceBackend#round} when stored. Twins: cpu/CpuConv + native/cpu_conv.cpp,
+ * sums, results rounded by {@link ReferenceBackend#round} when stored. Twins: CheckedBackend (checks) + native/cpu_conv.cpp,
  * kernels/conv.cu. Tested by ConvParityTest, CudaConvParityTest, ConvGradCheckTest.
  */
 final class ReferenceConv {

@@ -8,7 +8,7 @@ import static org.hhnn.backend.ReferenceLegendre.need;
  * written from the equations of the Backend javadoc and sharing no code with kernels/modact.cuh or
  * kernels/lstm.cuh; results rounded by {@link ReferenceBackend#round} when stored. Sums (the modulator's gradient
  * over channels, the embedding's scatter-add) accumulate in float64 and are rounded once.
- * Tested by: ReferenceModulatedGradCheckTest (float64 finite differences), and as the twin of every parity test
+ * Tested by: ModulatedGradCheckTest (float64 finite differences), and as the twin of every parity test
  * (ModulatedParityTest, CudaModulatedParityTest).
  */
 final class ReferenceModulated {

@@ -5,7 +5,11 @@ import java.nio.file.Path;
 import java.time.LocalDateTime;
 import java.time.format.DateTimeFormatter;
 import java.util.concurrent.Callable;
+import org.hhnn.backend.Backend;
+import org.hhnn.train.TrainConfig;
+import org.hhnn.train.TrainingRun;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
@@ -13,11 +17,11 @@ import picocli.CommandLine.Option;
  * Fashion-MNIST on the fastest backend
  * and writes metrics, a checkpoint and the training curves under runs/&lt;timestamp&gt;/.
  */
-@Command(name = "demo", mixinStandardHelpOptions = true,
+@Command(name = "demo", mixinStandardHelpOptions = true, resourceBundle = "org.hhnn.cli.TrainDefaults",
         description = "Train the demo model on Fashion-MNIST end to end; results under runs/<timestamp>/.")
 public final class DemoCommand implements Callable<Integer> {
-    @Option(names = "--epochs", defaultValue = "3", description = "epochs (default: ${DEFAULT-VALUE})")
-    int epochs;
+    @Option(names = "--epochs", description = "epochs (default: ${bundle:default.epochs})")
+    Integer epochs;
 
     @Option(names = "--runs-dir", defaultValue = "runs", description = "where run folders go (default: ${DEFAULT-VALUE})")
     Path runsDir;
@@ -25,8 +29,7 @@ public final class DemoCommand implements Callable<Integer> {
     @Option(names = "--data", paramLabel = "DIR", description = "Fashion-MNIST directory (default: /usr/share/datasets/fashion-mnist)")
     Path data;
 
-    @Option(names = "--backend", paramLabel = "NAME", description = "backend (default: the fastest available)")
-    String backend;
+    @Mixin BackendOptions backendOptions = new BackendOptions();
 
     @Option(names = "--model", defaultValue = "hhnn", description = "model (default: ${DEFAULT-VALUE}, the Hodgkin-Huxley network)")
     String model;
@@ -34,22 +37,19 @@ public final class DemoCommand implements Callable<Integer> {
     @Override public Integer call() throws Exception {
         Path run = runsDir.resolve(LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")));
         Files.createDirectories(run);
-        // The demo is `train` with fixed flags: parse them with picocli so every other default is train's own.
-        java.util.List<String> args = new java.util.ArrayList<>(java.util.List.of(
-                "--model", model, "--dataset", "fashion-mnist", "--epochs", Integer.toString(epochs), "--seed", "1",
-                "--metrics-out", run.resolve("metrics.json").toString(),
-                "--checkpoint-dir", run.resolve("checkpoint").toString(),
-                "--plot", run.resolve("curves.png").toString()));
-        if (data != null) args.addAll(java.util.List.of("--data", data.toString()));
-        if (backend != null) args.addAll(java.util.List.of("--backend", backend));
-        TrainCommand t = new TrainCommand();
-        new picocli.CommandLine(t).parseArgs(args.toArray(new String[0]));
-        System.err.println("INFO demo: training " + t.model + " on Fashion-MNIST for " + epochs + " epochs; results go to " + run);
-        t.runTraining();
+        TrainConfig cfg = new TrainConfig();   // the demo is `train` with its defaults but these
+        cfg.model = model;
+        cfg.dataset = "fashion-mnist";
+        cfg.dataDir = data;
+        if (epochs != null) cfg.epochs = epochs;
+        cfg.checkpointDir = run.resolve("checkpoint");
+        Backend backend = backendOptions.resolve();
+        System.err.println("INFO demo: training " + model + " on Fashion-MNIST for " + cfg.epochs + " epochs; results go to " + run);
+        TrainCommand.print(new TrainingRun(cfg, backend).metricsOut(run.resolve("metrics.json")).plot(run.resolve("curves.png")).run(), backend);
         String extra = "";
         if (model.equals("hhnn")) {
             // what the HH neurons learned: each neuron's readout function f_j(V) = Σ_k A_jk P_k(x(V))
-            SimulateCommand.plotReadouts(t.backendOptions.resolve(), run.resolve("checkpoint"), run);
+            SimulateCommand.plotReadouts(backend, run.resolve("checkpoint"), run);
             extra = ", readout_*.png";
         }
         System.out.println("results in " + run + ": metrics.json, checkpoint/, curves.png" + extra);

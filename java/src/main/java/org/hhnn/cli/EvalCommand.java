@@ -3,17 +3,13 @@ package org.hhnn.cli;
 import com.google.gson.GsonBuilder;
 import com.google.gson.JsonObject;
 import java.nio.file.Path;
-import java.util.Map;
 import java.util.concurrent.Callable;
 import org.hhnn.backend.Backend;
 import org.hhnn.data.DataSets;
-import org.hhnn.nn.Models;
 import org.hhnn.nn.Network;
-import org.hhnn.tensor.Tensor;
 import org.hhnn.train.Checkpoint;
-import org.hhnn.train.CheckpointException;
 import org.hhnn.train.EvalResult;
-import org.hhnn.train.Safetensors.NamedTensor;
+import org.hhnn.train.TrainConfig;
 import org.hhnn.train.Trainer;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -39,9 +35,8 @@ public final class EvalCommand implements Callable<Integer> {
     @Override public Integer call() {
         Backend backend = backendOptions.resolve();
         Checkpoint.Loaded ck = Checkpoint.load(checkpoint);
-        Network net = loadNetwork(ck, backend);
-        String ds = dataset != null ? dataset
-                : ck.config().has("data") ? ck.config().getAsJsonObject("data").get("dataset").getAsString() : "fashion-mnist";
+        Network net = ck.network(backend, 0);
+        String ds = dataset != null ? dataset : ck.dataset() != null ? ck.dataset() : new TrainConfig().dataset;
         DataSets.TrainTest tt = DataSets.load(ds, data);
         EvalResult r = Trainer.evaluate(net, backend, tt.test(), 512);
         if (json) {
@@ -59,21 +54,5 @@ public final class EvalCommand implements Callable<Integer> {
                     r.accuracy(), r.loss(), r.count(), net.model, backend.name());
         }
         return 0;
-    }
-
-    /** Rebuilds the network a checkpoint describes and loads its weights. */
-    static Network loadNetwork(Checkpoint.Loaded ck, Backend backend) {
-        if (!ck.config().has("model"))
-            throw new CheckpointException(ck.dir() + ": config.json has no \"model\" entry; is this an hhnn checkpoint?");
-        Network net = Models.build(ck.config().getAsJsonObject("model"), backend, 0);
-        for (Map.Entry<String, Tensor> e : net.body.namedState().entrySet()) {
-            NamedTensor t = ck.tensors().get("model." + e.getKey());
-            if (t == null) throw new CheckpointException(ck.dir() + ": weight 'model." + e.getKey() + "' is missing");
-            if (!java.util.Arrays.equals(t.shape(), e.getValue().shape()))
-                throw new CheckpointException(ck.dir() + ": weight 'model." + e.getKey() + "' has shape "
-                        + java.util.Arrays.toString(t.shape()) + ", the model expects " + java.util.Arrays.toString(e.getValue().shape()));
-            backend.upload(t.data(), e.getValue().buffer());
-        }
-        return net;
     }
 }

@@ -68,11 +68,11 @@ public final class VizActivationsCommand implements Callable<Integer> {
         if (!MODEL.equals(model))
             throw new IllegalArgumentException("viz activations needs a modulated LSTM (" + MODEL + ") checkpoint, but "
                     + checkpoint + " holds " + (model == null ? "no model name" : "model '" + model + "'"));
-        Network net = EvalCommand.loadNetwork(ck, backend);
+        Network net = ck.network(backend, 0);
         net.body.eval();
         LstmClassifier clf = (LstmClassifier) net.body;
         String ds = dataset != null ? dataset
-                : ck.config().has("data") ? ck.config().getAsJsonObject("data").get("dataset").getAsString() : "names";
+                : ck.dataset() != null ? ck.dataset() : "names";
         Dataset test = DataSets.load(ds, data).test();
         int k = Math.min(inputs, test.size()), n = Math.min(nodes, clf.lstm.hidden), len = test.features();
 

@@ -52,6 +52,15 @@ public final class DataParallel implements Trainer.Parallel {
 
     @Override public boolean isRoot() { return mpi.isRoot(); }
 
+    @Override public JsonObject metrics() {
+        JsonObject o = new JsonObject();
+        o.addProperty("ranks", mpi.size());
+        o.addProperty("reducer", reducerName());
+        o.addProperty("allreduce_seconds_per_step", collectiveSecondsPerStep());
+        o.addProperty("allreduce_bytes_per_step", bytesPerStep());
+        return o;
+    }
+
     /** Mean seconds per step spent in the all-reduce. */
     public double collectiveSecondsPerStep() { return steps == 0 ? 0 : reducer.collectiveSeconds() / steps; }
 

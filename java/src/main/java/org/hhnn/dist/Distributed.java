@@ -73,7 +73,6 @@ public final class Distributed {
         JsonObject d = new JsonObject();
         d.add("model", trainer.network().config);
         d.add("train", trainer.config().toJson());
-        d.addProperty("augment", trainer.config().augment != null);
         d.add("data", data);
         d.addProperty("backend", backend.name());
         d.addProperty("start_epoch", trainer.startEpoch());

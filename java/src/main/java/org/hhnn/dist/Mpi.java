@@ -19,7 +19,7 @@ import org.hhnn.backend.cpu.NativeLoader;
 public final class Mpi {
     /** Environment variables a launcher sets in each rank: Open MPI's mpirun, PMIx (srun --mpi=pmix, Open MPI 5), Hydra. */
     static final String[] LAUNCHER_VARIABLES = {"OMPI_COMM_WORLD_SIZE", "PMIX_RANK", "PMI_RANK"};
-    private static final String LIB = "hhnn_mpi";
+    private static final String LIB = "hhnn_mpi-" + NativeLoader.VERSION;   // versioned like libhhnn
 
     private static Mpi world;           // null until init
     private static String loadFailure;  // why the library did not load, once tried
@@ -61,7 +61,7 @@ public final class Mpi {
             return null;
         }
         Throwable cause = r.error.getSuppressed().length > 0 ? r.error.getSuppressed()[0] : r.error;
-        loadFailure = "libhhnn_mpi.so did not load (" + firstLine(cause.getMessage()) + "); install openmpi-bin";
+        loadFailure = System.mapLibraryName(LIB) + " did not load (" + firstLine(cause.getMessage()) + "); install openmpi-bin";
         return loadFailure;
     }
 

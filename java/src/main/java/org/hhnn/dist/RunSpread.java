@@ -8,23 +8,21 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.IntFunction;
+import org.hhnn.stats.Comparison;
 
 /**
  * Independent runs spread over the ranks of an MPI job ({@code hhnn compare} under mpirun): run i goes to rank
  * i mod N, each rank runs its runs whole and one after another, and the results are gathered on rank 0 in run order.
- * A run that fails loses only itself: its error travels to rank 0 in its place, and every rank learns of it.
+ * A run that fails loses only itself: its error travels to rank 0 in its place, every rank learns of it, and the
+ * comparison ends with one sentence naming the failed runs (the others' metrics files are kept, so the same command
+ * again redoes only those).
  */
-public final class RunSpread {
-    private RunSpread() {}
+public final class RunSpread implements Comparison.Spread {
+    private final Mpi mpi;
 
-    /** One run's outcome: its result, or the one-sentence error that ended it. */
-    public record Outcome(JsonObject result, String error) {}
+    public RunSpread(Mpi mpi) { this.mpi = mpi; }
 
-    /**
-     * Runs the tasks owned by this rank and returns all outcomes in task order: on rank 0 every result and error, on
-     * the other ranks the errors only (null elsewhere).
-     */
-    public static List<Outcome> run(Mpi mpi, int count, IntFunction<JsonObject> task) {
+    @Override public JsonObject[] run(int count, IntFunction<JsonObject> task) {
         JsonArray mine = new JsonArray();
         for (int i = mpi.rank(); i < count; i += mpi.size()) {
             JsonObject o = new JsonObject();
@@ -37,32 +35,34 @@ public final class RunSpread {
             mine.add(o);
         }
         byte[][] all = mpi.gather(mine.toString().getBytes(StandardCharsets.UTF_8), 0);
-        Outcome[] out = new Outcome[count];
-        JsonArray errors = new JsonArray();
-        if (all != null) {
+        JsonObject[] results = new JsonObject[count];
+        List<String> failed = new ArrayList<>();
+        if (all != null)
             for (byte[] rank : all)
                 for (JsonElement e : JsonParser.parseString(new String(rank, StandardCharsets.UTF_8)).getAsJsonArray()) {
                     JsonObject o = e.getAsJsonObject();
-                    int i = o.get("index").getAsInt();
-                    JsonObject result = o.has("result") && o.get("result").isJsonObject() ? o.getAsJsonObject("result") : null;
-                    String error = o.has("error") ? o.get("error").getAsString() : null;
-                    out[i] = new Outcome(result, error);
-                    if (error != null) errors.add(o);
+                    if (o.has("error")) failed.add("run " + (o.get("index").getAsInt() + 1) + " (" + o.get("error").getAsString() + ")");
+                    else results[o.get("index").getAsInt()] = o.getAsJsonObject("result");
                 }
-        }
-        // Every rank learns which runs failed, so all of them end the same way.
-        JsonArray failed = JsonParser.parseString(new String(mpi.broadcast(errors.toString().getBytes(StandardCharsets.UTF_8), 0),
-                StandardCharsets.UTF_8)).getAsJsonArray();
-        for (JsonElement e : failed) {
-            JsonObject o = e.getAsJsonObject();
-            int i = o.get("index").getAsInt();
-            if (out[i] == null) out[i] = new Outcome(null, o.get("error").getAsString());
-        }
-        return new ArrayList<>(java.util.Arrays.asList(out));
+        agree(mpi, failed.isEmpty() ? null : failed.size() + " of " + count + " runs failed: " + String.join("; ", failed)
+                + "; the other runs' metrics are kept, so the same command again redoes only the failed ones");
+        return mpi.isRoot() ? results : null;
     }
 
-    /** Root's answer to a question only root can settle (null = fine), as one collective failure on every rank. */
-    public static void agree(Mpi mpi, String rootVerdict) {
+    @Override public void agree(Runnable check) {
+        String verdict = null;
+        if (mpi.isRoot()) {
+            try {
+                check.run();
+            } catch (RuntimeException e) {
+                verdict = e.getMessage() != null ? e.getMessage() : e.toString();
+            }
+        }
+        agree(mpi, verdict);
+    }
+
+    /** Root's verdict (null = fine) on every rank, as one collective failure when there is one. */
+    static void agree(Mpi mpi, String rootVerdict) {
         byte[] b = mpi.broadcast(mpi.isRoot() && rootVerdict != null ? rootVerdict.getBytes(StandardCharsets.UTF_8) : new byte[0], 0);
         if (b.length > 0) throw new DistributedException(new String(b, StandardCharsets.UTF_8), true);
     }

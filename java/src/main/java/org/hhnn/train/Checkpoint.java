@@ -4,12 +4,17 @@ import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParseException;
 import com.google.gson.JsonParser;
+import org.hhnn.backend.Backend;
+import org.hhnn.nn.Models;
+import org.hhnn.nn.Network;
+import org.hhnn.tensor.Tensor;
 import org.hhnn.train.Safetensors.NamedTensor;
 
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 
@@ -41,6 +46,54 @@ public final class Checkpoint {
             NamedTensor t = tensors.get(name);
             if (t == null) throw new CheckpointException("checkpoint " + dir + " has no tensor '" + name + "' (it has " + tensors.keySet() + ")");
             return t;
+        }
+
+        /** The directory new saves of this run go to. */
+        public Path root() { return dir; }
+
+        /** A file of this save, for messages. */
+        public Path file(String name) { return dir.resolve(name); }
+
+        /** The data set the run trained on as recorded (its "train" or "data" entry), or null when none is recorded. */
+        public String dataset() {
+            for (String section : new String[] {"train", "data"}) {
+                JsonElement o = config.get(section);
+                JsonElement d = o != null && o.isJsonObject() ? o.getAsJsonObject().get("dataset") : null;
+                if (d != null && d.isJsonPrimitive() && d.getAsJsonPrimitive().isString()) return d.getAsString();
+            }
+            return null;
+        }
+
+        /** Copies tensor {@code name} into {@code into}; a missing tensor or another shape is a CheckpointException. */
+        public void loadInto(String name, Tensor into) {
+            NamedTensor nt = tensors.get(name);
+            if (nt == null)
+                throw new CheckpointException(dir + ": tensor '" + name + "' is missing from the checkpoint");
+            if (!Arrays.equals(nt.shape(), into.shape()))
+                throw new CheckpointException(dir + ": tensor '" + name + "' has shape " + Arrays.toString(nt.shape())
+                        + " but the model expects " + Arrays.toString(into.shape()));
+            into.backend().upload(nt.data(), into.buffer());
+        }
+
+        /**
+         * Rebuilds the network config.json's "model" object describes (dropout seeds from {@code seed}) and loads its
+         * weights. A "model" entry this version cannot build is a CheckpointException naming config.json.
+         */
+        public Network network(Backend backend, long seed) {
+            JsonElement mc = config.get("model");
+            if (mc == null || !mc.isJsonObject())
+                throw new CheckpointException(file(CONFIG_FILE) + (mc == null ? " has no \"model\" entry" : "'s \"model\" entry is not an object")
+                        + "; is this an hhnn checkpoint?");
+            Network net;
+            try {
+                net = Models.build(mc.getAsJsonObject(), backend, seed);
+            } catch (RuntimeException e) {
+                // Whatever the builder trips over (a missing key, a string for a number...), the file is what is wrong.
+                throw new CheckpointException(file(CONFIG_FILE) + ": the \"model\" entry does not describe a model this version can build ("
+                        + (e.getMessage() != null ? e.getMessage() : e.toString()) + ")", e);
+            }
+            for (Map.Entry<String, Tensor> e : net.body.namedState().entrySet()) loadInto("model." + e.getKey(), e.getValue());
+            return net;
         }
     }
 

@@ -1,10 +1,36 @@
 package org.hhnn.train;
 
+import com.google.gson.JsonArray;
+import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
 import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
 
-/** What a training run does, besides the model and the data. Public fields with defaults. */
+/**
+ * Everything a training run does: the model and data it starts from and how it trains. Public fields;
+ * the values written here are the project's only defaults (the CLI prints them in its help and sets
+ * only the flags it was given). {@link #toJson} is what a checkpoint records, so {@code --resume}
+ * continues the same run; {@link #apply} reads the same keys back, checking each value's type.
+ */
 public final class TrainConfig {
+    // What the run starts from.
+    public String model = "mlp";
+    public String dataset = "fashion-mnist";
+    /** Where the data set's files are (null: its standard location). */
+    public Path dataDir;
+    /** Use only the first N training samples (0: all). */
+    public int limitTrain = 0;
+    /** Hidden layer sizes of the mlp (null: the model's default). */
+    public int[] hidden;
+    /** Dropout after each hidden layer of the mlp (null: the model's default). */
+    public Float dropout;
+    /** Model settings KEY=VALUE applied over the model's defaults ({@code Models.applyOverrides}). */
+    public Map<String, String> settings = new LinkedHashMap<>();
+
+    // How it trains.
     public int epochs = 3;
     public int batchSize = 64;
     public float lr = 1e-3f;
@@ -13,21 +39,26 @@ public final class TrainConfig {
     public float weightDecay = 0f;
     /** Keras-style time decay of the learning rate: lr / (1 + decay · step). */
     public float lrDecay = 0f;
-    /** ×0.1 at these fractions of training (empty: constant); DESIGN.md's schedule (any model's but the CNNs') by default. */
-    public double[] lrSteps = defaultLrSteps("");
+    /** ×0.1 at these fractions of training (empty: constant); null: the model's default, {@link #defaultLrSteps}. */
+    public double[] lrSteps;
     /** Global-norm gradient clipping; 0 = off. */
     public double clipNorm = 0;
     public long seed = 1;
     /** Fraction of the training data held out for validation each epoch. */
     public double valFraction = 0.1;
+    /** Image augmentation of each training batch: shift by up to 2 px and mirror, seeded ({@code Augment.shiftMirror}). */
+    public boolean augment = false;
+
+    // How this process runs it: not recorded in checkpoints.
     /** Checkpoint after every epoch here (null: no checkpoints). */
     public Path checkpointDir;
-    /** Stop after this many epochs of this run (0: run to {@link #epochs}); resume later with the checkpoint. Not saved. */
+    /** Stop after this many epochs of this run (0: run to {@link #epochs}); resume later with the checkpoint. */
     public int stopAfter = 0;
     /** Progress bars on stderr. */
     public boolean progress = true;
-    /** Image augmentation of each training batch (null: none). Not saved: give it again when resuming. */
-    public org.hhnn.data.Augment augment;
+
+    /** Keys of {@link #apply} that describe this process, not the run; a checkpoint does not record them. */
+    public static final Set<String> RUNTIME_KEYS = Set.of("checkpoint_dir", "stop_after", "progress");
 
     /**
      * The lr schedule a model trains with unless --lr-steps says otherwise: ×0.1 at 50% and 80% of training
@@ -39,8 +70,27 @@ public final class TrainConfig {
         return model.startsWith("cnn") ? new double[] {0.8} : new double[] {0.5, 0.8};
     }
 
+    /** The schedule this run uses: {@link #lrSteps}, or the model's default when that is null. */
+    public double[] lrSteps() {
+        return lrSteps != null ? lrSteps : defaultLrSteps(model);
+    }
+
+    /** What a checkpoint records: every setting of the run (the schedule resolved), none of {@link #RUNTIME_KEYS}. */
     public JsonObject toJson() {
         JsonObject o = new JsonObject();
+        o.addProperty("model", model);
+        o.addProperty("dataset", dataset);
+        if (dataDir != null) o.addProperty("data_dir", dataDir.toString());
+        o.addProperty("limit_train", limitTrain);
+        if (hidden != null) {
+            JsonArray h = new JsonArray();
+            for (int v : hidden) h.add(v);
+            o.add("hidden", h);
+        }
+        if (dropout != null) o.addProperty("dropout", dropout);
+        JsonObject s = new JsonObject();
+        settings.forEach(s::addProperty);
+        o.add("settings", s);
         o.addProperty("epochs", epochs);
         o.addProperty("batch_size", batchSize);
         o.addProperty("lr", lr);
@@ -48,31 +98,78 @@ public final class TrainConfig {
         o.addProperty("momentum", momentum);
         o.addProperty("weight_decay", weightDecay);
         o.addProperty("lr_decay", lrDecay);
-        com.google.gson.JsonArray steps = new com.google.gson.JsonArray();
-        for (double s : lrSteps) steps.add(s);
+        JsonArray steps = new JsonArray();
+        for (double f : lrSteps()) steps.add(f);
         o.add("lr_steps", steps);
         o.addProperty("clip_norm", clipNorm);
         o.addProperty("seed", seed);
         o.addProperty("val_fraction", valFraction);
+        o.addProperty("augment", augment);
         return o;
     }
 
+    /** A config with the defaults and then every key of o ({@link #apply}). */
     public static TrainConfig fromJson(JsonObject o) {
         TrainConfig c = new TrainConfig();
-        c.epochs = o.get("epochs").getAsInt();
-        c.batchSize = o.get("batch_size").getAsInt();
-        c.lr = o.get("lr").getAsFloat();
-        c.optimizer = o.get("optimizer").getAsString();
-        c.momentum = o.get("momentum").getAsFloat();
-        c.weightDecay = o.get("weight_decay").getAsFloat();
-        c.lrDecay = o.get("lr_decay").getAsFloat();
-        var steps = o.getAsJsonArray("lr_steps");
-        c.lrSteps = new double[steps.size()];
-        for (int i = 0; i < c.lrSteps.length; i++) c.lrSteps[i] = steps.get(i).getAsDouble();
-        c.clipNorm = o.get("clip_norm").getAsDouble();
-        c.seed = o.get("seed").getAsLong();
-        c.valFraction = o.get("val_fraction").getAsDouble();
+        c.apply(o);
         return c;
+    }
+
+    /** A deep copy. */
+    public TrainConfig copy() {
+        TrainConfig c = fromJson(toJson());
+        c.lrSteps = lrSteps == null ? null : lrSteps.clone();
+        c.checkpointDir = checkpointDir;
+        c.stopAfter = stopAfter;
+        c.progress = progress;
+        return c;
+    }
+
+    /**
+     * Sets the fields named by o's keys (those of {@link #toJson} and {@link #RUNTIME_KEYS}; JSON null clears an
+     * optional one). An unknown key or a value of the wrong type is an IllegalArgumentException naming the key.
+     */
+    public void apply(JsonObject o) {
+        for (Map.Entry<String, JsonElement> e : o.entrySet()) {
+            String k = e.getKey();
+            JsonElement v = e.getValue();
+            switch (k) {
+                case "model": model = string(k, v); break;
+                case "dataset": dataset = string(k, v); break;
+                case "data_dir": dataDir = v.isJsonNull() ? null : Path.of(string(k, v)); break;
+                case "limit_train": limitTrain = integer(k, v); break;
+                case "hidden": hidden = v.isJsonNull() ? null : ints(k, v); break;
+                case "dropout": dropout = v.isJsonNull() ? null : (float) number(k, v); break;
+                case "settings": settings = stringMap(k, v); break;
+                case "epochs": epochs = integer(k, v); break;
+                case "batch_size": batchSize = integer(k, v); break;
+                case "lr": lr = (float) number(k, v); break;
+                case "optimizer": optimizer = string(k, v); break;
+                case "momentum": momentum = (float) number(k, v); break;
+                case "weight_decay": weightDecay = (float) number(k, v); break;
+                case "lr_decay": lrDecay = (float) number(k, v); break;
+                case "lr_steps": lrSteps = v.isJsonNull() ? null : doubles(k, v); break;
+                case "clip_norm": clipNorm = number(k, v); break;
+                case "seed": seed = (long) integer(k, v, Long.MIN_VALUE, Long.MAX_VALUE); break;
+                case "val_fraction": valFraction = number(k, v); break;
+                case "augment": augment = bool(k, v); break;
+                case "checkpoint_dir": checkpointDir = v.isJsonNull() ? null : Path.of(string(k, v)); break;
+                case "stop_after": stopAfter = integer(k, v); break;
+                case "progress": progress = bool(k, v); break;
+                default: throw new IllegalArgumentException("unknown training setting '" + k + "'");
+            }
+        }
+    }
+
+    /** The command-line flag that sets a key, for messages. */
+    public static String flag(String key) {
+        switch (key) {
+            case "data_dir": return "--data";
+            case "val_fraction": return "--val-split";
+            case "settings": return "--set";
+            case "progress": return "--no-progress";
+            default: return "--" + key.replace('_', '-');
+        }
     }
 
     /** Rejects nonsense with one sentence naming the flag. */
@@ -82,5 +179,86 @@ public final class TrainConfig {
         if (!(lr > 0) || !Float.isFinite(lr)) throw new IllegalArgumentException("--lr must be a positive number, got " + lr);
         if (!(valFraction >= 0 && valFraction < 1)) throw new IllegalArgumentException("--val-split must be in [0, 1), got " + valFraction);
         if (!(clipNorm >= 0)) throw new IllegalArgumentException("--clip-norm must be >= 0, got " + clipNorm);
+        if (limitTrain < 0) throw new IllegalArgumentException("--limit-train must be at least 1, got " + limitTrain);
+        if (stopAfter < 0) throw new IllegalArgumentException("--stop-after must be >= 0, got " + stopAfter);
+        for (double f : lrSteps())
+            if (!(f > 0 && f < 1)) throw new IllegalArgumentException("--lr-steps: " + f + " is not a fraction in (0, 1)");
+    }
+
+    /** Parses --lr-steps' text: fractions like "0.5,0.8", or "none" for a constant rate. */
+    public static double[] parseLrSteps(String s) {
+        if (s.equalsIgnoreCase("none") || s.isBlank()) return new double[0];
+        String[] parts = s.split(",");
+        double[] f = new double[parts.length];
+        for (int i = 0; i < parts.length; i++) {
+            try {
+                f[i] = Double.parseDouble(parts[i].trim());
+            } catch (NumberFormatException e) {
+                throw new IllegalArgumentException("--lr-steps: '" + parts[i] + "' is not a number (expected fractions like 0.5,0.8 or none)");
+            }
+            if (!(f[i] > 0 && f[i] < 1)) throw new IllegalArgumentException("--lr-steps: " + f[i] + " is not a fraction in (0, 1)");
+        }
+        return f;
+    }
+
+    private static IllegalArgumentException wrongType(String key, String what, JsonElement v) {
+        return new IllegalArgumentException("training setting '" + key + "' must be " + what + ", not " + v);
+    }
+
+    private static String string(String k, JsonElement v) {
+        if (!v.isJsonPrimitive() || !v.getAsJsonPrimitive().isString()) throw wrongType(k, "a string", v);
+        return v.getAsString();
+    }
+
+    private static double number(String k, JsonElement v) {
+        if (!v.isJsonPrimitive() || !v.getAsJsonPrimitive().isNumber()) throw wrongType(k, "a number", v);
+        return v.getAsDouble();
+    }
+
+    private static int integer(String k, JsonElement v) {
+        return (int) integer(k, v, Integer.MIN_VALUE, Integer.MAX_VALUE);
+    }
+
+    private static long integer(String k, JsonElement v, long min, long max) {
+        if (!v.isJsonPrimitive() || !v.getAsJsonPrimitive().isNumber()) throw wrongType(k, "a whole number", v);
+        try {
+            long l = v.getAsJsonPrimitive().getAsBigDecimal().longValueExact();
+            if (l < min || l > max) throw wrongType(k, "a whole number in [" + min + ", " + max + "]", v);
+            return l;
+        } catch (ArithmeticException e) {
+            throw wrongType(k, "a whole number", v);
+        }
+    }
+
+    private static boolean bool(String k, JsonElement v) {
+        if (!v.isJsonPrimitive() || !v.getAsJsonPrimitive().isBoolean()) throw wrongType(k, "true or false", v);
+        return v.getAsBoolean();
+    }
+
+    private static int[] ints(String k, JsonElement v) {
+        if (!v.isJsonArray()) throw wrongType(k, "an array of whole numbers", v);
+        List<JsonElement> a = v.getAsJsonArray().asList();
+        int[] r = new int[a.size()];
+        for (int i = 0; i < r.length; i++) r[i] = integer(k, a.get(i));
+        return r;
+    }
+
+    private static double[] doubles(String k, JsonElement v) {
+        if (!v.isJsonArray()) throw wrongType(k, "an array of numbers", v);
+        List<JsonElement> a = v.getAsJsonArray().asList();
+        double[] r = new double[a.size()];
+        for (int i = 0; i < r.length; i++) r[i] = number(k, a.get(i));
+        return r;
+    }
+
+    private static Map<String, String> stringMap(String k, JsonElement v) {
+        if (!v.isJsonObject()) throw wrongType(k, "an object of KEY: VALUE strings", v);
+        Map<String, String> m = new LinkedHashMap<>();
+        for (Map.Entry<String, JsonElement> e : v.getAsJsonObject().entrySet()) {
+            JsonElement x = e.getValue();
+            if (!x.isJsonPrimitive()) throw wrongType(k + "." + e.getKey(), "a string", x);
+            m.put(e.getKey(), x.getAsString());
+        }
+        return m;
     }
 }

@@ -11,9 +11,9 @@ import org.hhnn.autograd.GradMode;
 import org.hhnn.autograd.Ops;
 import org.hhnn.autograd.Tape;
 import org.hhnn.backend.Backend;
+import org.hhnn.data.Augment;
 import org.hhnn.data.Batcher;
 import org.hhnn.data.Dataset;
-import org.hhnn.nn.Models;
 import org.hhnn.nn.Network;
 import org.hhnn.optim.GradClip;
 import org.hhnn.optim.LrSchedule;
@@ -38,6 +38,7 @@ public final class Trainer {
     private final PrintStream log;
     private final List<EpochStats> history = new ArrayList<>();
     private final JsonObject provenance = new JsonObject();
+    private final Augment augment;
     private int startEpoch;
     private Parallel parallel;   // null in a single process
 
@@ -58,6 +59,9 @@ public final class Trainer {
         /** Whether this rank logs, validates and writes checkpoints. */
         boolean isRoot();
 
+        /** What the run's metrics record about it (ranks, all-reduce time and bytes per step). */
+        JsonObject metrics();
+
         record Shard(Batcher.Batch batch, int offset) {}
     }
 
@@ -70,7 +74,8 @@ public final class Trainer {
         Map<String, Tensor> params = net.body.namedParameters();
         this.opt = Optimizers.create(cfg.optimizer, params, cfg.lr, cfg.momentum, cfg.weightDecay);
         opt.decay(cfg.lrDecay);
-        if (cfg.lrSteps.length > 0) opt.schedule(LrSchedule.steps(0.1, cfg.lrSteps));
+        if (cfg.lrSteps().length > 0) opt.schedule(LrSchedule.steps(0.1, cfg.lrSteps()));
+        this.augment = cfg.augment ? Augment.shiftMirror(cfg.seed) : null;
     }
 
     public Optimizer optimizer() { return opt; }
@@ -82,46 +87,33 @@ public final class Trainer {
     public JsonObject provenance() { return provenance; }
 
     /**
-     * Rebuilds a trainer from a checkpoint directory: the network from its stored config, the
-     * weights, optimizer state, step counters and history. Training continues at the next epoch.
+     * Rebuilds a trainer from a loaded checkpoint and the run's settings: the network from the stored config, the
+     * weights, optimizer state, step counters and history. Training continues where the checkpoint was saved.
      */
-    public static Trainer resume(Path dir, Backend backend, PrintStream log, Integer epochsOverride) {
-        Checkpoint.Loaded ck = Checkpoint.load(dir);
-        JsonObject c = ck.config();
-        TrainConfig cfg = TrainConfig.fromJson(c.getAsJsonObject("train"));
-        if (epochsOverride != null) cfg.epochs = epochsOverride;
-        cfg.checkpointDir = dir;
-        Network net = Models.build(c.getAsJsonObject("model"), backend, cfg.seed);
-        Trainer t = new Trainer(net, backend, cfg, log);
+    public static Trainer resume(Checkpoint.Loaded ck, TrainConfig cfg, Backend backend, PrintStream log) {
+        Trainer t = new Trainer(ck.network(backend, cfg.seed), backend, cfg, log);
         t.restore(ck);
         return t;
     }
 
     private void restore(Checkpoint.Loaded ck) {
-        for (Map.Entry<String, Tensor> e : net.body.namedState().entrySet())
-            load(ck, "model." + e.getKey(), e.getValue());
         for (Map.Entry<String, Tensor> e : opt.state().entrySet())
-            load(ck, "optim." + e.getKey(), e.getValue());
+            ck.loadInto("optim." + e.getKey(), e.getValue());
         JsonObject c = ck.config();
-        startEpoch = c.get("epochs_done").getAsInt();
-        opt.setStepCount(c.get("step").getAsInt());
-        net.seeds.setCounter(c.get("dropout_counter").getAsLong());
-        for (var el : c.getAsJsonArray("history")) {
-            JsonObject h = el.getAsJsonObject();
-            history.add(new EpochStats(h.get("epoch").getAsInt(), num(h, "train_loss"), num(h, "val_loss"),
-                    num(h, "val_accuracy"), num(h, "seconds"), num(h, "samples_per_s")));
+        try {
+            startEpoch = c.get("epochs_done").getAsInt();
+            opt.setStepCount(c.get("step").getAsInt());
+            net.seeds.setCounter(c.get("dropout_counter").getAsLong());
+            for (var el : c.getAsJsonArray("history")) {
+                JsonObject h = el.getAsJsonObject();
+                history.add(new EpochStats(h.get("epoch").getAsInt(), num(h, "train_loss"), num(h, "val_loss"),
+                        num(h, "val_accuracy"), num(h, "seconds"), num(h, "samples_per_s")));
+            }
+        } catch (RuntimeException e) {
+            throw new CheckpointException(ck.file(Checkpoint.CONFIG_FILE) + ": the training position (epochs_done, step, dropout_counter, "
+                    + "history) is missing or of the wrong type (" + e + ")", e);
         }
         if (c.has("data")) provenance.add("data", c.get("data"));
-    }
-
-    private static void load(Checkpoint.Loaded ck, String name, Tensor into) {
-        NamedTensor nt = ck.tensors().get(name);
-        if (nt == null)
-            throw new CheckpointException(ck.dir() + ": tensor '" + name + "' is missing from the checkpoint");
-        if (!java.util.Arrays.equals(nt.shape(), into.shape()))
-            throw new CheckpointException(ck.dir() + ": tensor '" + name + "' has shape " + java.util.Arrays.toString(nt.shape())
-                    + " but the model expects " + java.util.Arrays.toString(into.shape()));
-        into.backend().upload(nt.data(), into.buffer());
     }
 
     /** Trains from startEpoch to cfg.epochs; returns the per-epoch stats of the whole run. */
@@ -147,7 +139,7 @@ public final class Trainer {
                     offset = sh.offset();
                 }
                 net.seeds.setSampleOffset(offset);
-                if (cfg.augment != null) b = cfg.augment.apply(b, train.featureShape(), epoch, seen + offset);
+                if (augment != null) b = augment.apply(b, train.featureShape(), epoch, seen + offset);
                 float loss = step(b, features, global.size());
                 if (!Float.isFinite(loss))
                     throw new TrainingDivergedException("training diverged: the loss became " + loss + " at epoch " + (epoch + 1)

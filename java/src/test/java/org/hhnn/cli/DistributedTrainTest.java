@@ -98,7 +98,7 @@ class DistributedTrainTest {
         assertEquals(1, count(d2.out(), "test_accuracy"), "rank 0 alone tests:\n" + d2.out());
 
         JsonObject ms = metrics(one + ".json"), md = metrics(two + ".json");
-        assertEquals(2, md.get("ranks").getAsInt());
+        assertEquals(2, md.getAsJsonObject("distributed").get("ranks").getAsInt());
         assertClose("epoch-1 loss (50 steps)", ms.getAsJsonArray("train_loss").get(0).getAsDouble(), md.getAsJsonArray("train_loss").get(0).getAsDouble());
         assertClose("epoch-2 loss (steps 51-100, after the resume)", ms.getAsJsonArray("train_loss").get(1).getAsDouble(),
                 md.getAsJsonArray("train_loss").get(1).getAsDouble());
@@ -123,7 +123,7 @@ class DistributedTrainTest {
         MpiJob.Result d = MpiJob.run(2, 180, join(args, "--checkpoint-dir", two.toString(), "--metrics-out", two + ".json"));
         assertEquals(0, d.code(), d.err());
         JsonObject ms = metrics(one + ".json"), md = metrics(two + ".json");
-        assertEquals(2, md.get("ranks").getAsInt());
+        assertEquals(2, md.getAsJsonObject("distributed").get("ranks").getAsInt());
         assertClose(model + " loss over 50 steps", ms.getAsJsonArray("train_loss").get(0).getAsDouble(),
                 md.getAsJsonArray("train_loss").get(0).getAsDouble());
         assertWeightsClose(one, two);

@@ -11,19 +11,23 @@ import java.util.List;
 import java.util.Locale;
 
 /**
- * Loads libhhnn once per JVM, trying in a fixed order and keeping every failed attempt as a suppressed
+ * Loads libhhnn-&lt;version&gt; once per JVM, trying in a fixed order and keeping every failed attempt as a suppressed
  * exception of the final error:
  * <ol>
  *   <li>the file named by the system property {@code hhnn.native.path} (a file, or a folder holding it);</li>
- *   <li>{@code System.loadLibrary("hhnn")} from {@code java.library.path};</li>
- *   <li>the classpath resource {@code /native/<os>-<arch>/libhhnn.so} (where the Maven build puts it),
+ *   <li>{@code System.loadLibrary("hhnn-<version>")} from {@code java.library.path};</li>
+ *   <li>the classpath resource {@code /native/<os>-<arch>/libhhnn-<version>.so} (where the Maven build puts it),
  *       extracted to a unique temp file.</li>
  * </ol>
- * The final error is one sentence: OS, arch, what was looked for and how to build it.
+ * The final error is one sentence: OS, arch, what was looked for and how to build it. A library that loads but carries
+ * another version stamp than this jar ({@link #VERSION}) is refused with one sentence too: its entry points would not
+ * match this jar's native methods.
  */
 public final class NativeLoader {
     public static final String PATH_PROPERTY = "hhnn.native.path";
-    static final String LIB_NAME = "hhnn";
+    /** This jar's version (Maven's project.version), which the library must carry; "dev" outside a Maven build. */
+    public static final String VERSION = readVersion();
+    static final String LIB_NAME = "hhnn-" + VERSION;
 
     private static Result result;   // null until load() first runs
 
@@ -47,6 +51,7 @@ public final class NativeLoader {
         if (result == null) {
             String explicit = System.getProperty(PATH_PROPERTY);
             result = attempt(explicit, resourcePath(LIB_NAME), LIB_NAME);
+            if (result.ok()) result = checkVersion(result.path, stamp());
             if (result.ok() && explicit != null && !explicit.isBlank() && !result.path.startsWith(new File(explicit).getAbsolutePath()))
                 System.getLogger(NativeLoader.class.getName()).log(System.Logger.Level.WARNING,
                         PATH_PROPERTY + "=" + explicit + " could not be loaded; using " + result.path + " instead");
@@ -62,7 +67,35 @@ public final class NativeLoader {
     /** Why loading failed, or null when it succeeded or was not tried yet. */
     public static synchronized Throwable failure() { return result == null ? null : result.error; }
 
-    /** "linux-x86_64" style platform name used for the classpath resource folder. */
+    // The loaded library's version stamp, or null when it has none (a library from before stamps).
+    private static String stamp() {
+        try {
+            return CpuBackend.version0();
+        } catch (UnsatisfiedLinkError e) {
+            return null;
+        }
+    }
+
+    /** The loaded library at path with the given stamp (null: none), or the one-sentence refusal when it is not VERSION. */
+    static Result checkVersion(String path, String stamp) {
+        if (VERSION.equals(stamp)) return new Result(path, null);
+        return new Result(null, new UnsatisfiedLinkError("The hhnn native library " + path + " is "
+                + (stamp == null ? "of an older version (it has no version stamp)" : "version " + stamp)
+                + " but this hhnn is version " + VERSION + "; rebuild it with ./hhnn build or mvn -q package from the repo root."));
+    }
+
+    private static String readVersion() {
+        try (InputStream in = NativeLoader.class.getResourceAsStream("native.properties")) {
+            if (in == null) return "dev";
+            java.util.Properties p = new java.util.Properties();
+            p.load(in);
+            return p.getProperty("version", "dev").strip();
+        } catch (IOException e) {
+            return "dev";
+        }
+    }
+
+    /** "linux-x86_64" style platform name used for the classpath resource folder (CMakeLists.txt computes the same). */
     public static String platform() { return os() + "-" + arch(); }
 
     /** The classpath resource the Maven build writes for this platform. */

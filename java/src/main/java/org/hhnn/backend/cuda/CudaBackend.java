@@ -2,27 +2,26 @@ package org.hhnn.backend.cuda;
 
 import java.util.Arrays;
 import java.util.Objects;
-import org.hhnn.backend.Backend;
 import org.hhnn.backend.BackendUnavailableException;
-import org.hhnn.backend.BinaryOp;
 import org.hhnn.backend.Buffer;
+import org.hhnn.backend.CheckedBackend;
+import org.hhnn.backend.ConvGeom;
 import org.hhnn.backend.HhSpec;
-import org.hhnn.backend.UnaryOp;
 
 /**
  * The cuda backend: every primitive as a launch of a {@code kernels/*.cu} kernel (gemm through cuBLAS) over a
  * {@link Device}. Two instances: {@link #get()} on the real GPU ({@link JCudaDevice}, {@code --backend cuda}) and
  * {@link #emulated()} on the CPU ({@link EmulatedDevice}, {@code --backend cuda-emulated}), which runs the same kernel
  * sources, so CI checks every kernel without a GPU. Semantics are {@link org.hhnn.backend.ReferenceBackend}'s,
- * checked by {@code CudaEmulatedParityTest}. Every argument is validated here, before any launch, exactly as
- * {@link org.hhnn.backend.cpu.CpuBackend} does: mistakes become IllegalArgumentExceptions naming the primitive, the
- * buffer and the sizes, and kernels never see a buffer shorter than they index.
+ * checked by {@code CudaEmulatedParityTest} and the other cuda parity runners. {@link CheckedBackend} validates every
+ * argument before any launch (as for the cpu backend), so kernels never see a buffer shorter than they index; this class
+ * holds only the launches.
  *
  * <p>Row-major gemm maps onto column-major cuBLAS without copies: C^T = op(B)^T op(A)^T. Scratch memory (float64
  * partial sums, labels, the HH window's per-step states) comes from the device's caching allocator per call.
  * TF32 gemm: {@link #setTf32} or -Dhhnn.cuda.tf32=true.
  */
-public final class CudaBackend implements Backend {
+public final class CudaBackend extends CheckedBackend {
 
     // ---- availability -----------------------------------------------------------------------------------------
 
@@ -122,6 +121,7 @@ public final class CudaBackend implements Backend {
 
     /** A backend over any device (tests build one over {@code new EmulatedDevice(true)}). */
     public CudaBackend(Device device) {
+        super(DeviceBuffer.class);
         this.device = Objects.requireNonNull(device, "device");
         if (Boolean.getBoolean("hhnn.cuda.tf32")) device.setTf32(true);
     }
@@ -135,82 +135,42 @@ public final class CudaBackend implements Backend {
 
     @Override public String toString() { return name() + ": " + device.describe(); }
 
-    // ---- argument checks (as CpuBackend's) ------------------------------------------------------------------
+    // ---- buffers and scratch ----------------------------------------------------------------------------------
 
-    // The device address of b after checking it is a live buffer of this backend holding at least need floats.
-    private long addr(String primitive, String name, Buffer b, long need, String formula) {
-        if (b == null) throw new IllegalArgumentException(primitive + ": buffer " + name + " is null");
-        if (!(b instanceof DeviceBuffer) || ((DeviceBuffer) b).device != device)
-            throw new IllegalArgumentException(primitive + ": buffer " + name + " is a " + b.getClass().getSimpleName()
-                    + " of another backend, not a " + name() + " DeviceBuffer");
-        b.checkLive();
-        if (b.length < need)
-            throw new IllegalArgumentException(primitive + ": buffer " + name + " holds " + b.length
-                    + " floats but " + formula + " = " + need + " are needed");
-        return ((DeviceBuffer) b).address;
-    }
+    @Override protected boolean owns(Buffer b) { return b instanceof DeviceBuffer && ((DeviceBuffer) b).device == device; }
 
-    private static void nonNegative(String primitive, String what, long v) {
-        if (v < 0) throw new IllegalArgumentException(primitive + ": " + what + " must be >= 0, got " + v);
-    }
+    @Override protected long address(Buffer b) { return ((DeviceBuffer) b).address; }
 
-    private static void matrix(String primitive, int rows, int cols) {
-        nonNegative(primitive, "rows", rows);
-        nonNegative(primitive, "cols", cols);
-    }
-
-    private static void labels(String primitive, int[] labels, int rows) {
-        if (labels == null) throw new IllegalArgumentException(primitive + ": labels is null");
-        if (labels.length < rows)
-            throw new IllegalArgumentException(primitive + ": labels holds " + labels.length + " entries but rows = " + rows);
-    }
-
-    private void launch(String kernel, long count, KernelArgs args) {
-        if (count > 0) device.launch(kernel, LaunchConfig.forCount(count), args);
-    }
-
-    /** Labels on the device (rows ints); the caller frees the address. */
-    private long uploadLabels(int[] labels, int rows) {
-        long p = device.alloc(4L * Math.max(rows, 1));
-        device.upload(labels, rows, p);
-        return p;
-    }
-
-    // ---- memory -----------------------------------------------------------------------------------------------
-
-    @Override public Buffer alloc(long n) {
-        nonNegative("alloc", "n", n);
+    // Zero-filled even when zero is not asked for (allocUninitialized), as before the checked base: skipping the memset
+    // is allowed by the contract but not yet measured here.
+    @Override protected Buffer newBuffer(long n, boolean zero) {
         if (n > Long.MAX_VALUE / 4) throw new OutOfMemoryError(name() + ": cannot allocate " + n + " floats");
         long p = device.alloc(4 * Math.max(n, 1));
         if (n > 0) device.memsetZero(p, 4 * n);
         return new DeviceBuffer(device, n, p);
     }
 
-    @Override public void free(Buffer b) {
-        if (b == null) return;
-        if (!(b instanceof DeviceBuffer) || ((DeviceBuffer) b).device != device)
-            throw new IllegalArgumentException("free: " + b.getClass().getSimpleName() + " is not a " + name() + " DeviceBuffer");
-        if (b.markFreed()) device.free(((DeviceBuffer) b).address);
+    @Override protected void release(Buffer b) { device.free(((DeviceBuffer) b).address); }
+
+    private void launch(String kernel, long count, KernelArgs args) {
+        if (count > 0) device.launch(kernel, LaunchConfig.forCount(count), args);
     }
 
-    @Override public void upload(float[] src, Buffer dst) {
-        Objects.requireNonNull(src, "upload: src");
-        device.upload(src, addr("upload", "dst", dst, src.length, "src.length"));
+    /** Host ints on the device (count of them); the caller frees the address. */
+    private long uploadInts(int[] values, int count) {
+        long p = device.alloc(4L * Math.max(count, 1));
+        device.upload(values, count, p);
+        return p;
     }
 
-    @Override public void download(Buffer src, float[] dst) {
-        Objects.requireNonNull(dst, "download: dst");
-        device.download(addr("download", "src", src, dst.length, "dst.length"), dst);
-    }
+    // ---- memory -----------------------------------------------------------------------------------------------
 
-    @Override public void copy(Buffer src, long srcOff, Buffer dst, long dstOff, long n) {
-        nonNegative("copy", "srcOff", srcOff);
-        nonNegative("copy", "dstOff", dstOff);
-        nonNegative("copy", "n", n);
-        if (n > Long.MAX_VALUE - Math.max(srcOff, dstOff))
-            throw new IllegalArgumentException("copy: offset + n overflows (srcOff=" + srcOff + ", dstOff=" + dstOff + ", n=" + n + ")");
-        long s = addr("copy", "src", src, srcOff + n, "srcOff + n") + 4 * srcOff;
-        long d = addr("copy", "dst", dst, dstOff + n, "dstOff + n") + 4 * dstOff;
+    @Override protected void upload0(float[] src, long dst) { device.upload(src, dst); }
+
+    @Override protected void download0(long src, float[] dst) { device.download(src, dst); }
+
+    @Override protected void copy0(long src, long srcOff, long dst, long dstOff, long n) {
+        long s = src + 4 * srcOff, d = dst + 4 * dstOff;
         if (n == 0 || s == d) return;
         long bytes = 4 * n;
         if (s < d + bytes && d < s + bytes) {   // overlapping ranges of one buffer: as System.arraycopy, through a temporary
@@ -226,99 +186,60 @@ public final class CudaBackend implements Backend {
         }
     }
 
-    @Override public void fill(Buffer dst, float value, long n) {
-        nonNegative("fill", "n", n);
-        long p = addr("fill", "dst", dst, n, "n");
-        launch("hhnn_fill_f32", n, KernelArgs.of().ptr(p).f32(value).i64(n));
+    @Override protected void fill0(long dst, float value, long n) {
+        launch("hhnn_fill_f32", n, KernelArgs.of().ptr(dst).f32(value).i64(n));
     }
 
     // ---- linear algebra -----------------------------------------------------------------------------------------
 
-    @Override public void gemm(boolean transA, boolean transB, int m, int n, int k,
-                               float alpha, Buffer a, Buffer b, float beta, Buffer c) {
-        nonNegative("gemm", "m", m);
-        nonNegative("gemm", "n", n);
-        nonNegative("gemm", "k", k);
-        long pa = addr("gemm", "a", a, (long) m * k, "m*k");
-        long pb = addr("gemm", "b", b, (long) k * n, "k*n");
-        long pc = addr("gemm", "c", c, (long) m * n, "m*n");
+    @Override protected void gemm0(boolean transA, boolean transB, int m, int n, int k, float alpha, long a, long b, float beta, long c) {
         long mn = (long) m * n;
         if (mn == 0) return;
         if (k == 0) {   // an empty product: C = beta C (a leading dimension of 0 is not valid for cuBLAS)
-            if (beta == 0f) launch("hhnn_fill_f32", mn, KernelArgs.of().ptr(pc).f32(0f).i64(mn));
-            else launch("hhnn_axpby_f32", mn, KernelArgs.of().f32(beta).ptr(pc).f32(0f).ptr(pc).i64(mn));
+            if (beta == 0f) launch("hhnn_fill_f32", mn, KernelArgs.of().ptr(c).f32(0f).i64(mn));
+            else launch("hhnn_axpby_f32", mn, KernelArgs.of().f32(beta).ptr(c).f32(0f).ptr(c).i64(mn));
             return;
         }
         // Row-major C (m x n) is column-major C^T (n x m) = op(B)^T op(A)^T, and the row-major buffers of A and B
         // read column-major are A^T and B^T: so cuBLAS gets B first, with the same transpose flags and leading
         // dimensions a row-major BLAS would take.
         int lda = transA ? m : k, ldb = transB ? k : n;
-        device.gemm(transB, transA, n, m, k, alpha, pb, ldb, pa, lda, beta, pc, n);
+        device.gemm(transB, transA, n, m, k, alpha, b, ldb, a, lda, beta, c, n);
     }
 
-    @Override public void addBias(Buffer x, Buffer bias, Buffer y, int rows, int cols) {
-        matrix("addBias", rows, cols);
-        long rc = (long) rows * cols;
-        long px = addr("addBias", "x", x, rc, "rows*cols");
-        long pb = addr("addBias", "bias", bias, cols, "cols");
-        long py = addr("addBias", "y", y, rc, "rows*cols");
-        launch("hhnn_add_bias_f32", rc, KernelArgs.of().ptr(px).ptr(pb).ptr(py).i32(rows).i32(cols));
+    @Override protected void addBias0(long x, long bias, long y, int rows, int cols) {
+        launch("hhnn_add_bias_f32", (long) rows * cols, KernelArgs.of().ptr(x).ptr(bias).ptr(y).i32(rows).i32(cols));
     }
 
-    @Override public void sumRows(Buffer x, Buffer y, int rows, int cols, float beta) {
-        matrix("sumRows", rows, cols);
-        long px = addr("sumRows", "x", x, (long) rows * cols, "rows*cols");
-        long py = addr("sumRows", "y", y, cols, "cols");
-        launch("hhnn_sum_rows_f32", cols, KernelArgs.of().ptr(px).ptr(py).i32(rows).i32(cols).f32(beta));
+    @Override protected void sumRows0(long x, long y, int rows, int cols, float beta) {
+        launch("hhnn_sum_rows_f32", cols, KernelArgs.of().ptr(x).ptr(y).i32(rows).i32(cols).f32(beta));
     }
 
-    @Override public void sumCols(Buffer x, Buffer y, int rows, int cols, float beta) {
-        matrix("sumCols", rows, cols);
-        long px = addr("sumCols", "x", x, (long) rows * cols, "rows*cols");
-        long py = addr("sumCols", "y", y, rows, "rows");
-        launch("hhnn_sum_cols_f32", rows, KernelArgs.of().ptr(px).ptr(py).i32(rows).i32(cols).f32(beta));
+    @Override protected void sumCols0(long x, long y, int rows, int cols, float beta) {
+        launch("hhnn_sum_cols_f32", rows, KernelArgs.of().ptr(x).ptr(y).i32(rows).i32(cols).f32(beta));
     }
 
     // ---- elementwise ----------------------------------------------------------------------------------------------
 
-    @Override public void unary(UnaryOp op, Buffer x, Buffer y, long n) {
-        Objects.requireNonNull(op, "unary: op");
-        nonNegative("unary", "n", n);
-        long px = addr("unary", "x", x, n, "n"), py = addr("unary", "y", y, n, "n");
-        launch("hhnn_unary_f32", n, KernelArgs.of().i32(op.ordinal()).ptr(px).ptr(py).i64(n));
+    @Override protected void unary0(int op, long x, long y, long n) {
+        launch("hhnn_unary_f32", n, KernelArgs.of().i32(op).ptr(x).ptr(y).i64(n));
     }
 
-    @Override public void unaryBackward(UnaryOp op, Buffer x, Buffer y, Buffer dy, Buffer dx, long n) {
-        Objects.requireNonNull(op, "unaryBackward: op");
-        String p = "unaryBackward";
-        nonNegative(p, "n", n);
-        long px = addr(p, "x", x, n, "n"), py = addr(p, "y", y, n, "n");
-        long pdy = addr(p, "dy", dy, n, "n"), pdx = addr(p, "dx", dx, n, "n");
-        launch("hhnn_unary_backward_f32", n, KernelArgs.of().i32(op.ordinal()).ptr(px).ptr(py).ptr(pdy).ptr(pdx).i64(n));
+    @Override protected void unaryBackward0(int op, long x, long y, long dy, long dx, long n) {
+        launch("hhnn_unary_backward_f32", n, KernelArgs.of().i32(op).ptr(x).ptr(y).ptr(dy).ptr(dx).i64(n));
     }
 
-    @Override public void binary(BinaryOp op, Buffer a, Buffer b, Buffer out, long n) {
-        Objects.requireNonNull(op, "binary: op");
-        nonNegative("binary", "n", n);
-        long pa = addr("binary", "a", a, n, "n"), pb = addr("binary", "b", b, n, "n"), po = addr("binary", "out", out, n, "n");
-        launch("hhnn_binary_f32", n, KernelArgs.of().i32(op.ordinal()).ptr(pa).ptr(pb).ptr(po).i64(n));
+    @Override protected void binary0(int op, long a, long b, long out, long n) {
+        launch("hhnn_binary_f32", n, KernelArgs.of().i32(op).ptr(a).ptr(b).ptr(out).i64(n));
     }
 
-    @Override public void axpby(float alpha, Buffer x, float beta, Buffer y, long n) {
-        nonNegative("axpby", "n", n);
-        long px = addr("axpby", "x", x, n, "n"), py = addr("axpby", "y", y, n, "n");
-        launch("hhnn_axpby_f32", n, KernelArgs.of().f32(alpha).ptr(px).f32(beta).ptr(py).i64(n));
+    @Override protected void axpby0(float alpha, long x, float beta, long y, long n) {
+        launch("hhnn_axpby_f32", n, KernelArgs.of().f32(alpha).ptr(x).f32(beta).ptr(y).i64(n));
     }
 
-    @Override public double sumSquares(Buffer x, long n) {
-        nonNegative("sumSquares", "n", n);
-        return reduce(true, addr("sumSquares", "x", x, n, "n"), n);
-    }
+    @Override protected double sumSquares0(long x, long n) { return reduce(true, x, n); }
 
-    @Override public double sum(Buffer x, long n) {
-        nonNegative("sum", "n", n);
-        return reduce(false, addr("sum", "x", x, n, "n"), n);
-    }
+    @Override protected double sum0(long x, long n) { return reduce(false, x, n); }
 
     /** Chunk of stage 2 of the float64 reductions (kernels/reduce.cu). */
     static final int REDUCE_CHUNK = 256;
@@ -355,98 +276,58 @@ public final class CudaBackend implements Backend {
 
     // ---- losses and regularisation ----------------------------------------------------------------------------
 
-    @Override public void softmaxCrossEntropy(Buffer logits, int[] labels, Buffer probs, Buffer loss, int rows, int cols) {
-        String p = "softmaxCrossEntropy";
-        matrix(p, rows, cols);
-        labels(p, labels, rows);
-        long pl = addr(p, "logits", logits, (long) rows * cols, "rows*cols");
-        long pp = addr(p, "probs", probs, (long) rows * cols, "rows*cols");
-        long po = addr(p, "loss", loss, rows, "rows");
-        for (int r = 0; r < rows; r++)   // before any launch, so a bad batch leaves the outputs untouched
-            if (labels[r] < 0 || labels[r] >= cols)
-                throw new IllegalArgumentException(p + ": label " + labels[r] + " at row " + r + " is outside [0, " + cols + ")");
+    @Override protected void softmaxCrossEntropy0(long logits, int[] labels, long probs, long loss, int rows, int cols) {
         if (rows == 0) return;
-        long lab = uploadLabels(labels, rows);
+        long lab = uploadInts(labels, rows);
         try {
-            launch("hhnn_softmax_xent_f32", rows, KernelArgs.of().ptr(pl).ptr(lab).ptr(pp).ptr(po).i32(rows).i32(cols));
+            launch("hhnn_softmax_xent_f32", rows, KernelArgs.of().ptr(logits).ptr(lab).ptr(probs).ptr(loss).i32(rows).i32(cols));
         } finally {
             device.free(lab);
         }
     }
 
-    @Override public void softmaxCrossEntropyBackward(Buffer probs, int[] labels, float scale, Buffer dlogits, int rows, int cols) {
-        String p = "softmaxCrossEntropyBackward";
-        matrix(p, rows, cols);
-        labels(p, labels, rows);
-        long pp = addr(p, "probs", probs, (long) rows * cols, "rows*cols");
-        long pd = addr(p, "dlogits", dlogits, (long) rows * cols, "rows*cols");
+    @Override protected void softmaxCrossEntropyBackward0(long probs, int[] labels, float scale, long dlogits, int rows, int cols) {
         if ((long) rows * cols == 0) return;
-        long lab = uploadLabels(labels, rows);   // as the reference, a label outside [0, cols) matches no column
+        long lab = uploadInts(labels, rows);
         try {
             launch("hhnn_softmax_xent_backward_f32", (long) rows * cols,
-                    KernelArgs.of().ptr(pp).ptr(lab).f32(scale).ptr(pd).i32(rows).i32(cols));
+                    KernelArgs.of().ptr(probs).ptr(lab).f32(scale).ptr(dlogits).i32(rows).i32(cols));
         } finally {
             device.free(lab);
         }
     }
 
-    @Override public void dropout(Buffer x, Buffer mask, Buffer y, float p, long seed, long n) {
-        nonNegative("dropout", "n", n);
-        long px = addr("dropout", "x", x, n, "n"), pm = addr("dropout", "mask", mask, n, "n"), py = addr("dropout", "y", y, n, "n");
+    @Override protected void dropout0(long x, long mask, long y, float p, long seed, long n) {
         float keep = (float) (1.0 / (1.0 - (double) p));   // rounded once, as the reference
-        launch("hhnn_dropout_f32", n, KernelArgs.of().ptr(px).ptr(pm).ptr(py).f32(p).f32(keep).i64(seed).i64(n));
+        launch("hhnn_dropout_f32", n, KernelArgs.of().ptr(x).ptr(mask).ptr(y).f32(p).f32(keep).i64(seed).i64(n));
     }
 
-    @Override public void layerNorm(Buffer x, Buffer gamma, Buffer beta, Buffer y, Buffer mean, Buffer rstd,
-                                    int rows, int cols, float eps) {
-        String p = "layerNorm";
-        matrix(p, rows, cols);
-        long rc = (long) rows * cols;
-        KernelArgs args = KernelArgs.of().ptr(addr(p, "x", x, rc, "rows*cols")).ptr(addr(p, "gamma", gamma, cols, "cols"))
-                .ptr(addr(p, "beta", beta, cols, "cols")).ptr(addr(p, "y", y, rc, "rows*cols"))
-                .ptr(addr(p, "mean", mean, rows, "rows")).ptr(addr(p, "rstd", rstd, rows, "rows")).i32(rows).i32(cols).f32(eps);
-        launch("hhnn_layer_norm_f32", rows, args);
+    @Override protected void layerNorm0(long x, long gamma, long beta, long y, long mean, long rstd, int rows, int cols, float eps) {
+        launch("hhnn_layer_norm_f32", rows, KernelArgs.of().ptr(x).ptr(gamma).ptr(beta).ptr(y).ptr(mean).ptr(rstd)
+                .i32(rows).i32(cols).f32(eps));
     }
 
-    @Override public void layerNormBackward(Buffer x, Buffer gamma, Buffer mean, Buffer rstd, Buffer dy,
-                                            Buffer dx, Buffer dgamma, Buffer dbeta, int rows, int cols) {
-        String p = "layerNormBackward";
-        matrix(p, rows, cols);
-        long rc = (long) rows * cols;
-        long px = addr(p, "x", x, rc, "rows*cols"), pg = addr(p, "gamma", gamma, cols, "cols");
-        long pmu = addr(p, "mean", mean, rows, "rows"), prs = addr(p, "rstd", rstd, rows, "rows");
-        long pdy = addr(p, "dy", dy, rc, "rows*cols"), pdx = addr(p, "dx", dx, rc, "rows*cols");
-        long pdg = addr(p, "dgamma", dgamma, cols, "cols"), pdb = addr(p, "dbeta", dbeta, cols, "cols");
-        // Column sums first, then dx: even dx aliasing dy would be safe (as native/).
+    @Override protected void layerNormBackward0(long x, long gamma, long mean, long rstd, long dy,
+                                                long dx, long dgamma, long dbeta, int rows, int cols) {
+        // Column sums first, then dx: even dx aliasing dy is safe (as native/).
         launch("hhnn_layer_norm_param_grads_f32", rows == 0 ? 0 : cols,
-                KernelArgs.of().ptr(px).ptr(pmu).ptr(prs).ptr(pdy).ptr(pdg).ptr(pdb).i32(rows).i32(cols));
+                KernelArgs.of().ptr(x).ptr(mean).ptr(rstd).ptr(dy).ptr(dgamma).ptr(dbeta).i32(rows).i32(cols));
         launch("hhnn_layer_norm_backward_f32", cols == 0 ? 0 : rows,
-                KernelArgs.of().ptr(px).ptr(pg).ptr(pmu).ptr(prs).ptr(pdy).ptr(pdx).i32(rows).i32(cols));
+                KernelArgs.of().ptr(x).ptr(gamma).ptr(mean).ptr(rstd).ptr(dy).ptr(dx).i32(rows).i32(cols));
     }
 
     // ---- fused optimizer updates --------------------------------------------------------------------------------
 
-    @Override public void sgdUpdate(Buffer param, Buffer grad, Buffer velocity, long n,
-                                    float lr, float momentum, float weightDecay, boolean nesterov) {
-        String p = "sgdUpdate";
-        nonNegative(p, "n", n);
-        if (momentum != 0f && velocity == null)
-            throw new IllegalArgumentException(p + ": momentum = " + momentum + " needs a velocity buffer");
-        long pv = momentum != 0f ? addr(p, "velocity", velocity, n, "n") : 0L;
-        long pp = addr(p, "param", param, n, "n"), pg = addr(p, "grad", grad, n, "n");
-        launch("hhnn_sgd_f32", n, KernelArgs.of().ptr(pp).ptr(pg).ptr(pv).i64(n).f32(lr).f32(momentum).f32(weightDecay).i32(nesterov));
+    @Override protected void sgdUpdate0(long param, long grad, long velocity, long n,
+                                        float lr, float momentum, float weightDecay, boolean nesterov) {
+        launch("hhnn_sgd_f32", n, KernelArgs.of().ptr(param).ptr(grad).ptr(velocity).i64(n).f32(lr).f32(momentum).f32(weightDecay)
+                .i32(nesterov));
     }
 
-    @Override public void adamUpdate(Buffer param, Buffer grad, Buffer m, Buffer v, long n,
-                                     float lr, float beta1, float beta2, float eps, float weightDecay,
-                                     boolean decoupled, int step) {
-        String p = "adamUpdate";
-        nonNegative(p, "n", n);
-        if (step < 1) throw new IllegalArgumentException(p + ": step is 1-based, got " + step);
-        long pp = addr(p, "param", param, n, "n"), pg = addr(p, "grad", grad, n, "n");
-        long pm = addr(p, "m", m, n, "n"), pv = addr(p, "v", v, n, "n");
+    @Override protected void adamUpdate0(long param, long grad, long m, long v, long n, float lr, float beta1, float beta2,
+                                         float eps, float weightDecay, boolean decoupled, int step) {
         double bc1 = 1 - Math.pow(beta1, step), bc2 = 1 - Math.pow(beta2, step);
-        launch("hhnn_adam_f32", n, KernelArgs.of().ptr(pp).ptr(pg).ptr(pm).ptr(pv).i64(n).f32(lr).f32(beta1).f32(beta2)
+        launch("hhnn_adam_f32", n, KernelArgs.of().ptr(param).ptr(grad).ptr(m).ptr(v).i64(n).f32(lr).f32(beta1).f32(beta2)
                 .f32(eps).f32(weightDecay).i32(decoupled).f64(bc1).f64(bc2));
     }
 
@@ -464,196 +345,266 @@ public final class CudaBackend implements Backend {
         return a;
     }
 
-    @Override public void hhForward(HhSpec spec, Buffer state, Buffer current, Buffer cond,
-                                    Buffer stateOut, Buffer basisSum, Buffer spikes, int batch, int neurons) {
-        String p = "hhForward";
-        long bm = hhShape(p, spec, batch, neurons), k = spec.degree() + 1;
-        KernelArgs args = hhParams(spec).ptr(addr(p, "state", state, bm * 4, "batch*neurons*4"))
-                .ptr(addr(p, "current", current, bm, "batch*neurons"))
-                .ptr(cond == null ? 0L : addr(p, "cond", cond, 3L * neurons, "neurons*3"))
-                .ptr(addr(p, "stateOut", stateOut, bm * 4, "batch*neurons*4"))
-                .ptr(addr(p, "basisSum", basisSum, bm * k, "batch*neurons*(degree+1)"))
-                .ptr(addr(p, "spikes", spikes, bm, "batch*neurons")).i32(batch).i32(neurons);
-        launch(hhKernel("hhnn_hh_forward", spec.degree()), bm, args);
+    @Override protected void hhForward0(HhSpec spec, long state, long current, long cond,
+                                        long stateOut, long basisSum, long spikes, int batch, int neurons) {
+        KernelArgs args = hhParams(spec).ptr(state).ptr(current).ptr(cond).ptr(stateOut).ptr(basisSum).ptr(spikes)
+                .i32(batch).i32(neurons);
+        launch(hhKernel("hhnn_hh_forward", spec.degree()), (long) batch * neurons, args);
     }
 
-    @Override public void hhBackward(HhSpec spec, Buffer state, Buffer current, Buffer cond,
-                                     Buffer dStateOut, Buffer dBasisSum, Buffer dSpikes,
-                                     Buffer dState, Buffer dCurrent, Buffer dCond, int batch, int neurons) {
-        String p = "hhBackward";
-        long bm = hhShape(p, spec, batch, neurons), k = spec.degree() + 1;
-        if (dCond != null && cond == null)
-            throw new IllegalArgumentException(p + ": dCond was given but cond is null "
-                    + "(there is no gradient with respect to the spec's default conductances)");
-        KernelArgs args = hhParams(spec).ptr(addr(p, "state", state, bm * 4, "batch*neurons*4"))
-                .ptr(addr(p, "current", current, bm, "batch*neurons"))
-                .ptr(cond == null ? 0L : addr(p, "cond", cond, 3L * neurons, "neurons*3"))
-                .ptr(dStateOut == null ? 0L : addr(p, "dStateOut", dStateOut, bm * 4, "batch*neurons*4"))
-                .ptr(dBasisSum == null ? 0L : addr(p, "dBasisSum", dBasisSum, bm * k, "batch*neurons*(degree+1)"))
-                .ptr(dSpikes == null ? 0L : addr(p, "dSpikes", dSpikes, bm, "batch*neurons"))
-                .ptr(addr(p, "dState", dState, bm * 4, "batch*neurons*4"))
-                .ptr(addr(p, "dCurrent", dCurrent, bm, "batch*neurons"));
-        long pdc = dCond == null ? 0L : addr(p, "dCond", dCond, 3L * neurons, "neurons*3");
+    @Override protected void hhBackward0(HhSpec spec, long state, long current, long cond, long dStateOut, long dBasisSum,
+                                         long dSpikes, long dState, long dCurrent, long dCond, int batch, int neurons) {
+        long bm = (long) batch * neurons;
         if (bm == 0) return;
+        KernelArgs args = hhParams(spec).ptr(state).ptr(current).ptr(cond).ptr(dStateOut).ptr(dBasisSum).ptr(dSpikes)
+                .ptr(dState).ptr(dCurrent);
         LaunchConfig cfg = LaunchConfig.forCount(bm);
         // Scratch: the window's states (w, 4, T), T = the grid's threads (<= bm + 255: each thread reuses its column for
-        // every neuron it handles), and
-        // the per-(b, j) conductance gradients (B, M, 3) doubles summed over b by a second kernel.
+        // every neuron it handles), and the per-(b, j) conductance gradients (B, M, 3) doubles summed over b by a second
+        // kernel.
         long traj = device.alloc(4L * 4 * spec.steps() * cfg.threads());
-        long part = dCond == null ? 0L : device.alloc(8L * 3 * bm);
+        long part = dCond == 0L ? 0L : device.alloc(8L * 3 * bm);
         try {
             device.launch(hhKernel("hhnn_hh_backward", spec.degree()), cfg, args.ptr(part).ptr(traj).i32(batch).i32(neurons));
-            if (dCond != null)
-                launch("hhnn_hh_cond_grad_f32", neurons, KernelArgs.of().ptr(part).ptr(pdc).i32(batch).i32(neurons));
+            if (dCond != 0L)
+                launch("hhnn_hh_cond_grad_f32", neurons, KernelArgs.of().ptr(part).ptr(dCond).i32(batch).i32(neurons));
         } finally {
             device.free(traj);
             if (part != 0L) device.free(part);
         }
     }
 
-    private static long hhShape(String p, HhSpec spec, int batch, int neurons) {
-        if (spec == null) throw new IllegalArgumentException(p + ": spec is null");
-        nonNegative(p, "batch", batch);
-        nonNegative(p, "neurons", neurons);
-        return (long) batch * neurons;
-    }
-
     // ---- Legendre activations (kernels/legendre.cu) ----------------------------------------------------------------
 
-    // rows*cols after checking the shape (the degree has no upper bound: kernels step P_k in registers).
-    private static long legendreShape(String p, int rows, int cols, int degree) {
-        matrix(p, rows, cols);
-        nonNegative(p, "degree", degree);
-        if (degree == Integer.MAX_VALUE) throw new IllegalArgumentException(p + ": degree " + degree + " is too large");
-        return (long) rows * cols;
+    @Override protected void legendreForward0(long x, long coeffs, long y, int rows, int cols, int degree) {
+        launch("hhnn_legendre_forward_f32", (long) rows * cols, KernelArgs.of().ptr(x).ptr(coeffs).ptr(y).i32(rows).i32(cols).i32(degree));
     }
 
-    @Override public void legendreForward(Buffer x, Buffer coeffs, Buffer y, int rows, int cols, int degree) {
-        String p = "legendreForward";
-        long rc = legendreShape(p, rows, cols, degree), ck = (long) cols * (degree + 1);
-        launch("hhnn_legendre_forward_f32", rc, KernelArgs.of().ptr(addr(p, "x", x, rc, "rows*cols"))
-                .ptr(addr(p, "coeffs", coeffs, ck, "cols*(degree+1)")).ptr(addr(p, "y", y, rc, "rows*cols"))
-                .i32(rows).i32(cols).i32(degree));
+    @Override protected void legendreBackward0(long x, long coeffs, long dy, long dx, long dCoeffs, int rows, int cols, int degree) {
+        // dCoeffs first (it reads dy), then dx: even dx aliasing dy is safe.
+        if (dCoeffs != 0L && rows > 0)
+            launch("hhnn_legendre_coeff_grad_f32", (long) cols * (degree + 1),
+                    KernelArgs.of().ptr(x).ptr(dy).ptr(dCoeffs).i32(rows).i32(cols).i32(degree));
+        launch("hhnn_legendre_backward_f32", (long) rows * cols,
+                KernelArgs.of().ptr(x).ptr(coeffs).ptr(dy).ptr(dx).i32(rows).i32(cols).i32(degree));
     }
 
-    @Override public void legendreBackward(Buffer x, Buffer coeffs, Buffer dy, Buffer dx, Buffer dCoeffs, int rows, int cols, int degree) {
-        String p = "legendreBackward";
-        long rc = legendreShape(p, rows, cols, degree), ck = (long) cols * (degree + 1);
-        long px = addr(p, "x", x, rc, "rows*cols"), pc = addr(p, "coeffs", coeffs, ck, "cols*(degree+1)");
-        long pdy = addr(p, "dy", dy, rc, "rows*cols"), pdx = addr(p, "dx", dx, rc, "rows*cols");
-        long pdc = dCoeffs == null ? 0L : addr(p, "dCoeffs", dCoeffs, ck, "cols*(degree+1)");
-        // dCoeffs first (it reads dy), then dx: even dx aliasing dy would be safe.
-        if (dCoeffs != null && rows > 0)
-            launch("hhnn_legendre_coeff_grad_f32", ck, KernelArgs.of().ptr(px).ptr(pdy).ptr(pdc).i32(rows).i32(cols).i32(degree));
-        launch("hhnn_legendre_backward_f32", rc, KernelArgs.of().ptr(px).ptr(pc).ptr(pdy).ptr(pdx).i32(rows).i32(cols).i32(degree));
+    @Override protected void legendreBasis0(long x, long basis, int rows, int cols, int degree) {
+        long rc = (long) rows * cols;
+        launch("hhnn_legendre_basis_f32", rc * (degree + 1), KernelArgs.of().ptr(x).ptr(basis).i64(rc).i32(degree));
     }
 
-    @Override public void legendreBasis(Buffer x, Buffer basis, int rows, int cols, int degree) {
-        String p = "legendreBasis";
-        long rc = legendreShape(p, rows, cols, degree);
-        launch("hhnn_legendre_basis_f32", rc * (degree + 1), KernelArgs.of().ptr(addr(p, "x", x, rc, "rows*cols"))
-                .ptr(addr(p, "basis", basis, rc * (degree + 1), "rows*cols*(degree+1)")).i64(rc).i32(degree));
+    @Override protected void legendreBasisBackward0(long x, long dBasis, long dx, int rows, int cols, int degree) {
+        long rc = (long) rows * cols;
+        launch("hhnn_legendre_basis_backward_f32", rc, KernelArgs.of().ptr(x).ptr(dBasis).ptr(dx).i64(rc).i32(degree));
     }
 
-    @Override public void legendreBasisBackward(Buffer x, Buffer dBasis, Buffer dx, int rows, int cols, int degree) {
-        String p = "legendreBasisBackward";
-        long rc = legendreShape(p, rows, cols, degree);
-        launch("hhnn_legendre_basis_backward_f32", rc, KernelArgs.of().ptr(addr(p, "x", x, rc, "rows*cols"))
-                .ptr(addr(p, "dBasis", dBasis, rc * (degree + 1), "rows*cols*(degree+1)"))
-                .ptr(addr(p, "dx", dx, rc, "rows*cols")).i64(rc).i32(degree));
+    @Override protected void neuronReadout0(long basis, long coeffs, long y, int batch, int neurons, int k) {
+        launch("hhnn_neuron_readout_f32", (long) batch * neurons,
+                KernelArgs.of().ptr(basis).ptr(coeffs).ptr(y).i32(batch).i32(neurons).i32(k));
     }
 
-    private static long readoutShape(String p, int batch, int neurons, int k) {
-        nonNegative(p, "batch", batch);
-        nonNegative(p, "neurons", neurons);
-        nonNegative(p, "k", k);
-        return (long) batch * neurons;
+    @Override protected void neuronReadoutBackward0(long basis, long coeffs, long dy, long dBasis, long dCoeffs,
+                                                    int batch, int neurons, int k) {
+        // dCoeffs first (it reads basis), then dBasis: even dBasis aliasing basis is safe.
+        if (dCoeffs != 0L && batch > 0)
+            launch("hhnn_neuron_readout_dcoeffs_f32", (long) neurons * k,
+                    KernelArgs.of().ptr(basis).ptr(dy).ptr(dCoeffs).i32(batch).i32(neurons).i32(k));
+        if (dBasis != 0L)
+            launch("hhnn_neuron_readout_dbasis_f32", (long) batch * neurons * k,
+                    KernelArgs.of().ptr(coeffs).ptr(dy).ptr(dBasis).i32(batch).i32(neurons).i32(k));
     }
 
-    @Override public void neuronReadout(Buffer basis, Buffer coeffs, Buffer y, int batch, int neurons, int k) {
-        String p = "neuronReadout";
-        long bm = readoutShape(p, batch, neurons, k);
-        launch("hhnn_neuron_readout_f32", bm, KernelArgs.of().ptr(addr(p, "basis", basis, bm * k, "batch*neurons*k"))
-                .ptr(addr(p, "coeffs", coeffs, (long) neurons * k, "neurons*k")).ptr(addr(p, "y", y, bm, "batch*neurons"))
-                .i32(batch).i32(neurons).i32(k));
+    // ---- convolution, pooling, normalisation, concat (kernels/conv.cu) ------------------------------------------
+
+    private static KernelArgs withGeom(KernelArgs a, ConvGeom g) {
+        for (int v : g.pack()) a.i32(v);
+        return a;
     }
 
-    @Override public void neuronReadoutBackward(Buffer basis, Buffer coeffs, Buffer dy, Buffer dBasis, Buffer dCoeffs, int batch, int neurons, int k) {
-        String p = "neuronReadoutBackward";
-        long bm = readoutShape(p, batch, neurons, k), mk = (long) neurons * k;
-        long pb = addr(p, "basis", basis, bm * k, "batch*neurons*k"), pc = addr(p, "coeffs", coeffs, mk, "neurons*k");
-        long pdy = addr(p, "dy", dy, bm, "batch*neurons");
-        long pdb = dBasis == null ? 0L : addr(p, "dBasis", dBasis, bm * k, "batch*neurons*k");
-        long pdc = dCoeffs == null ? 0L : addr(p, "dCoeffs", dCoeffs, mk, "neurons*k");
-        // dCoeffs first (it reads basis), then dBasis: even dBasis aliasing basis would be safe.
-        if (dCoeffs != null && batch > 0)
-            launch("hhnn_neuron_readout_dcoeffs_f32", mk, KernelArgs.of().ptr(pb).ptr(pdy).ptr(pdc).i32(batch).i32(neurons).i32(k));
-        if (dBasis != null)
-            launch("hhnn_neuron_readout_dbasis_f32", bm * k, KernelArgs.of().ptr(pc).ptr(pdy).ptr(pdb).i32(batch).i32(neurons).i32(k));
+    @Override protected void im2col0(ConvGeom g, long x, long cols) {
+        launch("hhnn_im2col_f32", g.colRows() * g.colCols(), withGeom(KernelArgs.of().ptr(x).ptr(cols), g));
     }
 
-    // ---- convolution, pooling, normalisation, concat (modulated networks, part A) -------------
-
-    private final CudaConv conv = new CudaConv(this);   // validation and launches of kernels/conv.cu
-
-    @Override public void im2col(org.hhnn.backend.ConvGeom g, Buffer x, Buffer cols) { conv.im2col(g, x, cols); }
-    @Override public void col2im(org.hhnn.backend.ConvGeom g, Buffer cols, Buffer x) { conv.col2im(g, cols, x); }
-    // No fused kernel yet: the batch im2col + cuBLAS composition (org.hhnn.backend.Im2colConv).
-    @Override public void conv2d(org.hhnn.backend.ConvGeom g, int outChannels, Buffer x, Buffer w, Buffer bias, Buffer y) {
-        org.hhnn.backend.Im2colConv.forward(this, g, outChannels, x, w, bias, y);
-    }
-    @Override public void conv2dBackward(org.hhnn.backend.ConvGeom g, int outChannels, Buffer x, Buffer w, Buffer dy, Buffer dx,
-                                         Buffer dw, Buffer dbias) {
-        org.hhnn.backend.Im2colConv.backward(this, g, outChannels, x, w, dy, dx, dw, dbias);
-    }
-    @Override public void swapAxes(Buffer x, Buffer y, int a, int b, int inner) { conv.swapAxes(x, y, a, b, inner); }
-    @Override public void addChannelBias(Buffer x, Buffer bias, Buffer y, int outer, int channels, int inner) { conv.addChannelBias(x, bias, y, outer, channels, inner); }
-    @Override public void sumChannels(Buffer x, Buffer y, int outer, int channels, int inner, float beta) { conv.sumChannels(x, y, outer, channels, inner, beta); }
-    @Override public void maxPool(org.hhnn.backend.ConvGeom g, Buffer x, Buffer y, Buffer argmax) { conv.maxPool(g, x, y, argmax); }
-    @Override public void maxPoolBackward(org.hhnn.backend.ConvGeom g, Buffer dy, Buffer argmax, Buffer dx) { conv.maxPoolBackward(g, dy, argmax, dx); }
-    @Override public void avgPool(org.hhnn.backend.ConvGeom g, Buffer x, Buffer y) { conv.avgPool(g, x, y); }
-    @Override public void avgPoolBackward(org.hhnn.backend.ConvGeom g, Buffer dy, Buffer dx) { conv.avgPoolBackward(g, dy, dx); }
-
-    @Override public void batchNorm(Buffer x, Buffer gamma, Buffer beta, Buffer runMean, Buffer runVar, Buffer y, Buffer mean, Buffer rstd,
-                                    int outer, int channels, int inner, float momentum, float eps, boolean training) {
-        conv.batchNorm(x, gamma, beta, runMean, runVar, y, mean, rstd, outer, channels, inner, momentum, eps, training);
+    @Override protected void col2im0(ConvGeom g, long cols, long x) {
+        launch("hhnn_col2im_f32", g.inputSize(), withGeom(KernelArgs.of().ptr(cols).ptr(x), g));
     }
 
-    @Override public void batchNormBackward(Buffer x, Buffer gamma, Buffer mean, Buffer rstd, Buffer dy,
-                                            Buffer dx, Buffer dgamma, Buffer dbeta, int outer, int channels, int inner) {
-        conv.batchNormBackward(x, gamma, mean, rstd, dy, dx, dgamma, dbeta, outer, channels, inner);
+    // No fused kernel yet: the whole batch's im2col, one cuBLAS gemm, swapAxes to NCHW and the channel bias.
+    @Override protected void conv2d0(ConvGeom g, int oc, long x, long w, long bias, long y) {
+        int ck = Math.toIntExact(g.colRows()), n = Math.toIntExact(g.colCols()), hw = g.outH() * g.outW();
+        long cols = scratch((long) ck * n), yc = 0L;
+        try {
+            im2col0(g, x, cols);
+            yc = scratch((long) oc * n);   // (OC, B, OH·OW)
+            gemm0(false, false, oc, n, ck, 1f, w, cols, 0f, yc);
+            swapAxes0(yc, y, oc, g.batch(), hw);
+            if (bias != 0L) addChannelBias0(y, bias, y, g.batch(), oc, hw);
+        } finally {
+            device.free(cols);
+            if (yc != 0L) device.free(yc);
+        }
     }
 
-    @Override public void concatChannels(Buffer a, Buffer b, Buffer y, int outer, int ca, int cb, int inner) { conv.concatChannels(a, b, y, outer, ca, cb, inner); }
-    @Override public void splitChannels(Buffer y, Buffer a, Buffer b, int outer, int ca, int cb, int inner) { conv.splitChannels(y, a, b, outer, ca, cb, inner); }
-
-    // ---- modulated activations, LSTM cell, embedding (modulated networks, part B) -------------
-    // Validated and launched in CudaModulated (kernels/modact.cu, lstm.cu, embedding.cu).
-
-    @Override public void modActForward(UnaryOp act, UnaryOp modAct, Buffer v, Buffer u, Buffer out, int outer, int channels, int inner) {
-        CudaModulated.modActForward(device, act, modAct, v, u, out, outer, channels, inner);
+    // The transposed gemms, col2im and sumChannels of conv2d0's composition.
+    @Override protected void conv2dBackward0(ConvGeom g, int oc, long x, long w, long dy, long dx, long dw, long dbias) {
+        int ck = Math.toIntExact(g.colRows()), n = Math.toIntExact(g.colCols()), hw = g.outH() * g.outW();
+        long dyc = scratch((long) oc * n), cols = 0L;   // dy as (OC, B, OH·OW)
+        try {
+            swapAxes0(dy, dyc, g.batch(), oc, hw);
+            if (dw != 0L) {   // dW (OC, C·kh·kw) = dyc · colsᵀ
+                cols = scratch((long) ck * n);
+                im2col0(g, x, cols);
+                gemm0(false, true, oc, ck, n, 1f, dyc, cols, 0f, dw);
+            }
+            if (dbias != 0L) sumChannels0(dy, dbias, g.batch(), oc, hw, 0f);
+            if (dx != 0L) {   // dcols (C·kh·kw, B·OH·OW) = Wᵀ · dyc, folded back by col2im onto dx = 0
+                if (cols == 0L) cols = scratch((long) ck * n);
+                gemm0(true, false, ck, n, oc, 1f, w, dyc, 0f, cols);
+                fill0(dx, 0f, g.inputSize());
+                col2im0(g, cols, dx);
+            }
+        } finally {
+            device.free(dyc);
+            if (cols != 0L) device.free(cols);
+        }
     }
 
-    @Override public void modActBackward(UnaryOp act, UnaryOp modAct, Buffer v, Buffer u, Buffer dout, Buffer dv, Buffer du,
-                                         int outer, int channels, int inner) {
-        CudaModulated.modActBackward(device, act, modAct, v, u, dout, dv, du, outer, channels, inner);
+    // Uninitialised device memory for n floats (a primitive's temporary); freed with device.free.
+    private long scratch(long n) { return device.alloc(4 * Math.max(n, 1)); }
+
+    @Override protected void swapAxes0(long x, long y, int a, int b, int inner) {
+        launch("hhnn_swap_axes_f32", (long) a * b * inner, KernelArgs.of().ptr(x).ptr(y).i32(a).i32(b).i32(inner));
     }
 
-    @Override public void lstmCellForward(org.hhnn.backend.LstmCell cell, UnaryOp modAct, Buffer gates, Buffer cPrev, Buffer hPrev,
-                                          Buffer mask, Buffer c, Buffer h, int batch, int hidden) {
-        CudaModulated.lstmCellForward(device, cell, modAct, gates, cPrev, hPrev, mask, c, h, batch, hidden);
+    @Override protected void addChannelBias0(long x, long bias, long y, int outer, int channels, int inner) {
+        launch("hhnn_add_channel_bias_f32", (long) outer * channels * inner,
+                KernelArgs.of().ptr(x).ptr(bias).ptr(y).i32(outer).i32(channels).i32(inner));
     }
 
-    @Override public void lstmCellBackward(org.hhnn.backend.LstmCell cell, UnaryOp modAct, Buffer gates, Buffer cPrev, Buffer mask,
-                                           Buffer dc, Buffer dh, Buffer dGates, Buffer dcPrev, Buffer dhPrev, int batch, int hidden) {
-        CudaModulated.lstmCellBackward(device, cell, modAct, gates, cPrev, mask, dc, dh, dGates, dcPrev, dhPrev, batch, hidden);
+    @Override protected void sumChannels0(long x, long y, int outer, int channels, int inner, float beta) {
+        launch("hhnn_sum_channels_f32", channels, KernelArgs.of().ptr(x).ptr(y).i32(outer).i32(channels).i32(inner).f32(beta));
     }
 
-    @Override public void embeddingForward(Buffer table, int[] ids, Buffer out, int n, int vocab, int dim) {
-        CudaModulated.embeddingForward(device, table, ids, out, n, vocab, dim);
+    @Override protected void maxPool0(ConvGeom g, long x, long y, long argmax) {
+        launch("hhnn_max_pool_f32", g.outputSize(), withGeom(KernelArgs.of().ptr(x).ptr(y).ptr(argmax), g));
     }
 
-    @Override public void embeddingBackward(int[] ids, Buffer dOut, Buffer dTable, int n, int vocab, int dim) {
-        CudaModulated.embeddingBackward(device, ids, dOut, dTable, n, vocab, dim);
+    @Override protected void maxPoolBackward0(ConvGeom g, long dy, long argmax, long dx) {
+        launch("hhnn_max_pool_backward_f32", g.inputSize(), withGeom(KernelArgs.of().ptr(dy).ptr(argmax).ptr(dx), g));
+    }
+
+    @Override protected void avgPool0(ConvGeom g, long x, long y) {
+        launch("hhnn_avg_pool_f32", g.outputSize(), withGeom(KernelArgs.of().ptr(x).ptr(y), g));
+    }
+
+    @Override protected void avgPoolBackward0(ConvGeom g, long dy, long dx) {
+        launch("hhnn_avg_pool_backward_f32", g.inputSize(), withGeom(KernelArgs.of().ptr(dy).ptr(dx), g));
+    }
+
+    @Override protected void batchNorm0(long x, long gamma, long beta, long runMean, long runVar, long y, long mean, long rstd,
+                                        int outer, int channels, int inner, float momentum, float eps, boolean training) {
+        launch("hhnn_batch_norm_stats_f32", channels, KernelArgs.of().ptr(x).ptr(runMean).ptr(runVar).ptr(mean).ptr(rstd)
+                .i32(outer).i32(channels).i32(inner).f32(momentum).f32(eps).i32(training));
+        launch("hhnn_batch_norm_apply_f32", (long) outer * channels * inner, KernelArgs.of().ptr(x).ptr(gamma).ptr(beta).ptr(mean)
+                .ptr(rstd).ptr(y).i32(outer).i32(channels).i32(inner));
+    }
+
+    @Override protected void batchNormBackward0(long x, long gamma, long mean, long rstd, long dy, long dx, long dgamma, long dbeta,
+                                                int outer, int channels, int inner) {
+        if (channels == 0) return;
+        long sums = device.alloc(16L * channels);   // (channels, 2) doubles: Σdy, Σdy·x̂
+        try {
+            launch("hhnn_batch_norm_backward_sums_f32", channels, KernelArgs.of().ptr(x).ptr(mean).ptr(rstd).ptr(dy).ptr(sums)
+                    .ptr(dgamma).ptr(dbeta).i32(outer).i32(channels).i32(inner));
+            launch("hhnn_batch_norm_backward_f32", (long) outer * channels * inner, KernelArgs.of().ptr(x).ptr(gamma).ptr(mean)
+                    .ptr(rstd).ptr(dy).ptr(sums).ptr(dx).i32(outer).i32(channels).i32(inner));
+        } finally {
+            device.free(sums);
+        }
+    }
+
+    private void copyChannels(long src, int srcC, int srcStart, long dst, int dstC, int dstStart, int count, int outer, int inner) {
+        launch("hhnn_copy_channels_f32", (long) outer * count * inner, KernelArgs.of().ptr(src).i32(srcC).i32(srcStart)
+                .ptr(dst).i32(dstC).i32(dstStart).i32(count).i32(outer).i32(inner));
+    }
+
+    @Override protected void concatChannels0(long a, long b, long y, int outer, int ca, int cb, int inner) {
+        int cy = ca + cb;
+        copyChannels(a, ca, 0, y, cy, 0, ca, outer, inner);
+        copyChannels(b, cb, 0, y, cy, ca, cb, outer, inner);
+    }
+
+    @Override protected void splitChannels0(long y, long a, long b, int outer, int ca, int cb, int inner) {
+        int cy = ca + cb;
+        if (a != 0L) copyChannels(y, cy, 0, a, ca, 0, ca, outer, inner);
+        if (b != 0L) copyChannels(y, cy, ca, b, cb, 0, cb, outer, inner);
+    }
+
+    // ---- modulated activation, LSTM cell, embedding (kernels/modact.cu, lstm.cu, embedding.cu) ---------------------
+
+    @Override protected void modActForward0(int act, int modAct, long v, long u, long out, int outer, int channels, int inner) {
+        launch("hhnn_modact_forward_f32", (long) outer * channels * inner, KernelArgs.of().i32(act).i32(modAct).ptr(v).ptr(u).ptr(out)
+                .i32(outer).i32(channels).i32(inner));
+    }
+
+    @Override protected void modActBackward0(int act, int modAct, long v, long u, long dout, long dv, long du,
+                                             int outer, int channels, int inner) {
+        // du first (it reads dout), then dv: even dv aliasing dout is safe.
+        if (du != 0L)
+            launch("hhnn_modact_backward_du_f32", (long) outer * inner, KernelArgs.of().i32(act).i32(modAct)
+                    .ptr(v).ptr(u).ptr(dout).ptr(du).i32(outer).i32(channels).i32(inner));
+        if (dv != 0L)
+            launch("hhnn_modact_backward_dv_f32", (long) outer * channels * inner, KernelArgs.of().i32(act).i32(modAct)
+                    .ptr(v).ptr(u).ptr(dout).ptr(dv).i32(outer).i32(channels).i32(inner));
+    }
+
+    @Override protected void lstmCellForward0(int cell, int modAct, long gates, long cPrev, long hPrev, long mask,
+                                              long c, long h, int batch, int hidden) {
+        launch("hhnn_lstm_cell_forward_f32", (long) batch * hidden, KernelArgs.of().i32(cell).i32(modAct).ptr(gates).ptr(cPrev)
+                .ptr(hPrev).ptr(mask).ptr(c).ptr(h).i32(batch).i32(hidden));
+    }
+
+    @Override protected void lstmCellBackward0(int cell, int modAct, long gates, long cPrev, long mask, long dc, long dh,
+                                               long dGates, long dcPrev, long dhPrev, int batch, int hidden) {
+        launch("hhnn_lstm_cell_backward_f32", (long) batch * hidden, KernelArgs.of().i32(cell).i32(modAct).ptr(gates).ptr(cPrev)
+                .ptr(mask).ptr(dc).ptr(dh).ptr(dGates).ptr(dcPrev).ptr(dhPrev).i32(batch).i32(hidden));
+    }
+
+    @Override protected void embeddingForward0(long table, int[] ids, long out, int n, int vocab, int dim) {
+        if ((long) n * dim == 0) return;
+        long pid = uploadInts(ids, n);
+        try {
+            launch("hhnn_embedding_forward_f32", (long) n * dim, KernelArgs.of().ptr(table).ptr(pid).ptr(out).i32(n).i32(dim));
+        } finally {
+            device.free(pid);
+        }
+    }
+
+    @Override protected void embeddingBackward0(int[] ids, long dOut, long dTable, int n, int vocab, int dim) {
+        if ((long) n * dim == 0) return;
+        // Group the positions by id on the host (stable counting sort): distinct ids, their ranges, the positions.
+        int[] count = new int[vocab];
+        int nu = 0;
+        for (int i = 0; i < n; i++) if (count[ids[i]]++ == 0) nu++;
+        int[] uniq = new int[nu], start = new int[nu + 1], slot = new int[vocab], pos = new int[n];
+        for (int r = 0, k = 0, off = 0; r < vocab; r++)
+            if (count[r] > 0) {
+                uniq[k] = r;
+                start[k] = off;
+                slot[r] = off;
+                off += count[r];
+                start[++k] = off;
+            }
+        for (int i = 0; i < n; i++) pos[slot[ids[i]]++] = i;
+        long pu = uploadInts(uniq, nu), ps = uploadInts(start, nu + 1), pp = uploadInts(pos, n);
+        try {
+            launch("hhnn_embedding_backward_f32", (long) nu * dim,
+                    KernelArgs.of().ptr(pu).ptr(ps).ptr(pp).ptr(dOut).ptr(dTable).i32(nu).i32(dim));
+        } finally {
+            device.free(pu);
+            device.free(ps);
+            device.free(pp);
+        }
     }
 }

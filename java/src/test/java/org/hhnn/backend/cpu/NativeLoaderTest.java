@@ -77,4 +77,26 @@ class NativeLoaderTest {
             assertEquals("/native/linux-x86_64/libhhnn.so", NativeLoader.resourcePath("hhnn"));
         assertTrue(NativeLoader.resourcePath("hhnn").startsWith("/native/" + NativeLoader.platform() + "/"));
     }
+
+    @Test void theLibraryIsNamedAndStampedWithTheJarsVersion() {
+        assertFalse(NativeLoader.VERSION.equals("dev") || NativeLoader.VERSION.contains("${"),
+                "Maven filled in the version: " + NativeLoader.VERSION);
+        NativeLoader.load();
+        // The resource libhhnn-<version>.so, or its extracted copy libhhnn-<version>-<random>.so.
+        String want = System.mapLibraryName("hhnn-" + NativeLoader.VERSION), name = new File(NativeLoader.loadedFrom()).getName();
+        assertTrue(name.startsWith(want.substring(0, want.lastIndexOf('.'))), name + " is named after " + want);
+        assertEquals(NativeLoader.VERSION, CpuBackend.version0());
+    }
+
+    @Test void aLibraryOfAnotherVersionIsRefusedInOneSentence() {
+        for (String stamp : new String[] {"0.0.9", null}) {
+            NativeLoader.Result r = NativeLoader.checkVersion("/x/libhhnn-0.0.9.so", stamp);
+            assertFalse(r.ok());
+            String m = r.error.getMessage();
+            assertFalse(m.contains("\n"), m);
+            assertTrue(m.endsWith(".") && m.contains("/x/libhhnn-0.0.9.so") && m.contains("this hhnn is version " + NativeLoader.VERSION)
+                    && m.contains(stamp == null ? "no version stamp" : "version 0.0.9") && m.contains("./hhnn build"), m);
+        }
+        assertTrue(NativeLoader.checkVersion("/x/lib.so", NativeLoader.VERSION).ok());
+    }
 }

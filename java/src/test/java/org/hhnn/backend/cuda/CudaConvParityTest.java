@@ -7,7 +7,7 @@ import org.junit.jupiter.api.Nested;
  * The kernels of kernels/conv.cu against the reference: the cases of {@link ConvParityCases} on cuda-emulated (the
  * kernels compiled for the host) and, in {@link OnGpu}, on the real GPU when one is present (skipped otherwise, naming
  * the cause). After each test every scratch allocation (batch norm's sums) must be back with the device.
- * Run: mvn -B -o test -pl java -Dtest='CudaConv*' -Dsurefire.failIfNoSpecifiedTests=false
+ * Run: mvn -B -o test -pl java -Dtest='CudaConvParityTest' -Dsurefire.failIfNoSpecifiedTests=false
  */
 class CudaConvParityTest extends ConvParityCases {
 

@@ -1,0 +1,369 @@
+package org.hhnn.stats;
+
+import com.google.gson.Gson;
+import com.google.gson.GsonBuilder;
+import com.google.gson.JsonArray;
+import com.google.gson.JsonElement;
+import com.google.gson.JsonObject;
+import com.google.gson.JsonParser;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import org.hhnn.backend.Backend;
+import org.hhnn.data.DataSets;
+import org.hhnn.data.Dataset;
+import org.hhnn.train.AtomicFiles;
+import org.hhnn.train.TrainConfig;
+import org.hhnn.train.Trainer;
+import org.hhnn.train.TrainingRun;
+import org.knowm.xchart.BitmapEncoder;
+import org.knowm.xchart.BoxChart;
+import org.knowm.xchart.BoxChartBuilder;
+
+/**
+ * The modulation paper's Table 4 as a library call: trains every model several times with the same settings (one
+ * run per seed, or one per fold with {@link #folds}), then gives the mean and standard deviation of the test accuracy
+ * per model, and Hedges' g and Welch's t-test of the first model against each other one:
+ * <pre>{@code
+ * TrainConfig base = new TrainConfig();
+ * base.dataset = "names";
+ * JsonObject summary = new Comparison(List.of("lstm-mod", "lstm-control1"), base, backend, Path.of("cmp")).runs(3).run();
+ * System.out.print(Comparison.table(summary));
+ * }</pre>
+ * A run's metrics file, {@code <out>/<model>/seed-<s>.json} (or {@code fold-<i>.json}), is written when the run ends;
+ * a comparison started again with the same output directory reuses those and trains only the missing runs.
+ * {@code <out>/settings.json} records what the runs share and refuses to mix runs of different settings. The results
+ * go to {@code compare.json}, {@code compare.csv} and a box plot {@code compare.png}.
+ */
+public final class Comparison {
+    static {
+        // Before the first AWT class initialises (as in train.Plots); an explicit -Djava.awt.headless wins.
+        if (System.getProperty("java.awt.headless") == null) System.setProperty("java.awt.headless", "true");
+    }
+
+    private static final Gson JSON = new GsonBuilder().setPrettyPrinting().serializeNulls().disableHtmlEscaping().create();
+
+    private final List<String> models;
+    private final TrainConfig base;
+    private final Backend backend;
+    private final Path out;
+    private int runs = 3;
+    private Integer folds;
+    private long seed;
+    private int bootstrap;
+    private double ciLevel = 0.95;
+    private PrintStream log = System.err;
+    private DataSets.TrainTest data;
+    private Spread spread;
+    private List<KFold.Fold> foldIdx;
+
+    /**
+     * Where the runs are carried out: by default one after another in this process; {@code org.hhnn.dist.RunSpread}
+     * spreads them over the ranks of an MPI job.
+     */
+    public interface Spread {
+        /**
+         * Carries out tasks 0..count-1 (this process only some of them) and returns every result in task order where
+         * the comparison is summarised, or null in the other processes.
+         */
+        JsonObject[] run(int count, java.util.function.IntFunction<JsonObject> task);
+
+        /** Runs check where the comparison is summarised, and fails in every process if it fails there. */
+        void agree(Runnable check);
+    }
+
+    /** One model's results in run order. */
+    private record ModelRuns(String model, List<String> labels, double[] accuracies, long params) {}
+
+    /**
+     * Compares models trained with base's settings (its model is replaced by each of models, its seed by each run's)
+     * on backend; everything goes to out. The first seed is base's.
+     */
+    public Comparison(List<String> models, TrainConfig base, Backend backend, Path out) {
+        if (models.isEmpty()) throw new IllegalArgumentException("--models names no model");
+        if (new LinkedHashSet<>(models).size() != models.size()) throw new IllegalArgumentException("--models lists a model twice: " + models);
+        this.models = List.copyOf(models);
+        this.base = base;
+        this.backend = backend;
+        this.out = out;
+        this.seed = base.seed;
+    }
+
+    /** Runs per model, with seeds seed, seed+1, ... (default 3). */
+    public Comparison runs(int n) {
+        if (n < 1) throw new IllegalArgumentException("--runs must be at least 1, got " + n);
+        runs = n;
+        return this;
+    }
+
+    /** k-fold cross-validation on the training data instead of seeds: one run per fold, tested on that fold. */
+    public Comparison folds(int k) {
+        if (k < 2) throw new IllegalArgumentException("--folds must be at least 2, got " + k);
+        folds = k;
+        return this;
+    }
+
+    /** Also a percentile bootstrap interval of each model's mean accuracy from this many resamples (0: none). */
+    public Comparison bootstrap(int resamples, double level) {
+        if (resamples < 0) throw new IllegalArgumentException("--bootstrap must be >= 0, got " + resamples);
+        if (!(level > 0 && level < 1)) throw new IllegalArgumentException("--ci-level must be in (0, 1), got " + level);
+        bootstrap = resamples;
+        ciLevel = level;
+        return this;
+    }
+
+    /** Train and test on this data instead of loading the base config's data set. */
+    public Comparison data(DataSets.TrainTest d) { data = d; return this; }
+
+    /** Spread the runs over processes (see {@link Spread}). */
+    public Comparison spread(Spread s) { spread = s; return this; }
+
+    /** Where INFO lines and the runs' progress go (default System.err). */
+    public Comparison log(PrintStream s) { log = s; return this; }
+
+    /**
+     * Trains the missing runs, writes compare.json, compare.csv and compare.png, and returns the summary (null in a
+     * process of a {@link Spread} that does not summarise).
+     */
+    public JsonObject run() {
+        try {
+            return runOrThrow();
+        } catch (IOException e) {
+            throw new UncheckedIOException("compare: could not write to " + out + ": " + e.getMessage(), e);
+        }
+    }
+
+    private JsonObject runOrThrow() throws IOException {
+        base.validate();
+        Files.createDirectories(out);
+        if (spread == null) checkSettings();
+        else spread.agree(() -> {
+            try {
+                checkSettings();
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        });
+        List<String> labels = new ArrayList<>();
+        int n = folds != null ? folds : runs;
+        for (int i = 0; i < n; i++) labels.add(folds != null ? "fold-" + (i + 1) : "seed-" + (seed + i));
+
+        int total = models.size() * n;   // run k: model k / n, label k % n
+        java.util.function.IntFunction<JsonObject> task = k -> {
+            try {
+                return runOne(models.get(k / n), k % n, labels.get(k % n), k + 1, total);
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        };
+        JsonObject[] metrics = new JsonObject[total];
+        if (spread == null) for (int k = 0; k < total; k++) metrics[k] = task.apply(k);
+        else metrics = spread.run(total, task);
+        if (metrics == null) return null;
+        List<ModelRuns> results = new ArrayList<>();
+        for (int j = 0; j < models.size(); j++) {
+            double[] acc = new double[n];
+            long params = -1;
+            for (int i = 0; i < n; i++) {
+                JsonObject m = metrics[j * n + i];
+                acc[i] = number(m.get("test_accuracy"));
+                if (m.has("params")) params = m.get("params").getAsLong();
+            }
+            results.add(new ModelRuns(models.get(j), labels, acc, params));
+        }
+
+        JsonObject summary = summarise(results);
+        // Nulls kept (AtomicFiles.writeJson drops them): a figure that does not exist, e.g. the std of one run, stays visible.
+        AtomicFiles.writeString(out.resolve("compare.json"), JSON.toJson(summary) + "\n");
+        AtomicFiles.writeString(out.resolve("compare.csv"), csv(summary));
+        boxPlot(out.resolve("compare.png"), results);
+        return summary;
+    }
+
+    /** Run i of a model: its metrics file when an earlier comparison wrote it, else a training run that writes it. */
+    private JsonObject runOne(String model, int i, String label, int number, int total) throws IOException {
+        Path metrics = out.resolve(model).resolve(label + ".json");
+        if (Files.exists(metrics)) {
+            log.printf("INFO run %d/%d: %s %s already done (%s)%n", number, total, model, label, metrics);
+            return readJson(metrics);
+        }
+        // The data is loaded once, and only when some run is still to do.
+        if (data == null) data = DataSets.load(base.dataset, base.dataDir);
+        if (folds != null && foldIdx == null) foldIdx = KFold.split(data.train().size(), folds, seed);
+        log.printf("INFO run %d/%d: %s %s%n", number, total, model, label);
+        Files.createDirectories(metrics.getParent());
+        TrainConfig c = base.copy();
+        c.model = model;
+        c.seed = folds != null ? seed : seed + i;
+        return new TrainingRun(c, backend).log(log).metricsOut(metrics)
+                .data(folds == null ? data : foldData(data, foldIdx.get(i))).run().metrics();
+    }
+
+    /** The fold's training items train the run (its validation part comes from them); the fold itself is the test part. */
+    private static DataSets.TrainTest foldData(DataSets.TrainTest all, KFold.Fold fold) {
+        Dataset full = all.train();
+        return new DataSets.TrainTest(full.take(fold.train()), full.take(fold.test()), all.dir());
+    }
+
+    /** settings.json holds what all runs must share; a resumed comparison must match it. */
+    private void checkSettings() throws IOException {
+        JsonObject s = new JsonObject();
+        s.addProperty("folds", folds);
+        s.addProperty("seed", seed);
+        JsonObject train = base.toJson();
+        train.remove("model");  // each run's own
+        train.remove("seed");   // compare's seed above
+        s.add("train", train);
+        s = JsonParser.parseString(JSON.toJson(s)).getAsJsonObject(); // numbers as the file holds them (a float's 0.001 reads back as a double)
+        Path f = out.resolve("settings.json");
+        if (Files.exists(f)) {
+            JsonObject old = readJson(f);
+            if (!old.equals(s)) {
+                throw new IllegalArgumentException(f + ": this compare was started with other settings (" + old
+                        + ", now " + s + "); give another --out or the same flags");
+            }
+        } else {
+            AtomicFiles.writeString(f, JSON.toJson(s) + "\n");
+        }
+    }
+
+    private static JsonObject readJson(Path f) throws IOException {
+        try {
+            return JsonParser.parseString(Files.readString(f)).getAsJsonObject();
+        } catch (RuntimeException e) {
+            throw new IllegalArgumentException(f + ": not a JSON object (" + e.getMessage() + "); delete it to redo that run", e);
+        }
+    }
+
+    private static double number(JsonElement e) {
+        return e == null || e.isJsonNull() ? Double.NaN : e.getAsDouble();
+    }
+
+    private JsonObject summarise(List<ModelRuns> results) {
+        JsonObject o = new JsonObject();
+        o.addProperty("dataset", base.dataset);
+        o.addProperty("metric", "test_accuracy");
+        o.addProperty("mode", folds != null ? "folds" : "seeds");
+        o.addProperty("runs_per_model", results.get(0).accuracies().length);
+        o.addProperty("baseline", results.get(0).model());
+        o.addProperty("dir", out.toString());
+        JsonArray ms = new JsonArray();
+        ModelRuns first = results.get(0);
+        for (int j = 0; j < results.size(); j++) {
+            ModelRuns r = results.get(j);
+            double[] v = r.accuracies();
+            JsonObject m = new JsonObject();
+            m.addProperty("model", r.model());
+            if (r.params() >= 0) m.addProperty("params", r.params());
+            m.addProperty("n", v.length);
+            m.add("mean", Trainer.num(Stats.mean(v)));
+            m.add("std", Trainer.num(Stats.std(v)));
+            if (j > 0 && v.length >= 2 && first.accuracies().length >= 2) {
+                Stats.Welch w = Stats.welch(first.accuracies(), v);
+                m.add("hedges_g", Trainer.num(Stats.hedgesG(first.accuracies(), v)));
+                m.add("welch_t", Trainer.num(w.t()));
+                m.add("welch_df", Trainer.num(w.df()));
+                m.add("welch_p", Trainer.num(w.p()));
+            }
+            if (bootstrap > 0) {
+                Bootstrap.Interval ci = Bootstrap.meanCi(v, bootstrap, ciLevel, seed);
+                JsonObject c = new JsonObject();
+                c.add("lower", Trainer.num(ci.lower()));
+                c.add("upper", Trainer.num(ci.upper()));
+                c.addProperty("level", ciLevel);
+                c.addProperty("resamples", bootstrap);
+                m.add("bootstrap_ci", c);
+            }
+            JsonArray runsJson = new JsonArray();
+            for (int i = 0; i < v.length; i++) {
+                JsonObject run = new JsonObject();
+                run.addProperty("run", r.labels().get(i));
+                run.add("test_accuracy", Trainer.num(v[i]));
+                runsJson.add(run);
+            }
+            m.add("runs", runsJson);
+            ms.add(m);
+        }
+        o.add("models", ms);
+        return o;
+    }
+
+    /** Table 4 of the paper: one column per model, rows mean, std, then the tests against the first model. */
+    public static String table(JsonObject summary) {
+        JsonArray ms = summary.getAsJsonArray("models");
+        int width = 12;
+        for (JsonElement e : ms) width = Math.max(width, e.getAsJsonObject().get("model").getAsString().length() + 2);
+        StringBuilder sb = new StringBuilder();
+        sb.append(String.format(Locale.ROOT, "%s: test accuracy over %d %s per model; tests: %s against each other model%n",
+                summary.get("dataset").getAsString(), summary.get("runs_per_model").getAsInt(),
+                summary.get("mode").getAsString().equals("folds") ? "folds" : "seeds", summary.get("baseline").getAsString()));
+        String[][] rows = {{"", "model"}, {"params", "params"}, {"n", "n"}, {"mean", "mean"}, {"std", "std"},
+            {"Hedges' g", "hedges_g"}, {"Welch's t", "welch_t"}, {"df", "welch_df"}, {"p-value", "welch_p"}};
+        for (String[] row : rows) {
+            sb.append(String.format("%-12s", row[0]));
+            for (JsonElement e : ms) sb.append(String.format("%" + width + "s", cell(e.getAsJsonObject(), row[1])));
+            sb.append('\n');
+        }
+        if (ms.get(0).getAsJsonObject().has("bootstrap_ci")) {
+            JsonObject c0 = ms.get(0).getAsJsonObject().getAsJsonObject("bootstrap_ci");
+            sb.append(String.format(Locale.ROOT, "%-12s", Math.round(c0.get("level").getAsDouble() * 100) + "% CI low"));
+            for (JsonElement e : ms) sb.append(String.format("%" + width + "s", ci(e.getAsJsonObject(), "lower")));
+            sb.append('\n').append(String.format(Locale.ROOT, "%-12s", Math.round(c0.get("level").getAsDouble() * 100) + "% CI high"));
+            for (JsonElement e : ms) sb.append(String.format("%" + width + "s", ci(e.getAsJsonObject(), "upper")));
+            sb.append('\n');
+        }
+        return sb.toString();
+    }
+
+    private static String cell(JsonObject m, String key) {
+        JsonElement e = m.get(key);
+        if (e == null) return "-";
+        if (e.isJsonNull()) return "n/a";
+        switch (key) {
+            case "model": return e.getAsString();
+            case "n": case "params": return e.getAsString();
+            case "welch_df": return String.format(Locale.ROOT, "%.1f", e.getAsDouble());
+            case "welch_p": return String.format(Locale.ROOT, "%.3g", e.getAsDouble());
+            case "hedges_g": case "welch_t": return String.format(Locale.ROOT, "%.3f", e.getAsDouble());
+            default: return String.format(Locale.ROOT, "%.5f", e.getAsDouble());
+        }
+    }
+
+    private static String ci(JsonObject m, String key) {
+        JsonElement e = m.getAsJsonObject("bootstrap_ci").get(key);
+        return e.isJsonNull() ? "n/a" : String.format(Locale.ROOT, "%.5f", e.getAsDouble());
+    }
+
+    /** One row per model with the table's figures; empty cells where a figure does not apply. */
+    public static String csv(JsonObject summary) {
+        String[] keys = {"model", "params", "n", "mean", "std", "hedges_g", "welch_t", "welch_df", "welch_p"};
+        StringBuilder sb = new StringBuilder(String.join(",", keys)).append(",ci_lower,ci_upper\n");
+        for (JsonElement e : summary.getAsJsonArray("models")) {
+            JsonObject m = e.getAsJsonObject();
+            List<String> cells = new ArrayList<>();
+            for (String k : keys) cells.add(m.has(k) && !m.get(k).isJsonNull() ? m.get(k).getAsString() : "");
+            JsonObject c = m.getAsJsonObject("bootstrap_ci");
+            for (String k : new String[] {"lower", "upper"}) cells.add(c != null && !c.get(k).isJsonNull() ? c.get(k).getAsString() : "");
+            sb.append(String.join(",", cells)).append('\n');
+        }
+        return sb.toString();
+    }
+
+    /** A box per model of its runs' test accuracies. */
+    private void boxPlot(Path png, List<ModelRuns> results) throws IOException {
+        BoxChart chart = new BoxChartBuilder().width(800).height(500)
+                .title("test accuracy on " + base.dataset + " (" + results.get(0).accuracies().length
+                        + (folds != null ? " folds" : " seeds") + " per model)")
+                .yAxisTitle("test accuracy").build();
+        chart.getStyler().setChartBackgroundColor(java.awt.Color.WHITE);
+        for (ModelRuns r : results) chart.addSeries(r.model(), r.accuracies());
+        // Encoded in memory so the file is written atomically under its exact name.
+        AtomicFiles.writeBytes(png, BitmapEncoder.getBitmapBytes(chart, BitmapEncoder.BitmapFormat.PNG));
+    }
+}

@@ -1,0 +1,231 @@
+package org.hhnn.train;
+
+import com.google.gson.JsonArray;
+import com.google.gson.JsonElement;
+import com.google.gson.JsonObject;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.io.UncheckedIOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.hhnn.backend.Backend;
+import org.hhnn.data.DataSets;
+import org.hhnn.data.Dataset;
+import org.hhnn.nn.Models;
+import org.hhnn.nn.ModulatedModels;
+import org.hhnn.nn.Network;
+
+/**
+ * One training run from its settings to its results: load the data set ({@link DataSets}), build the model
+ * ({@link Models}), train ({@link Trainer}), test, and write what was asked for (metrics JSON, the loss curves;
+ * checkpoints come from the trainer). {@code hhnn train} is this class behind a command line:
+ * <pre>{@code
+ * TrainConfig cfg = new TrainConfig();
+ * cfg.model = "hhnn";
+ * cfg.checkpointDir = Path.of("ck");
+ * TrainingRun.Result r = new TrainingRun(cfg, backend).metricsOut(Path.of("m.json")).run();
+ * }</pre>
+ * {@link #resume} continues the run a checkpoint recorded, with every setting it recorded unless an override
+ * changes one.
+ */
+public final class TrainingRun {
+    /**
+     * The run's metrics (as written to --metrics-out), its trainer (network, history) and the test result; metrics and
+     * test are null on a data-parallel rank other than 0.
+     */
+    public record Result(JsonObject metrics, Trainer trainer, EvalResult test) {
+        public double testAccuracy() { return test.accuracy(); }
+    }
+
+    /**
+     * Settings a resumed run may change (each change is announced in one line); the others define the run
+     * (model, data, batches, optimizer state) and changing them would be another run.
+     */
+    private static final Set<String> RESUMABLE = Set.of("epochs", "lr", "momentum", "weight_decay", "lr_decay", "lr_steps",
+            "clip_norm", "data_dir");
+
+    private final TrainConfig cfg;
+    private final Backend backend;
+    private final Path resumeFrom;
+    private final JsonObject overrides;
+    private PrintStream log = System.err;
+    private Path metricsOut, plot;
+    private DataSets.TrainTest data;
+    private java.util.function.BiFunction<Trainer, JsonObject, Trainer.Parallel> parallel;
+
+    /** A new run with these settings. */
+    public TrainingRun(TrainConfig cfg, Backend backend) {
+        this(cfg, backend, null, null);
+    }
+
+    private TrainingRun(TrainConfig cfg, Backend backend, Path resumeFrom, JsonObject overrides) {
+        this.cfg = cfg;
+        this.backend = backend;
+        this.resumeFrom = resumeFrom;
+        this.overrides = overrides;
+    }
+
+    /**
+     * Continues the run saved in checkpoint (a checkpoint directory or one save in it) with the settings it recorded;
+     * overrides ({@link TrainConfig#apply}'s keys) change the ones that may change, each said in one line.
+     */
+    public static TrainingRun resume(Path checkpoint, JsonObject overrides, Backend backend) {
+        return new TrainingRun(null, backend, checkpoint, overrides == null ? new JsonObject() : overrides);
+    }
+
+    /** Write the metrics JSON here when the run ends. */
+    public TrainingRun metricsOut(Path file) { metricsOut = file; return this; }
+
+    /** Write the loss/accuracy curves (PNG) here when the run ends. */
+    public TrainingRun plot(Path png) { plot = png; return this; }
+
+    /** Train and test on this data instead of loading the config's data set (compare's folds). */
+    public TrainingRun data(DataSets.TrainTest d) { data = d; return this; }
+
+    /**
+     * Data-parallel training: once the trainer and the data description exist, attach makes and returns the hooks
+     * ({@link org.hhnn.dist.Distributed#attach}). A rank other than 0 then neither tests nor writes; its result
+     * has no test figures.
+     */
+    public TrainingRun parallel(java.util.function.BiFunction<Trainer, JsonObject, Trainer.Parallel> attach) { parallel = attach; return this; }
+
+    /** Where INFO lines and progress go (default System.err). */
+    public TrainingRun log(PrintStream s) { log = s; return this; }
+
+    /** Trains, tests, writes what was asked for, and returns the results. */
+    public Result run() {
+        Checkpoint.Loaded ck = resumeFrom != null ? Checkpoint.load(resumeFrom) : null;
+        TrainConfig c = ck != null ? resumedConfig(ck) : cfg;
+        c.validate();
+        DataSets.TrainTest tt = data != null ? data : DataSets.load(c.dataset, c.dataDir);
+        Dataset full = c.limitTrain > 0 ? tt.train().limit(c.limitTrain) : tt.train();
+        if (c.augment && full.featureShape().length != 3)
+            throw new IllegalArgumentException("--augment needs image data (channels, height, width); " + c.dataset + " has feature shape "
+                    + Arrays.toString(full.featureShape()));
+        Dataset.Split split = full.split(c.valFraction, c.seed);
+
+        Trainer trainer = ck != null ? Trainer.resume(ck, c, backend, log)
+                : new Trainer(Models.build(modelConfig(c, full), backend, c.seed), backend, c, log);
+        JsonObject dataInfo = new JsonObject();
+        dataInfo.addProperty("dataset", c.dataset);
+        dataInfo.addProperty("dir", tt.dir().toString());
+        dataInfo.addProperty("train", split.train().size());
+        dataInfo.addProperty("validation", split.validation().size());
+        dataInfo.addProperty("test", tt.test().size());
+        trainer.provenance().add("data", dataInfo);
+
+        Trainer.Parallel par = parallel != null ? parallel.apply(trainer, dataInfo) : null;
+        Network net = trainer.network();
+        log.printf("INFO model %s, %,d parameters; %s; %d train / %d validation / %d test samples%n",
+                net.model, net.body.parameterCount(), trainer.optimizer().describe(),
+                split.train().size(), split.validation().size(), tt.test().size());
+        long t0 = System.nanoTime();
+        List<EpochStats> history = trainer.fit(split.train(), split.validation());
+        double trainSeconds = (System.nanoTime() - t0) / 1e9;
+        if (par != null && !par.isRoot()) return new Result(null, trainer, null);   // rank 0 alone tests and writes
+        EvalResult test = trainer.evaluate(tt.test());
+        JsonObject m = metrics(trainer, c, history, test, dataInfo, trainSeconds);
+        if (par != null) m.add("distributed", par.metrics());
+        try {
+            if (metricsOut != null) {
+                AtomicFiles.writeJson(metricsOut, m);
+                log.println("INFO metrics written to " + metricsOut);
+            }
+            if (plot != null) {
+                List<Double> tl = new ArrayList<>(), vl = new ArrayList<>(), va = new ArrayList<>();
+                for (EpochStats s : history) { tl.add(s.trainLoss()); vl.add(s.valLoss()); va.add(s.valAccuracy()); }
+                Plots.trainingCurves(plot, tl, vl, va, net.model + " on " + c.dataset + " (" + backend.name() + ")");
+                log.println("INFO curves written to " + plot);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("could not write the run's results: " + e.getMessage(), e);
+        }
+        return new Result(m, trainer, test);
+    }
+
+    /** The model's config for a new run: the model's defaults for this data, then the config's model settings. */
+    public static JsonObject modelConfig(TrainConfig c, Dataset train) {
+        JsonObject mc = Models.defaults(c.model, train.features(), train.numClasses());
+        if (train.vocabSize() > 0) mc.addProperty("vocab", train.vocabSize()); // token-id data: the embedding's size
+        Models.setInputStats(mc, train.split(c.valFraction, c.seed).train().x()); // statistics of the training part only
+        if (c.hidden != null) {
+            JsonArray h = new JsonArray();
+            for (int v : c.hidden) h.add(v);
+            mc.add("hidden", h);
+        }
+        if (c.dropout != null) mc.addProperty("dropout", c.dropout);
+        // SST-2 is the paper's Advanced-LSTM task (word level): embedding 300, hidden 150, no dropout
+        if (c.dataset.equals("sst2") && c.model.startsWith("lstm")) ModulatedModels.advanced(mc);
+        Models.applyOverrides(mc, c.settings);
+        return mc;
+    }
+
+    /** The checkpoint's recorded settings with the overrides that may change applied (one line each). */
+    private TrainConfig resumedConfig(Checkpoint.Loaded ck) {
+        JsonElement recordedJson = ck.config().get("train");
+        if (recordedJson == null || !recordedJson.isJsonObject())
+            throw new CheckpointException(ck.file(Checkpoint.CONFIG_FILE) + " has no \"train\" object; is this an hhnn checkpoint?");
+        TrainConfig c;
+        try {
+            c = TrainConfig.fromJson(recordedJson.getAsJsonObject());
+        } catch (IllegalArgumentException e) {
+            throw new CheckpointException(ck.file(Checkpoint.CONFIG_FILE) + ": " + e.getMessage(), e);
+        }
+        JsonObject recorded = c.toJson();
+        for (Map.Entry<String, JsonElement> e : overrides.entrySet()) {
+            String k = e.getKey();
+            JsonObject one = new JsonObject();
+            one.add(k, e.getValue());
+            if (TrainConfig.RUNTIME_KEYS.contains(k)) {
+                c.apply(one);
+                continue;
+            }
+            TrainConfig probe = c.copy();
+            probe.apply(one);
+            JsonElement was = recorded.get(k), now = probe.toJson().get(k);
+            if (now == null ? was == null : now.equals(was)) continue;
+            if (!RESUMABLE.contains(k))
+                throw new IllegalArgumentException(TrainConfig.flag(k) + " cannot change when resuming (the checkpoint's run has "
+                        + (was == null ? "none" : was) + "); leave it out to continue that run, or start a new run");
+            c.apply(one);
+            log.println("INFO resuming with " + TrainConfig.flag(k) + " " + now + " instead of the checkpoint's " + (was == null ? "none" : was));
+        }
+        if (c.checkpointDir == null) c.checkpointDir = ck.root();
+        return c;
+    }
+
+    private JsonObject metrics(Trainer trainer, TrainConfig c, List<EpochStats> history, EvalResult test, JsonObject dataInfo,
+                               double trainSeconds) {
+        Network net = trainer.network();
+        JsonObject m = new JsonObject();
+        m.addProperty("model", net.model);
+        m.addProperty("dataset", c.dataset);
+        m.addProperty("backend", backend.name());
+        m.addProperty("seed", c.seed);
+        m.addProperty("params", net.body.parameterCount());
+        m.addProperty("optimizer", trainer.optimizer().describe());
+        m.add("test_accuracy", Trainer.num(test.accuracy()));
+        m.add("test_loss", Trainer.num(test.loss()));
+        JsonArray trainLoss = new JsonArray(), valAcc = new JsonArray(), valLoss = new JsonArray(), secs = new JsonArray();
+        for (EpochStats s : history) {
+            trainLoss.add(Trainer.num(s.trainLoss()));
+            valAcc.add(Trainer.num(s.valAccuracy()));
+            valLoss.add(Trainer.num(s.valLoss()));
+            secs.add(Trainer.num(s.seconds()));
+        }
+        m.add("train_loss", trainLoss);
+        m.add("val_accuracy", valAcc);
+        m.add("val_loss", valLoss);
+        m.add("seconds", secs);
+        m.add("epochs", trainer.historyJson());
+        m.add("data", dataInfo);
+        m.add("model_config", net.config);
+        m.add("train_config", c.toJson());
+        m.addProperty("train_seconds", trainSeconds);
+        return m;
+    }
+}
