@@ -2,7 +2,7 @@
 // build) over the few calls data-parallel training and distributed compare need. Built into its own library,
 // libhhnn_mpi.so, only when mpi.h is found, so libhhnn.so never links MPI and a plain `hhnn train` never loads it.
 // Java twin: org.hhnn.dist.MpiNative (one Java thread at a time makes the calls: MPI_THREAD_SERIALIZED).
-// Tested by: org.hhnn.dist.MpiJobTest (real mpirun, 2 ranks).
+// Tested by: DistributedTrainTest (real 2-rank mpirun jobs), DataParallelTest, CliEndToEndTest (info).
 #include <dlfcn.h>
 #include <mpi.h>
 #include <signal.h>
