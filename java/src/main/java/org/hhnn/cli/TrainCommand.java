@@ -6,6 +6,7 @@ import org.hhnn.backend.Backend;
 import org.hhnn.dist.Distributed;
 import org.hhnn.dist.Mpi;
 import org.hhnn.train.EvalResult;
+import org.hhnn.train.TrainConfig;
 import org.hhnn.train.TrainingRun;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -32,8 +33,15 @@ public class TrainCommand implements Callable<Integer> {
         Mpi mpi = Distributed.start(distributed);   // null unless under mpirun/srun or --distributed
         if (mpi != null) Distributed.prepare(mpi, backendOptions.backend, backendOptions.threads);
         Backend backend = backendOptions.resolve();
-        TrainingRun run = resume != null ? TrainingRun.resume(resume, options.settings(), backend)
-                : new TrainingRun(options.config(), backend);
+        TrainingRun run;
+        if (resume != null) {
+            run = TrainingRun.resume(resume, options.settings(), backend);
+        } else {
+            TrainConfig cfg = options.config();
+            TrainConfig.Protocol p = TrainConfig.protocol(cfg.model, cfg.dataset);
+            if (p != null) System.err.println("INFO " + cfg.model + " on " + cfg.dataset + " trains with " + p.describe() + " (flags given override it)");
+            run = new TrainingRun(cfg, backend);
+        }
         if (mpi != null) run.parallel((trainer, data) -> Distributed.attach(mpi, trainer, backend, data));
         TrainingRun.Result r = run.metricsOut(options.metricsOut).plot(options.plot).run();
         if (r.test() != null) print(r, backend);

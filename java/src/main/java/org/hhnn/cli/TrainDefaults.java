@@ -14,6 +14,8 @@ public final class TrainDefaults extends ListResourceBundle {
         TrainConfig c = new TrainConfig();
         var json = c.toJson();
         json.addProperty("lr_steps", steps(TrainConfig.defaultLrSteps("mlp")) + "; for cnn and cnn-mod " + steps(TrainConfig.defaultLrSteps("cnn")));
+        for (String k : new String[] {"epochs", "batch_size", "lr", "optimizer", "lr_decay", "lr_steps"})   // TrainConfig.protocol
+            json.addProperty(k, json.get(k).getAsString() + "; an LSTM on names or sst2: the paper's protocol for the task");
         Object[][] rows = new Object[json.size()][];
         int i = 0;
         for (Map.Entry<String, JsonElement> e : json.entrySet()) {

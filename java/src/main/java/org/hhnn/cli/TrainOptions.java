@@ -134,10 +134,13 @@ public final class TrainOptions {
         return o;
     }
 
-    /** A new run's settings: TrainConfig's defaults, then the flags given. */
+    /** A new run's settings: the defaults of its model on its data set (TrainConfig.forTask), then the flags given. */
     TrainConfig config() {
+        JsonObject given = settings();
         TrainConfig c = new TrainConfig();
-        c.apply(settings());
+        c.apply(given);   // the model and data set
+        c = TrainConfig.forTask(c.model, c.dataset);
+        c.apply(given);
         return c;
     }
 }

@@ -23,7 +23,8 @@ import org.hhnn.tensor.Tensor;
  * R = 1/(T_ref + ∫Θ(V − V_th)dt) = 1/(T_ref + dt·(steps with V ≥ V_th)) (1/ms; windows run with
  * {@link HhSpec#countAbove()}, its surrogate gives the gradient): over the whole run for the output, over
  * the previous window for inhibition and feedback. Hebbian plasticity (3.7) Δg = γ(V_j − V_rest)R_j is
- * applied to the chosen channels after each training forward, outside the gradient.
+ * computed by each training forward and applied to the chosen channels by {@link #constrain()}, after the optimiser
+ * step, outside the gradient: the backward pass recomputes the windows with the conductances the forward ran with.
  */
 public final class HHLayer extends Module {
 
@@ -36,6 +37,8 @@ public final class HHLayer extends Module {
     private final HhSpec spec;
     private final Tensor weight, bias, coeffs, denseBias, cond, feedback;
     private final Backend backend;
+    /** Σ Δg_j (M) of the training forwards since the last {@link #constrain()}; null when none is pending. */
+    private float[] pendingHebbian;
 
     public HHLayer(Backend backend, HHConfig cfg, SplittableRandom rng) {
         cfg.validate();
@@ -85,6 +88,7 @@ public final class HHLayer extends Module {
      */
     @Override public void constrain() {
         super.constrain();
+        applyHebbian();
         if (cfg.trainConductances) backend.unary(UnaryOp.RELU, cond.buffer(), cond.buffer(), cond.size());
     }
 
@@ -167,17 +171,27 @@ public final class HHLayer extends Module {
     /**
      * Hebbian plasticity (paper 3.7): g_channel,j += γ · mean_b (V_j − V_rest) · R_j, with V the end
      * voltage and R = activity·perMs the run's rate (spikes/ms, or formula 2.5's R with perMs = 1), for
-     * each chosen channel (0 Na, 1 K, 2 L).
+     * each chosen channel (0 Na, 1 K, 2 L). Only recorded here: the conductances must stay as they are until the
+     * backward pass has run (it recomputes each window from them), so {@link #applyHebbian} adds it after the step.
      */
     private void hebbian(Tensor endState, Tensor activity, float perMs) {
         try (GradMode g = GradMode.noGrad()) {
-            float[] s = endState.toArray(), sp = activity.toArray(), c = cond.toArray();
+            float[] s = endState.toArray(), sp = activity.toArray();
             int b = endState.dim(0), m = cfg.neurons;
             float[] delta = hebbianDelta(s, sp, b, m, perMs, cfg.hebbianRate);
-            for (int j = 0; j < m; j++)
-                for (int ch : cfg.hebbianChannels) c[3 * j + ch] = Math.max(0f, c[3 * j + ch] + delta[j]);
-            backend.upload(c, cond.buffer());
+            if (pendingHebbian == null) pendingHebbian = delta;
+            else for (int j = 0; j < m; j++) pendingHebbian[j] += delta[j];
         }
+    }
+
+    /** Adds the pending Hebbian change to the chosen channels, each held ≥ 0 (as trained conductances). */
+    private void applyHebbian() {
+        if (pendingHebbian == null) return;
+        float[] c = cond.toArray();
+        for (int j = 0; j < cfg.neurons; j++)
+            for (int ch : cfg.hebbianChannels) c[3 * j + ch] = Math.max(0f, c[3 * j + ch] + pendingHebbian[j]);
+        backend.upload(c, cond.buffer());
+        pendingHebbian = null;
     }
 
     /** Δg_j = γ · mean over the batch of (V_j − V_rest) · R_j; state (B, M, 4), spikes (B, M). */

@@ -77,8 +77,10 @@ public abstract class Module {
     }
 
     /**
-     * Projects this module's parameters back onto the set they are allowed in, after an optimiser step (e.g. HH
-     * conductances stay ≥ 0). Nothing, unless a module says otherwise; children first.
+     * Called once after each optimiser step (Trainer.step): projects this module's parameters back onto the set they
+     * are allowed in (e.g. HH conductances stay ≥ 0) and applies the changes made outside the gradient, which must
+     * wait until the backward pass has run (HH Hebbian plasticity). Nothing, unless a module says otherwise; children
+     * first.
      */
     public void constrain() { children.values().forEach(Module::constrain); }
 

@@ -302,6 +302,8 @@ class HHLayerTest {
         assertArrayEquals(before, layer.conductances().toArray(), "eval mode must not change conductances");
         layer.train(true);
         try (Scope s = Scope.open()) { layer.forward(x); }
+        assertArrayEquals(before, layer.conductances().toArray(), "the training forward only records the change");
+        layer.constrain();   // what Trainer.step does after the optimiser step
         float[] after = layer.conductances().toArray();
         boolean leakChanged = false;
         for (int j = 0; j < c.neurons; j++) {
@@ -310,6 +312,46 @@ class HHLayerTest {
             leakChanged |= before[3 * j + 2] != after[3 * j + 2];
         }
         assertTrue(leakChanged, "the leak conductance of at least one active neuron changes");
+    }
+
+    /**
+     * The Hebbian change waits for the step: the backward pass recomputes each window from the conductances, so with
+     * the change applied between forward and backward the gradient would belong to a run the forward never made. The
+     * same layer with Hebbian plasticity off (conductances equal at the start) must get the same gradient; then
+     * constrain() (called by the trainer after the optimiser step) changes the conductances.
+     */
+    @Test void hebbianIsAppliedAfterTheStepSoTheBackwardSeesTheForwardRun() {
+        HHConfig off = small(3), on = small(3);
+        on.hebbianRate = 0.5f;   // large: one update moves every conductance of an active neuron visibly
+        on.hebbianChannels = new int[] {0, 1, 2};
+        HHLayer plain = new HHLayer(F64, off, new SplittableRandom(seed));
+        HHLayer hebb = new HHLayer(F64, on, new SplittableRandom(seed));
+        plain.train(true);
+        hebb.train(true);
+        Tensor x = input(2, 3, seed);
+        float[] start = hebb.conductances().toArray();
+        double[] gPlain = weightGradient(plain, x), gHebb = weightGradient(hebb, x);
+        double norm = 0, diff = 0;
+        for (int i = 0; i < gPlain.length; i++) {
+            norm = Math.max(norm, Math.abs(gPlain[i]));
+            diff = Math.max(diff, Math.abs(gPlain[i] - gHebb[i]));
+        }
+        assertTrue(norm > 0, "no gradient reaches the weights (seed " + seed + ")");
+        assertTrue(diff <= 1e-12 * norm, "with Hebbian plasticity on, the weight gradient differs from the plain layer's by "
+                + diff + " (max |g| " + norm + "): the backward pass ran with other conductances (seed " + seed + ")");
+        assertArrayEquals(start, hebb.conductances().toArray(), "forward and backward must leave the conductances as they were");
+        hebb.constrain();
+        float[] after = hebb.conductances().toArray();
+        boolean changed = false;
+        for (int i = 0; i < after.length; i++) changed |= after[i] != start[i];
+        assertTrue(changed, "constrain() after the step applies the Hebbian change (seed " + seed + ")");
+    }
+
+    private static double[] weightGradient(HHLayer layer, Tensor x) {
+        try (Scope s = Scope.open()) {
+            Tape.backward(Ops.sum(layer.forward(x)));
+        }
+        return F64.downloadDouble(layer.namedParameters().get("weight").grad().buffer());
     }
 
     /** After an optimiser step the trained conductances are projected onto g ≥ 0, through a containing module too. */

@@ -20,21 +20,24 @@ final class CudaProbe {
     static final String NO_DRIVER = "no libcuda.so.1 (no NVIDIA driver)";
 
     /** Where the driver's libcuda.so.1 lies, or null: the usual folders, LD_LIBRARY_PATH, then ldconfig's cache. */
-    static String findLibcuda() {
+    static String findLibcuda() { return findLibrary("libcuda.so.1"); }
+
+    /** Where the dynamic linker would find soname, or null: the usual folders, LD_LIBRARY_PATH, then ldconfig's cache. */
+    static String findLibrary(String soname) {
         List<String> dirs = new ArrayList<>(List.of(
                 "/usr/lib/x86_64-linux-gnu", "/usr/lib/aarch64-linux-gnu", "/usr/lib64", "/usr/lib", "/lib/x86_64-linux-gnu",
                 "/lib64", "/usr/local/nvidia/lib64", "/usr/local/nvidia/lib", "/usr/lib/wsl/lib"));
         String ld = System.getenv("LD_LIBRARY_PATH");
         if (ld != null) for (String d : ld.split(File.pathSeparator)) if (!d.isEmpty()) dirs.add(d);
         for (String d : dirs) {
-            File f = new File(d, "libcuda.so.1");
+            File f = new File(d, soname);
             if (f.exists()) return f.getAbsolutePath();
         }
-        return fromLdconfig();
+        return fromLdconfig(soname);
     }
 
     // "libcuda.so.1 (libc6,x86-64) => /usr/lib/x86_64-linux-gnu/libcuda.so.1" in `ldconfig -p`.
-    private static String fromLdconfig() {
+    private static String fromLdconfig(String soname) {
         for (String exe : new String[] {"/sbin/ldconfig", "/usr/sbin/ldconfig", "ldconfig"}) {
             if (exe.startsWith("/") && !new File(exe).canExecute()) continue;
             try {
@@ -46,7 +49,7 @@ final class CudaProbe {
                 if (!p.waitFor(5, TimeUnit.SECONDS)) p.destroyForcibly();
                 for (String line : out.split("\n")) {
                     String t = line.strip();
-                    if (t.startsWith("libcuda.so.1 ") && t.contains("=>")) return t.substring(t.indexOf("=>") + 2).strip();
+                    if (t.startsWith(soname + " ") && t.contains("=>")) return t.substring(t.indexOf("=>") + 2).strip();
                 }
                 return null;
             } catch (IOException e) {

@@ -22,14 +22,17 @@ import static jcuda.driver.JCudaDriver.cuModuleLoadData;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import jcuda.CudaException;
-import jcuda.NativePointerObject;
 import jcuda.Pointer;
 import jcuda.driver.CUcontext;
 import jcuda.driver.CUdevice;
@@ -53,9 +56,12 @@ import jcuda.nvrtc.nvrtcProgram;
  * same (legacy default) stream as the kernels. When the driver rejects the fatbin (a driver older than the toolkit
  * that built it: CUDA_ERROR_NO_BINARY_FOR_GPU / UNSUPPORTED_PTX_VERSION / INVALID_IMAGE / INVALID_PTX), the kernel
  * sources shipped under /cuda/src/ are compiled with NVRTC for the GPU present, and one INFO line says so. When
- * JCublas cannot load (it needs libcublas.so.12), gemm runs the hhnn_gemm_f32 kernel and one line says so.
- * Created only by {@link CudaProbe#open}, after libcuda.so.1 was found: no other class touches JCuda.
- * Set -Dhhnn.cuda.syncLaunches=true to synchronise after each launch, so a failing kernel is named at once.
+ * JCublas cannot load (it needs libcublas.so.12, which {@link CublasLocator} looks for), gemm runs the hhnn_gemm_f32
+ * kernel and one line says so. Kernel arguments travel as one buffer (CU_LAUNCH_PARAM_BUFFER_POINTER/SIZE) laid out as
+ * the kernel's parameters are, so the driver sees their total size. Created only by {@link CudaProbe#open}, after
+ * libcuda.so.1 was found, or by {@link HostDriver#backend} over the host driver (no GPU; name "cuda-hostdriver"):
+ * no other class touches JCuda. Set -Dhhnn.cuda.syncLaunches=true to synchronise after each launch, so a failing
+ * kernel is named at once.
  */
 public final class JCudaDevice extends AbstractDevice {
 
@@ -70,9 +76,16 @@ public final class JCudaDevice extends AbstractDevice {
     private final ThreadLocal<Boolean> current = ThreadLocal.withInitial(() -> Boolean.FALSE);
     private final cublasHandle cublas;   // null: gemm through the hhnn_gemm_f32 kernel
     private final String description;
+    private final boolean hostDriver;
+    private final Map<String, Object> facts = new LinkedHashMap<>();
+    private String kernelsFrom;   // "fatbin", "nvrtc" or "host-ptx": set by loadKernels
     private volatile boolean tf32;
 
-    JCudaDevice(int ordinal) {
+    JCudaDevice(int ordinal) { this(ordinal, false); }
+
+    /** With hostDriver, JCuda is bound to the host driver's libraries ({@link HostDriver} loaded them first). */
+    JCudaDevice(int ordinal, boolean hostDriver) {
+        this.hostDriver = hostDriver;
         JCudaDriver.setExceptionsEnabled(true);
         int[] v = new int[1];
         cuInit(0);
@@ -94,25 +107,39 @@ public final class JCudaDevice extends AbstractDevice {
         int sms = attribute(device, CUdevice_attribute.CU_DEVICE_ATTRIBUTE_MULTIPROCESSOR_COUNT);
         byte[] name = new byte[256];
         cuDeviceGetName(name, name.length, device);
+        // JCuda 12.6 leaves the array empty under -Xcheck:jni (its copy of it is not written back), as for downloads.
+        String deviceName = cString(name).isEmpty() ? "CUDA device " + ordinal : cString(name);
         long[] mem = new long[1];
         cuDeviceTotalMem(mem, device);
         String driverText = "CUDA " + driver / 1000 + "." + driver % 1000 / 10;
         String kernels = loadKernels(major, minor, driverText);
         cublasHandle h = null;
-        String gemm = "cuBLAS";
+        String gemm = hostDriver ? "the host driver's cuBLAS stand-in (OpenBLAS)" : "cuBLAS";
+        String missing = hostDriver ? null : CublasLocator.preload();
         try {
+            if (missing != null) throw new UnsatisfiedLinkError(missing);
             JCublas2.setExceptionsEnabled(true);
             h = new cublasHandle();
             JCublas2.cublasCreate(h);
         } catch (Throwable t) {
             h = null;
             gemm = "the hhnn_gemm_f32 kernel (cuBLAS did not load: " + CudaProbe.firstLine(t) + ")";
-            LOG.log(System.Logger.Level.WARNING, "cuda: JCublas could not load (" + CudaProbe.firstLine(t)
-                    + "); gemm runs the slow hhnn_gemm_f32 kernel instead (install CUDA 12's libcublas.so.12 for cuBLAS)");
+            LOG.log(System.Logger.Level.WARNING, "cuda: cuBLAS could not load (" + CudaProbe.firstLine(t)
+                    + "); gemm runs the slower hhnn_gemm_f32 kernel instead");
         }
         cublas = h;
-        description = String.format("%s (sm_%d%d, %d SMs, %.1f GiB), driver %s; kernels %s; gemm through %s",
-                cString(name), major, minor, sms, mem[0] / (double) (1L << 30), driverText, kernels, gemm);
+        facts.put("name", deviceName);
+        facts.put("compute_capability", major + "." + minor);
+        facts.put("multiprocessors", sms);
+        facts.put("memory_gib", mem[0] / (double) (1L << 30));
+        facts.put("driver", driverText);
+        facts.put("host_driver", hostDriver);
+        facts.put("kernels", kernelsFrom);
+        facts.put("kernels_detail", kernels);
+        facts.put("gemm", h == null ? "hhnn_gemm_f32" : hostDriver ? "host-cublas-stand-in" : "cublas");
+        facts.put("gemm_detail", gemm);
+        description = (hostDriver ? "no GPU: JCuda over the hhnn host driver, " : "") + String.format("%s (sm_%d%d, %d SMs, %.1f GiB), driver %s; kernels %s; gemm through %s",
+                deviceName, major, minor, sms, mem[0] / (double) (1L << 30), driverText, kernels, gemm);
     }
 
     private static int attribute(CUdevice device, int attribute) {
@@ -130,10 +157,12 @@ public final class JCudaDevice extends AbstractDevice {
     // Loads the fatbin, or NVRTC's build of the shipped sources when the driver rejects it; returns where they came from.
     private String loadKernels(int major, int minor, String driverText) {
         byte[] fatbin = Fatbin.load();
+        if (hostDriver) return loadHostKernels(fatbin);
         String rejected, cause;
         if (fatbin != null) {
             try {
                 cuModuleLoadData(module, fatbin);
+                kernelsFrom = "fatbin";
                 return "from the fatbin (" + Fatbin.describe(Fatbin.parse(fatbin)) + ")";
             } catch (CudaException e) {
                 if (REJECTED_FATBIN.stream().noneMatch(c -> CUresult.stringFor(c).equals(e.getMessage()))) throw e;
@@ -145,12 +174,48 @@ public final class JCudaDevice extends AbstractDevice {
         }
         try {
             String how = Nvrtc.compileInto(module, major, minor);
+            kernelsFrom = "nvrtc";
             LOG.log(System.Logger.Level.INFO, "cuda: " + rejected + "; compiled the kernels from source with NVRTC " + how);
             return "compiled by NVRTC " + how;
         } catch (Throwable t) {
             throw new CudaProbe.CudaUnavailableException(cause + ", and NVRTC could not compile the kernels instead ("
                     + CudaProbe.firstLine(t) + ")", t);
         }
+    }
+
+    /**
+     * The host driver reads the kernels' parameters from PTX: the fatbin's when nvcc built one (its compute_90 PTX),
+     * else hhnn-host.ptx, which the build writes from the host-compiled kernels.
+     */
+    private String loadHostKernels(byte[] fatbin) {
+        try {
+            if (fatbin != null) {
+                cuModuleLoadData(module, fatbin);
+                kernelsFrom = "fatbin";
+                return "from the fatbin's PTX (" + Fatbin.describe(Fatbin.parse(fatbin)) + "), run on the CPU";
+            }
+            String ptx;
+            try (InputStream in = JCudaDevice.class.getResourceAsStream(HOST_PTX)) {
+                if (in == null) throw new IllegalStateException("the classpath resource " + HOST_PTX + " is missing (run ./hhnn build)");
+                ptx = new String(in.readAllBytes(), StandardCharsets.UTF_8);
+            }
+            cuModuleLoadData(module, ptx);
+            kernelsFrom = "host-ptx";
+            return "from " + HOST_PTX + " (no fatbin in this build), run on the CPU";
+        } catch (CudaException e) {
+            throw failed("loading the kernel module", e);
+        } catch (IOException e) {
+            throw new IllegalStateException("could not read " + HOST_PTX + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** The module the host driver takes when there is no fatbin (CMakeLists.txt: hhnn_hostptx). */
+    static final String HOST_PTX = "/cuda/hhnn-host.ptx";
+
+    /** e with the host driver's reason for it, when the host driver is what failed. */
+    private CudaException failed(String what, CudaException e) {
+        String why = hostDriver ? HostDriver.lastFailure() : "";
+        return new CudaException("cuda: " + what + " failed: " + e.getMessage() + (why.isEmpty() ? "" : " (" + why + ")"), e);
     }
 
     /** Makes the primary context current on the calling thread (once per thread). */
@@ -169,9 +234,16 @@ public final class JCudaDevice extends AbstractDevice {
         long address() { return getNativePointer(); }
     }
 
-    @Override public String name() { return "cuda"; }
+    @Override public String name() { return hostDriver ? "cuda-hostdriver" : "cuda"; }
 
     @Override public String describe() { return description; }
+
+    /**
+     * What hhnn gpu-check reports: name, compute_capability, multiprocessors, memory_gib, driver, host_driver, kernels
+     * ("fatbin", "nvrtc" or "host-ptx") and kernels_detail, gemm ("cublas", "hhnn_gemm_f32" or "host-cublas-stand-in")
+     * and gemm_detail.
+     */
+    public Map<String, Object> facts() { return Collections.unmodifiableMap(facts); }
 
     @Override protected long rawAlloc(long bytes) {
         ensureCurrent();
@@ -193,32 +265,77 @@ public final class JCudaDevice extends AbstractDevice {
 
     @Override public void memsetZero(long address, long bytes) {
         ensureCurrent();
-        if (bytes > 0) cuMemsetD8(at(address), (byte) 0, bytes);
+        try {
+            if (bytes > 0) cuMemsetD8(at(address), (byte) 0, bytes);
+        } catch (CudaException e) {
+            throw failed("cuMemsetD8", e);
+        }
     }
 
     @Override public void upload(float[] src, long dst) {
         ensureCurrent();
-        if (src.length > 0) cuMemcpyHtoD(at(dst), Pointer.to(src), 4L * src.length);
+        try {
+            if (src.length > 0) cuMemcpyHtoD(at(dst), Pointer.to(src), 4L * src.length);
+        } catch (CudaException e) {
+            throw failed("cuMemcpyHtoD", e);
+        }
     }
 
     @Override public void upload(int[] src, int count, long dst) {
         ensureCurrent();
-        if (count > 0) cuMemcpyHtoD(at(dst), Pointer.to(src), 4L * count);
+        try {
+            if (count > 0) cuMemcpyHtoD(at(dst), Pointer.to(src), 4L * count);
+        } catch (CudaException e) {
+            throw failed("cuMemcpyHtoD", e);
+        }
     }
 
     @Override public void download(long src, float[] dst) {
-        ensureCurrent();
-        if (dst.length > 0) cuMemcpyDtoH(Pointer.to(dst), at(src), 4L * dst.length);
+        if (dst.length > 0) downloadBytes(src, 4L * dst.length).asFloatBuffer().get(dst);
     }
 
     @Override public void download(long src, double[] dst) {
-        ensureCurrent();
-        if (dst.length > 0) cuMemcpyDtoH(Pointer.to(dst), at(src), 8L * dst.length);
+        if (dst.length > 0) downloadBytes(src, 8L * dst.length).asDoubleBuffer().get(dst);
     }
+
+    /** The bytes at src, in the calling thread's staging buffer. */
+    private ByteBuffer downloadBytes(long src, long bytes) {
+        ensureCurrent();
+        ByteBuffer b = staging(bytes);
+        try {
+            cuMemcpyDtoH(Pointer.to(b), at(src), bytes);
+        } catch (CudaException e) {
+            throw failed("cuMemcpyDtoH", e);
+        }
+        return b;
+    }
+
+    /**
+     * A direct buffer of bytes for a download (the calling thread's, reused up to {@link #STAGING_KEEP}). Downloads go
+     * through it rather than straight into the Java array: JCuda 12.6's cuMemcpyDtoH into a Java array left the array
+     * all zeros under -Xcheck:jni (its copy of the array is not written back), which the host driver run showed.
+     */
+    private ByteBuffer staging(long bytes) {
+        if (bytes > Integer.MAX_VALUE) throw new IllegalArgumentException("cuda: a download of " + bytes + " bytes does not fit one Java array");
+        ByteBuffer b = STAGING.get();
+        if (b == null || b.capacity() < bytes) {
+            b = ByteBuffer.allocateDirect((int) bytes).order(ByteOrder.nativeOrder());
+            if (bytes <= STAGING_KEEP) STAGING.set(b);
+        }
+        b.clear().limit((int) bytes);
+        return b;
+    }
+
+    private static final long STAGING_KEEP = 16L << 20;
+    private static final ThreadLocal<ByteBuffer> STAGING = new ThreadLocal<>();
 
     @Override public void copy(long src, long dst, long bytes) {
         ensureCurrent();
-        if (bytes > 0) cuMemcpyDtoD(at(dst), at(src), bytes);
+        try {
+            if (bytes > 0) cuMemcpyDtoD(at(dst), at(src), bytes);
+        } catch (CudaException e) {
+            throw failed("cuMemcpyDtoD", e);
+        }
     }
 
     @Override public void launch(String kernel, LaunchConfig cfg, KernelArgs args) {
@@ -228,24 +345,50 @@ public final class JCudaDevice extends AbstractDevice {
             cuModuleGetFunction(fn, module, n);
             return fn;
         });
-        NativePointerObject[] params = new NativePointerObject[args.count()];
-        for (int i = 0; i < params.length; i++) {
-            long s = args.slot(i);
-            switch (args.kind(i)) {
-                case 'p': case 'l': params[i] = Pointer.to(new long[] {s}); break;
-                case 'i': params[i] = Pointer.to(new int[] {(int) s}); break;
-                case 'f': params[i] = Pointer.to(new float[] {Float.intBitsToFloat((int) s)}); break;
-                case 'd': params[i] = Pointer.to(new double[] {Double.longBitsToDouble(s)}); break;
-                default: throw new AssertionError(args.kind(i));
-            }
+        byte[] packed = pack(args);
+        Pointer extra = Pointer.to(JCudaDriver.CU_LAUNCH_PARAM_BUFFER_POINTER, Pointer.to(packed),
+                JCudaDriver.CU_LAUNCH_PARAM_BUFFER_SIZE, Pointer.to(new long[] {packed.length}), JCudaDriver.CU_LAUNCH_PARAM_END);
+        try {
+            cuLaunchKernel(f, cfg.grid(), 1, 1, cfg.block(), 1, 1, 0, null, null, extra);
+        } catch (CudaException e) {
+            throw failed("launching kernel " + kernel, e);
         }
-        cuLaunchKernel(f, cfg.grid(), 1, 1, cfg.block(), 1, 1, 0, null, Pointer.to(params), null);
         if (SYNC_LAUNCHES) {
             try {
                 cuCtxSynchronize();
             } catch (CudaException e) {
-                throw new IllegalStateException("cuda: kernel " + kernel + " failed: " + e.getMessage(), e);
+                throw failed("kernel " + kernel, e);
             }
+        }
+    }
+
+    /**
+     * The arguments as the kernel's parameter buffer: each at the next offset aligned to its own size (8 for pointers,
+     * 64-bit integers and doubles, 4 for ints and floats), in host byte order; the length is where the last one ends.
+     */
+    static byte[] pack(KernelArgs args) {
+        int size = 0;
+        for (int i = 0; i < args.count(); i++) {
+            int w = width(args.kind(i));
+            size = (size + w - 1) / w * w + w;
+        }
+        ByteBuffer b = ByteBuffer.allocate(size).order(ByteOrder.nativeOrder());
+        int off = 0;
+        for (int i = 0; i < args.count(); i++) {
+            int w = width(args.kind(i));
+            off = (off + w - 1) / w * w;
+            if (w == 8) b.putLong(off, args.slot(i));
+            else b.putInt(off, (int) args.slot(i));
+            off += w;
+        }
+        return b.array();
+    }
+
+    private static int width(char kind) {
+        switch (kind) {
+            case 'p': case 'l': case 'd': return 8;
+            case 'i': case 'f': return 4;
+            default: throw new AssertionError(kind);
         }
     }
 
@@ -257,9 +400,13 @@ public final class JCudaDevice extends AbstractDevice {
             return;
         }
         synchronized (cublas) {   // one handle, shared by all threads, on the default stream
-            JCublas2.cublasSgemm(cublas, transA ? cublasOperation.CUBLAS_OP_T : cublasOperation.CUBLAS_OP_N,
-                    transB ? cublasOperation.CUBLAS_OP_T : cublasOperation.CUBLAS_OP_N, m, n, k,
-                    Pointer.to(new float[] {alpha}), at(a), lda, at(b), ldb, Pointer.to(new float[] {beta}), at(c), ldc);
+            try {
+                JCublas2.cublasSgemm(cublas, transA ? cublasOperation.CUBLAS_OP_T : cublasOperation.CUBLAS_OP_N,
+                        transB ? cublasOperation.CUBLAS_OP_T : cublasOperation.CUBLAS_OP_N, m, n, k,
+                        Pointer.to(new float[] {alpha}), at(a), lda, at(b), ldb, Pointer.to(new float[] {beta}), at(c), ldc);
+            } catch (CudaException e) {
+                throw failed("cublasSgemm", e);
+            }
         }
     }
 

@@ -3,16 +3,17 @@ package org.hhnn.backend.cuda;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.fail;
 import static org.junit.jupiter.api.Assumptions.assumeFalse;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.util.function.Supplier;
 import org.hhnn.backend.Backend;
+import org.hhnn.backend.BackendUnavailableException;
 import org.hhnn.backend.ParityTarget;
 
 /**
- * A cuda backend as the parity cases' target: cuda-emulated (the kernels of kernels/*.cu compiled for the host), always
- * run, or the real GPU, skipped naming the cause where there is none. After each test every scratch allocation must
- * be back with the device (no leaks in the backend's temporaries).
+ * A cuda backend as the parity cases' target: cuda-emulated (the kernels of kernels/*.cu compiled for the host), or
+ * {@link #gpu()}: JCudaDevice on the real GPU where one works, else JCudaDevice over the host CUDA driver
+ * ({@link HostDriver}: the same JCuda calls, served on the CPU and checked), so the GPU runners never skip. After each
+ * test every scratch allocation must be back with the device (no leaks in the backend's temporaries).
  */
 final class CudaTarget implements ParityTarget {
     private final boolean gpu;
@@ -34,8 +35,7 @@ final class CudaTarget implements ParityTarget {
 
     @Override public Backend open() {
         if (gpu) {
-            assumeTrue(CudaBackend.isAvailable(), "no real GPU here: " + CudaBackend.unavailabilityCause());
-            backend = CudaBackend.get();
+            backend = gpuOrHostDriver();
         } else {
             // Only a build that skipped the native library on purpose may skip the emulated backend.
             assumeFalse(!CudaBackend.isEmulatedAvailable() && Boolean.getBoolean("hhnn.skipNative"), "native build skipped");
@@ -44,6 +44,17 @@ final class CudaTarget implements ParityTarget {
         }
         liveBefore = liveBytes();
         return backend;
+    }
+
+    /** JCudaDevice: on the real GPU when one works, else over the host driver (only a build without native code skips). */
+    static CudaBackend gpuOrHostDriver() {
+        if (CudaBackend.isAvailable()) return CudaBackend.get();
+        try {
+            return HostDriver.backend();
+        } catch (BackendUnavailableException e) {
+            assumeFalse(Boolean.getBoolean("hhnn.skipNative"), "native build skipped");
+            throw e;
+        }
     }
 
     @Override public void afterBuffersFreed() {
