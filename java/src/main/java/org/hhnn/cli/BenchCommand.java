@@ -15,7 +15,7 @@ import picocli.CommandLine.Option;
 public final class BenchCommand implements Callable<Integer> {
     @Mixin BackendOptions backendOptions = new BackendOptions();
 
-    @Option(names = "--workload", required = true, description = "workload: gemm, W1 (HH forward), W2 (HH layer training step), W5 (Legendre activation)")
+    @Option(names = "--workload", required = true, description = "workload: gemm, W1 (HH forward), W2 (HH layer training step), W5 (Legendre activation), W3-*, W4[-mod], predict (HHNN inference at batch 1 and 256)")
     String workload;
 
     @Option(names = "--size", defaultValue = "0",
@@ -37,22 +37,29 @@ public final class BenchCommand implements Callable<Integer> {
     @Override public Integer call() {
         if (repeats < 1) throw new IllegalArgumentException("--repeats must be at least 1, got " + repeats);
         Backend backend = backendOptions.resolve();
-        try (Workload w = Workloads.create(workload, backend, size, steps)) {
-            Workloads.Summary s = Workloads.Summary.of(Workloads.measure(w, warmup, repeats));
-            if (json) {
-                JsonObject o = new JsonObject();
-                o.addProperty("workload", w.name());
-                o.addProperty("backend", backend.name());
-                o.addProperty("unit", w.unit());
-                o.addProperty("median", s.median());
-                o.addProperty("best", s.best());
-                o.addProperty("worst", s.worst());
-                o.addProperty("repeats", s.repeats());
-                o.addProperty("peak_rss_mb", org.hhnn.workload.Memory.peakRssMb());
-                System.out.println(new Gson().toJson(o));
-            } else {
-                System.out.printf("%s on %s: median %.4g %s (best %.4g, worst %.4g, %d repeats); peak RSS %.0f MiB%n",
-                        w.name(), backend.name(), s.median(), w.unit(), s.best(), s.worst(), s.repeats(), org.hhnn.workload.Memory.peakRssMb());
+        // predict without --size: latency at batch 1 and throughput at batch 256 (the paper's real-time inference)
+        int[] sizes = workload.equalsIgnoreCase("predict") && size == 0 ? new int[] {1, 256} : new int[] {size};
+        for (int sz : sizes) {
+            try (Workload w = Workloads.create(workload, backend, sz, steps)) {
+                Workloads.Summary s = Workloads.Summary.of(Workloads.measure(w, warmup, repeats));
+                double latencyMs = w instanceof org.hhnn.workload.PredictWorkload p ? 1000 * p.batch() / s.median() : Double.NaN;
+                if (json) {
+                    JsonObject o = new JsonObject();
+                    o.addProperty("workload", w.name());
+                    o.addProperty("backend", backend.name());
+                    o.addProperty("unit", w.unit());
+                    o.addProperty("median", s.median());
+                    o.addProperty("best", s.best());
+                    o.addProperty("worst", s.worst());
+                    o.addProperty("repeats", s.repeats());
+                    if (!Double.isNaN(latencyMs)) o.addProperty("latency_ms", latencyMs);
+                    o.addProperty("peak_rss_mb", org.hhnn.workload.Memory.peakRssMb());
+                    System.out.println(new Gson().toJson(o));
+                } else {
+                    System.out.printf("%s on %s: median %.4g %s (best %.4g, worst %.4g, %d repeats)%s; peak RSS %.0f MiB%n",
+                            w.name(), backend.name(), s.median(), w.unit(), s.best(), s.worst(), s.repeats(),
+                            Double.isNaN(latencyMs) ? "" : String.format(", %.3f ms per batch", latencyMs), org.hhnn.workload.Memory.peakRssMb());
+                }
             }
         }
         return 0;

@@ -1,16 +1,19 @@
 package org.hhnn.cli;
 
 import com.google.gson.JsonObject;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.LocalDateTime;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
+import org.hhnn.backend.Backend;
 import org.hhnn.dist.Distributed;
 import org.hhnn.dist.Mpi;
 import org.hhnn.dist.RunSpread;
 import org.hhnn.stats.Comparison;
+import org.hhnn.train.RunRecord;
 import org.hhnn.train.TrainConfig;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -69,6 +72,8 @@ public final class CompareCommand implements Callable<Integer> {
     @Unmatched
     List<String> trainArgs = new ArrayList<>();
 
+    @picocli.CommandLine.Spec picocli.CommandLine.Model.CommandSpec spec;
+
     @Override public Integer call() {
         if (runs != null && folds != null) throw new IllegalArgumentException("give either --runs or --folds, not both");
         for (String a : trainArgs)
@@ -91,14 +96,23 @@ public final class CompareCommand implements Callable<Integer> {
         Path dir = out != null ? out
                 : Path.of("runs", "compare-" + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")));
         if (mpi != null) dir = Path.of(RunSpread.share(mpi, dir.toString()));   // rank 0's clock names the folder
-        Comparison c = new Comparison(models, base, t.backendOptions.resolve(), dir).bootstrap(bootstrap, ciLevel);
+        Backend backend = t.backendOptions.resolve();
+        // The comparison's own run record: shown when an earlier one in this folder is resumed, rewritten at the end.
+        Path recordFile = dir.resolve(RunRecord.FILE);
+        if (Files.isRegularFile(recordFile))
+            System.err.println("INFO resuming the comparison in " + dir + ", started as\n     " + RunRecord.describe(RunRecord.read(recordFile)));
+        RunRecord record = new RunRecord(spec.commandLine().getParseResult().originalArgs())
+                .backend(backend, org.hhnn.backend.cpu.CpuBackend.isAvailable() ? org.hhnn.backend.cpu.CpuBackend.threads() : 1).seed(seed);
+        if (data != null) record.dataFiles(data);
+        Comparison c = new Comparison(models, base, backend, dir).bootstrap(bootstrap, ciLevel);
         if (folds != null) c.folds(folds);
         if (runs != null) c.runs(runs);
         if (mpi != null) c.spread(new RunSpread(mpi));
         JsonObject summary = c.run();
-        if (summary == null) return 0;   // a rank other than 0: rank 0 prints the table
+        if (summary == null) return 0;   // a rank other than 0: rank 0 prints the table and writes the record
         System.out.print(Comparison.table(summary));
-        System.err.println("INFO results in " + dir + ": compare.json, compare.csv, compare.png and one metrics file per run");
+        record.finish(dir);
+        System.err.println("INFO results in " + dir + ": run.json, compare.json, compare.csv, compare.png and one metrics file per run");
         return 0;
     }
 }

@@ -31,6 +31,8 @@ public final class DemoCommand implements Callable<Integer> {
 
     @Mixin BackendOptions backendOptions = new BackendOptions();
 
+    @picocli.CommandLine.Spec picocli.CommandLine.Model.CommandSpec spec;
+
     @Option(names = "--model", defaultValue = "hhnn", description = "model (default: ${DEFAULT-VALUE}, the Hodgkin-Huxley network)")
     String model;
 
@@ -45,14 +47,14 @@ public final class DemoCommand implements Callable<Integer> {
         cfg.checkpointDir = run.resolve("checkpoint");
         Backend backend = backendOptions.resolve();
         System.err.println("INFO demo: training " + model + " on Fashion-MNIST for " + cfg.epochs + " epochs; results go to " + run);
-        TrainCommand.print(new TrainingRun(cfg, backend).metricsOut(run.resolve("metrics.json")).plot(run.resolve("curves.png")).run(), backend);
+        TrainCommand.print(new TrainingRun(cfg, backend).runDir(run).argv(spec.commandLine().getParseResult().originalArgs()).run(), backend);
         String extra = "";
         if (model.equals("hhnn")) {
             // what the HH neurons learned: each neuron's readout function f_j(V) = Σ_k A_jk P_k(x(V))
             SimulateCommand.plotReadouts(backend, run.resolve("checkpoint"), run);
             extra = ", readout_*.png";
         }
-        System.out.println("results in " + run + ": metrics.json, checkpoint/, curves.png" + extra);
+        System.out.println("results in " + run + ": run.json, metrics.json, checkpoint/, curves.png, events.out.tfevents.*" + extra);
         return 0;
     }
 }

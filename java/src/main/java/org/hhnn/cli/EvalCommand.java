@@ -9,8 +9,13 @@ import org.hhnn.data.DataSets;
 import org.hhnn.nn.Network;
 import org.hhnn.train.Checkpoint;
 import org.hhnn.train.EvalResult;
+import org.hhnn.train.RunRecord;
+import org.hhnn.train.AtomicFiles;
+import org.hhnn.train.Confusion;
+import org.hhnn.train.Plots;
 import org.hhnn.train.TrainConfig;
 import org.hhnn.train.Trainer;
+import org.hhnn.train.TrainingRun;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -20,7 +25,7 @@ import picocli.CommandLine.Option;
 public final class EvalCommand implements Callable<Integer> {
     @Mixin BackendOptions backendOptions = new BackendOptions();
 
-    @Option(names = "--checkpoint", required = true, paramLabel = "DIR", description = "checkpoint directory (model.safetensors + config.json)")
+    @Option(names = "--checkpoint", required = true, paramLabel = "DIR", description = "checkpoint directory (its latest loadable save) or one save in it")
     Path checkpoint;
 
     @Option(names = "--dataset", description = "data set (default: the one the checkpoint was trained on)")
@@ -32,15 +37,24 @@ public final class EvalCommand implements Callable<Integer> {
     @Option(names = "--json", description = "print one JSON object")
     boolean json;
 
-    @Override public Integer call() {
+    @Option(names = "--metrics-out", paramLabel = "FILE", description = "write the results (with the confusion matrix) as JSON here")
+    Path metricsOut;
+
+    @Option(names = "--confusion-png", paramLabel = "PNG", description = "draw the confusion matrix as a heat map here")
+    Path confusionPng;
+
+    @Override public Integer call() throws java.io.IOException {
         Backend backend = backendOptions.resolve();
         Checkpoint.Loaded ck = Checkpoint.load(checkpoint);
         Network net = ck.network(backend, 0);
         String ds = dataset != null ? dataset : ck.dataset() != null ? ck.dataset() : new TrainConfig().dataset;
         DataSets.TrainTest tt = DataSets.load(ds, data);
+        TrainingRun.requireFits(net, tt.test(), ck.dir());
         EvalResult r = Trainer.evaluate(net, backend, tt.test(), 512);
-        if (json) {
-            JsonObject o = new JsonObject();
+        Confusion confusion = Confusion.of(net, backend, tt.test(), 512);
+        JsonObject run = RunRecord.of(ck);
+        JsonObject o = new JsonObject();
+        {
             o.addProperty("checkpoint", checkpoint.toString());
             o.addProperty("model", net.model);
             o.addProperty("dataset", ds);
@@ -48,10 +62,24 @@ public final class EvalCommand implements Callable<Integer> {
             o.add("test_accuracy", Trainer.num(r.accuracy()));
             o.add("test_loss", Trainer.num(r.loss()));
             o.addProperty("count", r.count());
+            o.add("confusion", confusion.json());
+            if (run != null) o.add("run", run);
+        }
+        if (metricsOut != null) {
+            AtomicFiles.writeJson(metricsOut, o);
+            System.err.println("INFO metrics written to " + metricsOut);
+        }
+        if (confusionPng != null) {
+            Plots.confusionHeatMap(confusionPng, confusion, net.model + " on " + ds + ": confusion matrix (" + r.count() + " samples)");
+            System.err.println("INFO confusion matrix drawn in " + confusionPng);
+        }
+        if (json) {
             System.out.println(new GsonBuilder().setPrettyPrinting().create().toJson(o));
         } else {
             System.out.printf("test_accuracy %.4f  test_loss %.4f  (%d samples, %s, backend %s)%n",
                     r.accuracy(), r.loss(), r.count(), net.model, backend.name());
+            System.out.print(confusion.table());
+            System.out.println(run != null ? RunRecord.describe(run) : "run: no record (a checkpoint from before run records)");
         }
         return 0;
     }

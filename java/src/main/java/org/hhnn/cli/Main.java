@@ -13,7 +13,7 @@ import picocli.CommandLine.Command;
 /** The {@code hhnn} command line: a thin layer over the Java API. */
 @Command(name = "hhnn", mixinStandardHelpOptions = true, versionProvider = Version.class,
         description = "Train Hodgkin-Huxley and modulated neural networks fast.",
-        subcommands = {TrainCommand.class, EvalCommand.class, InfoCommand.class, DemoCommand.class,
+        subcommands = {TrainCommand.class, EvalCommand.class, PredictCommand.class, InfoCommand.class, DemoCommand.class,
                 BenchCommand.class, SimulateCommand.class, CompareCommand.class, VizCommand.class, GpuCheckCommand.class,
                 CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
@@ -43,7 +43,20 @@ public final class Main implements Runnable {
             }
             throw ex;
         });
+        cl.setParameterExceptionHandler((ex, a) -> {
+            // A flag picocli cannot parse: one sentence and where to look, not the whole usage text.
+            CommandLine cmd = ex.getCommandLine();
+            cmd.getErr().println("hhnn: " + ex.getMessage() + " (see: hhnn " + cmd.getCommandSpec().qualifiedName(" ").replaceFirst("^hhnn ?", "")
+                    + (cmd.getCommandSpec().name().equals("hhnn") ? "" : " ") + "--help)");
+            return cmd.getCommandSpec().exitCodeOnInvalidInput();
+        });
         cl.setErr(new PrintWriter(System.err, true));
+        try {
+            args = ConfigFile.expand(cl, args);
+        } catch (IllegalArgumentException e) {
+            cl.getErr().println("hhnn: " + e.getMessage());
+            return 1;
+        }
         return cl.execute(args);
     }
 

@@ -29,7 +29,14 @@ public class TrainCommand implements Callable<Integer> {
             + "(under mpirun or srun this is automatic)")
     boolean distributed;
 
+    @picocli.CommandLine.Spec picocli.CommandLine.Model.CommandSpec spec;
+
     @Override public Integer call() {
+        if (options.printConfig) {
+            if (resume != null) throw new IllegalArgumentException("--print-config shows a new run's settings; leave out --resume");
+            System.out.print(ConfigFile.yaml(options.config()));
+            return 0;
+        }
         Mpi mpi = Distributed.start(distributed);   // null unless under mpirun/srun or --distributed
         if (mpi != null) Distributed.prepare(mpi, backendOptions.backend, backendOptions.threads);
         Backend backend = backendOptions.resolve();
@@ -43,7 +50,8 @@ public class TrainCommand implements Callable<Integer> {
             run = new TrainingRun(cfg, backend);
         }
         if (mpi != null) run.parallel((trainer, data) -> Distributed.attach(mpi, trainer, backend, data));
-        TrainingRun.Result r = run.metricsOut(options.metricsOut).plot(options.plot).run();
+        TrainingRun.Result r = run.metricsOut(options.metricsOut).plot(options.plot).runDir(options.runDir).tensorboard(options.tensorboard)
+                .argv(spec.commandLine().getParseResult().originalArgs()).run();
         if (r.test() != null) print(r, backend);
         return 0;
     }

@@ -13,6 +13,7 @@ public final class TrainDefaults extends ListResourceBundle {
     @Override protected Object[][] getContents() {
         TrainConfig c = new TrainConfig();
         var json = c.toJson();
+        json.addProperty("checkpoint_every", c.checkpointEvery);
         json.addProperty("lr_steps", steps(TrainConfig.defaultLrSteps("mlp")) + "; for cnn and cnn-mod " + steps(TrainConfig.defaultLrSteps("cnn")));
         for (String k : new String[] {"epochs", "batch_size", "lr", "optimizer", "lr_decay", "lr_steps"})   // TrainConfig.protocol
             json.addProperty(k, json.get(k).getAsString() + "; an LSTM on names or sst2: the paper's protocol for the task");

@@ -75,12 +75,23 @@ public final class TrainOptions {
     @Option(names = "--augment", description = "image augmentation of each training batch: random shift by up to 2 px and horizontal mirror (seeded)")
     boolean augment;
 
-    @Option(names = "--checkpoint-dir", paramLabel = "DIR", description = "write a checkpoint (safetensors + config.json) here after each epoch")
+    @Option(names = "--checkpoint-dir", paramLabel = "DIR",
+            description = "save checkpoints here (one subdirectory per save, the last 2 kept): after each epoch, and on SIGTERM/SIGINT at the next step")
     Path checkpointDir;
+
+    @Option(names = "--checkpoint-every", paramLabel = "STEPS",
+            description = "also save every STEPS optimizer steps (default: ${bundle:default.checkpoint_every}, only after each epoch)")
+    Integer checkpointEvery;
 
     @Option(names = "--stop-after", paramLabel = "N",
             description = "stop after N epochs of this run (the schedule still spans --epochs); continue later with --resume")
     Integer stopAfter;
+
+    @Option(names = "--early-stop", paramLabel = "N", description = "stop when the validation accuracy has not improved for N epochs (default: off)")
+    Integer earlyStop;
+
+    @Option(names = "--keep-best", description = "keep the checkpoint of the best validation accuracy in <checkpoint-dir>/best beside the latest")
+    boolean keepBest;
 
     @Option(names = "--no-progress", description = "no progress bars")
     boolean noProgress;
@@ -90,6 +101,20 @@ public final class TrainOptions {
 
     @Option(names = "--plot", paramLabel = "PNG", description = "write the loss/accuracy curves here")
     Path plot;
+
+    @Option(names = "--config", paramLabel = "FILE",
+            description = "read flags from a YAML or JSON file (keys are flag names without the dashes); flags given on the command line win")
+    Path config;
+
+    @Option(names = "--print-config", description = "print the effective settings (file, then flags) as a --config file and stop")
+    boolean printConfig;
+
+    @Option(names = "--run-dir", paramLabel = "DIR",
+            description = "the run's folder: run.json, metrics.json, curves.png, TensorBoard events and checkpoint/ go here unless other flags say where")
+    Path runDir;
+
+    @Option(names = "--tensorboard", paramLabel = "DIR", description = "write TensorBoard event files here (default: the --run-dir)")
+    Path tensorboard;
 
     /** The settings these flags give, as {@link TrainConfig#apply} keys: only the flags that were given. */
     JsonObject settings() {
@@ -129,8 +154,11 @@ public final class TrainOptions {
         }
         if (augment) o.addProperty("augment", true);
         if (checkpointDir != null) o.addProperty("checkpoint_dir", checkpointDir.toString());
+        if (checkpointEvery != null) o.addProperty("checkpoint_every", checkpointEvery);
         if (stopAfter != null) o.addProperty("stop_after", stopAfter);
         if (noProgress) o.addProperty("progress", false);
+        if (earlyStop != null) o.addProperty("early_stop", earlyStop);
+        if (keepBest) o.addProperty("keep_best", true);
         return o;
     }
 

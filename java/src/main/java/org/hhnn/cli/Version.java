@@ -1,13 +1,11 @@
 package org.hhnn.cli;
 
+import org.hhnn.HhnnVersion;
 import picocli.CommandLine.IVersionProvider;
 
-/** Version string from the jar manifest (or "dev" when run from classes). */
+/** {@code --version}: the POM's version (see {@link HhnnVersion}). */
 public final class Version implements IVersionProvider {
-    public static String get() {
-        String v = Version.class.getPackage().getImplementationVersion();
-        return v != null ? v : "0.1.0-dev";
-    }
+    public static String get() { return HhnnVersion.get(); }
 
     @Override public String[] getVersion() { return new String[] {"hhnn " + get()}; }
 }

@@ -63,8 +63,9 @@ public final class VizActivationsCommand implements Callable<Integer> {
         Backend backend = backendOptions.resolve();
         Checkpoint.Loaded ck = Checkpoint.load(checkpoint);
         // Checked before the rebuild so that any other model gets this sentence, not a shape or cast error.
-        String model = ck.config().has("model") && ck.config().getAsJsonObject("model").has("model")
-                ? ck.config().getAsJsonObject("model").get("model").getAsString() : null;
+        com.google.gson.JsonElement mc = ck.config().get("model");
+        com.google.gson.JsonElement name = mc != null && mc.isJsonObject() ? mc.getAsJsonObject().get("model") : null;
+        String model = name != null && name.isJsonPrimitive() && name.getAsJsonPrimitive().isString() ? name.getAsString() : null;
         if (!MODEL.equals(model))
             throw new IllegalArgumentException("viz activations needs a modulated LSTM (" + MODEL + ") checkpoint, but "
                     + checkpoint + " holds " + (model == null ? "no model name" : "model '" + model + "'"));

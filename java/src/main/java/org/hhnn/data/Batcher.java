@@ -68,9 +68,17 @@ public final class Batcher {
 
     /** The batches of one epoch; each iteration over the result yields the same batches. */
     public Iterable<Batch> batches(int epoch) {
+        return batches(epoch, 0);
+    }
+
+    /** The batches of one epoch from batch index {@code from} on (a run resumed mid-epoch). */
+    public Iterable<Batch> batches(int epoch, int from) {
+        if (from < 0 || from > numBatches()) {
+            throw new IllegalArgumentException(data.name() + ": batch index " + from + " is outside 0.." + numBatches());
+        }
         int[] order = permutation(epoch);
         return () -> new Iterator<>() {
-            private int next = 0;
+            private int next = from * batchSize;
 
             @Override
             public boolean hasNext() {

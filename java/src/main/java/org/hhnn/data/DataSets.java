@@ -6,7 +6,7 @@ import java.nio.file.Path;
 public final class DataSets {
     private DataSets() {}
 
-    public static final String[] NAMES = {"fashion-mnist", "names", "sst2", "cifar10"};
+    public static final String[] NAMES = {"fashion-mnist", "names", "sst2", "cifar10", "csv", "tsv"};
 
     public record TrainTest(Dataset train, Dataset test, Path dir) {}
 
@@ -30,6 +30,10 @@ public final class DataSets {
                 Path d = dir != null ? dir : sharedData("cifar10");
                 return new TrainTest(Cifar10.train(d), Cifar10.test(d), d);
             }
+            case "tsv":
+                return TsvText.load(dir);   // your own text classification: label<TAB>text lines
+            case "csv":
+                return CsvData.load(dir);   // your own table: --data FILE.csv, or a folder with train.csv and test.csv
             default:
                 throw new IllegalArgumentException("unknown dataset '" + name + "' (known: " + String.join(", ", NAMES) + ")");
         }

@@ -87,7 +87,7 @@ public final class Distributed {
                 mpi.size(), mpi.version(), trainer.config().batchSize / mpi.size(), trainer.config().batchSize, params, params * 4 / 1e6, dp.reducerName());
         java.nio.file.Path ck = trainer.config().checkpointDir;
         mpi.whenStopped(() -> "the MPI job was stopped by its launcher (another rank died or failed, or the job was interrupted)"
-                + (ck != null && java.nio.file.Files.exists(ck.resolve("config.json")) ? "; the last checkpoint in " + ck + " is kept" : ""));
+                + (ck != null && java.nio.file.Files.exists(ck.resolve(org.hhnn.train.Checkpoint.LATEST_FILE)) ? "; the last checkpoint in " + ck + " is kept" : ""));
         return dp;
     }
 

@@ -128,7 +128,8 @@ public final class ConvModels {
             bn = child("bn", new BatchNorm2d(be, in));
             conv = child("conv", modAct != null ? new ModulatedConv2d(be, in, growth, 3, 1, 1, false, UnaryOp.IDENTITY, modAct, rng)
                                                 : new Conv2d(be, in, growth, 3, 1, 1, false, rng));
-            drop = p > 0 ? new Dropout(p, seeds) : null;
+            // A child, so eval mode reaches it (it has no state, so checkpoint names are unchanged).
+            drop = p > 0 ? child("drop", new Dropout(p, seeds)) : null;
         }
 
         @Override public Tensor forward(Tensor x) {

@@ -82,7 +82,7 @@ public final class HHLayer extends Module {
     /**
      * Trained conductances are held ≥ 0 (a negative g turns its current's sign and drives V away from the reversal
      * potential without bound; Hebbian updates are clamped the same way). No upper bound: explicit Euler on V is
-     * stable while dt·(g_Na m³h + g_K n⁴ + g_L)/C_m < 2 (80 mS/cm² at dt = 0.025 ms), and the defaults peak near 40 on
+     * stable while dt·(g_Na m³h + g_K n⁴ + g_L)/C_m &lt; 2 (80 mS/cm² at dt = 0.025 ms), and the defaults peak near 40 on
      * a spike (m³h ≈ 0.26, n⁴ ≈ 0.24), so g_Na trained to about twice its default, or a larger dt, can break it; the
      * bound depends on the gates' trajectory, so it is left to dt and the learning rate rather than clamped.
      */

@@ -50,7 +50,7 @@ public final class LSTM extends Module {
     }
 
     /**
-     * {@link #run} on the rows ids of an embedding table (vocab, in), for vocab < ids.length: the table is projected
+     * {@link #run} on the rows ids of an embedding table (vocab, in), for vocab &lt; ids.length: the table is projected
      * once, (vocab, G·H) = table·W_ihᵀ + b, and the projected rows are gathered per token, instead of projecting every
      * token's row. The same function and gradients up to float rounding (a linear map commutes with the lookup), with
      * every input-projection gemm, forward and backward, over vocab rows instead of steps·B: for a character

@@ -109,7 +109,7 @@ public final class AtomicFiles {
 
     /** Makes the rename itself durable. Best effort: some platforms (Windows) cannot open a
      *  directory as a channel, and the file is already complete either way. */
-    private static void syncDirectory(Path dir) {
+    static void syncDirectory(Path dir) {
         try (FileChannel ch = FileChannel.open(dir, StandardOpenOption.READ)) {
             ch.force(true);
         } catch (IOException | UnsupportedOperationException ignored) {

@@ -112,6 +112,24 @@ public final class Plots {
         return out;
     }
 
+    /** A heat map of a confusion matrix (rows: true class, columns: predicted class), counts in each cell. */
+    public static void confusionHeatMap(Path png, Confusion c, String title) throws IOException {
+        int k = c.classes().length;
+        org.knowm.xchart.HeatMapChart chart = new org.knowm.xchart.HeatMapChartBuilder().width(WIDTH).height(WIDTH).title(title)
+                .xAxisTitle("predicted class").yAxisTitle("true class").build();
+        chart.getStyler().setShowValue(true);
+        chart.getStyler().setPlotContentSize(1);
+        List<Number> xs = new ArrayList<>(), ys = new ArrayList<>();
+        for (int i = 0; i < k; i++) { xs.add(i); ys.add(i); }
+        List<Number[]> cells = new ArrayList<>();
+        for (int t = 0; t < k; t++)
+            for (int p = 0; p < k; p++) cells.add(new Number[] {p, t, c.counts()[t][p]});
+        chart.addSeries("counts", xs, ys, cells);
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        ImageIO.write(BitmapEncoder.getBufferedImage(chart), "png", bytes);
+        AtomicFiles.writeBytes(png, bytes.toByteArray());
+    }
+
     /** Renders the panels stacked top to bottom into one PNG. */
     private static void save(Path png, List<XYChart> panels) throws IOException {
         BufferedImage img = new BufferedImage(WIDTH, PANEL_HEIGHT * panels.size(), BufferedImage.TYPE_INT_RGB);

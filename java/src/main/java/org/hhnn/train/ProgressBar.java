@@ -8,8 +8,9 @@ import java.util.function.LongSupplier;
  * A one-line progress bar for an epoch, e.g.
  * <pre>epoch 1/3 [=========>          ] 45%  loss 0.4123  12,345 samples/s  ETA 0:12</pre>
  * On a terminal it redraws in place with '\r', at most every 100 ms and always at the end. When not
- * interactive (CI, pipes, log files) it prints a plain line only as progress crosses 25%, 50%, 75% and
- * 100%, so logs stay short. Not thread-safe: call it from the training loop's thread.
+ * interactive (CI, pipes, log files) it never redraws: it prints a plain line only as progress crosses 25%, 50%, 75% and
+ * 100%, so logs stay short. Interactive lines are cut to the terminal's width (COLUMNS, else 80), so a narrow
+ * terminal does not wrap them into new lines on every redraw. Not thread-safe: call it from the training loop's thread.
  */
 public final class ProgressBar {
 
@@ -22,6 +23,7 @@ public final class ProgressBar {
     private final boolean interactive;
     private final LongSupplier clock;
     private final long start;
+    private final int columns;
 
     private long lastDrawNanos;
     private boolean drawnOnce;
@@ -33,11 +35,18 @@ public final class ProgressBar {
 
     /** A bar over {@code total} units (samples or batches); {@code interactive} selects '\r' redraws. */
     public ProgressBar(PrintStream out, String label, long total, boolean interactive) {
-        this(out, label, total, interactive, System::nanoTime);
+        this(out, label, total, interactive, System::nanoTime, terminalColumns());
     }
 
     /** With an explicit clock, so tests can fix the elapsed time. */
     ProgressBar(PrintStream out, String label, long total, boolean interactive, LongSupplier nanoClock) {
+        this(out, label, total, interactive, nanoClock, 80);
+    }
+
+    /** With an explicit clock and terminal width. */
+    ProgressBar(PrintStream out, String label, long total, boolean interactive, LongSupplier nanoClock, int columns) {
+        if (columns < 10) throw new IllegalArgumentException("terminal width must be at least 10 columns, got " + columns);
+        this.columns = columns;
         if (total <= 0) throw new IllegalArgumentException("progress total must be positive, got " + total);
         this.out = out;
         this.label = label;
@@ -49,7 +58,26 @@ public final class ProgressBar {
 
     /** A bar on stderr, interactive when the JVM has a console (stdin and stdout are a terminal). */
     public static ProgressBar stderr(String label, long total) {
-        return new ProgressBar(System.err, label, total, System.console() != null);
+        return on(System.err, label, total);
+    }
+
+    /**
+     * A bar on {@code out}: interactive only for the process's own stderr on a terminal (a console, TERM not "dumb");
+     * any other stream (a log file, a test's buffer) gets the plain lines.
+     */
+    public static ProgressBar on(PrintStream out, String label, long total) {
+        boolean tty = out == System.err && System.console() != null && !"dumb".equals(System.getenv("TERM"));
+        return new ProgressBar(out, label, total, tty);
+    }
+
+    /** The terminal's width from COLUMNS (what shells export), else 80. */
+    static int terminalColumns() {
+        try {
+            int c = Integer.parseInt(System.getenv().getOrDefault("COLUMNS", "80").strip());
+            return c >= 10 ? c : 80;
+        } catch (NumberFormatException e) {
+            return 80;
+        }
     }
 
     /** Records progress; {@code done} is clamped to [0, total]. Draws if due (see the class comment). */
@@ -88,6 +116,8 @@ public final class ProgressBar {
 
     private void redraw() {
         String line = render(clock.getAsLong());
+        // One column short of the width: writing the last column makes some terminals wrap.
+        if (line.length() > columns - 1) line = line.substring(0, columns - 1);
         int pad = Math.max(0, lastLength - line.length());
         out.print("\r" + line + " ".repeat(pad));
         out.flush();

@@ -36,15 +36,16 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * Reads and writes the safetensors format (https://huggingface.co/docs/safetensors), float32 only:
+ * Reads and writes the safetensors format (https://huggingface.co/docs/safetensors). It writes float32; it reads
+ * float32, float16, bfloat16, float64 and integer tensors, converted to float32 as {@link SafetensorsDtype} says:
  * <pre>
  *   u64 little-endian N | N bytes UTF-8 JSON header, space-padded | data section
  *   header: {"__metadata__": {"k": "v"}, "name": {"dtype": "F32", "shape": [..], "data_offsets": [begin, end]}, ...}
  * </pre>
  * Offsets are relative to the data section; tensors are stored contiguously, row-major, little-endian.
  * The reader applies the reference implementation's checks (header starts with '{', offsets contiguous
- * from 0 and covering the whole data section, each tensor exactly shape×4 bytes), so a file this
- * class accepts is one Python's {@code safetensors} accepts too.
+ * from 0 and covering the whole data section, each tensor exactly shape × element size bytes, a header of at
+ * most 100 MB), so a file this class accepts is one Python's {@code safetensors} accepts too.
  */
 public final class Safetensors {
 
@@ -150,7 +151,7 @@ public final class Safetensors {
         return out;
     }
 
-    /** Reads every tensor of a float32 safetensors file; any defect is a {@link CheckpointException} naming the file. */
+    /** Reads every tensor of a safetensors file, as float32; any defect is a {@link CheckpointException} naming the file. */
     public static Loaded read(Path file) {
         try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
             long size = ch.size();
@@ -169,10 +170,11 @@ public final class Safetensors {
 
             Map<String, NamedTensor> tensors = new LinkedHashMap<>();
             for (Entry e : entries) {
-                float[] data = new float[(int) ((e.end - e.begin) / 4)];
+                int width = e.dtype.bytes;
+                float[] data = new float[(int) ((e.end - e.begin) / width)];
                 for (int off = 0; off < data.length; off += CHUNK_FLOATS) {
                     int m = Math.min(CHUNK_FLOATS, data.length - off);
-                    readFully(ch, dataStart + e.begin + 4L * off, m * 4).asFloatBuffer().get(data, off, m);
+                    e.dtype.decode(readFully(ch, dataStart + e.begin + (long) width * off, m * width), data, off, m);
                 }
                 tensors.put(e.name, new NamedTensor(e.name, e.shape, data));
             }
@@ -185,7 +187,7 @@ public final class Safetensors {
     }
 
     /** One header entry before its data is read. */
-    private record Entry(String name, int[] shape, long begin, long end) {}
+    private record Entry(String name, SafetensorsDtype dtype, int[] shape, long begin, long end) {}
 
     /** Parses the header strictly (no comments, no duplicate keys); fills {@code entries}, returns the metadata. */
     private static Map<String, String> parseHeader(Path file, String json, List<Entry> entries) {
@@ -238,8 +240,10 @@ public final class Safetensors {
         if (dtype == null || !dtype.isJsonPrimitive() || !dtype.getAsJsonPrimitive().isString()) {
             throw bad(file, "has " + where + " without a dtype string");
         }
-        if (!dtype.getAsString().equals("F32")) {
-            throw bad(file, "has " + where + " of dtype " + dtype.getAsString() + ", but hhnn reads only F32");
+        SafetensorsDtype type = SafetensorsDtype.of(dtype.getAsString());
+        if (type == null) {
+            throw bad(file, "has " + where + " of dtype " + dtype.getAsString() + ", which hhnn does not read (it reads "
+                    + Arrays.toString(SafetensorsDtype.values()) + ")");
         }
         long[] shapeL = longArray(file, where, "shape", o.get("shape"));
         int[] shape = new int[shapeL.length];
@@ -252,11 +256,11 @@ public final class Safetensors {
         if (off[1] < off[0]) throw bad(file, "has " + where + " whose data_offsets end " + off[1] + " is before begin " + off[0]);
         long count = elementCount(shape);
         if (count > Integer.MAX_VALUE || count < 0) throw bad(file, "has " + where + " with more elements than a Java array can hold");
-        if (off[1] - off[0] != 4 * count) {
-            throw bad(file, "has " + where + " of shape " + Arrays.toString(shape) + " (" + 4 * count
+        if (off[1] - off[0] != type.bytes * count) {
+            throw bad(file, "has " + where + " of shape " + Arrays.toString(shape) + " and dtype " + type + " (" + type.bytes * count
                     + " bytes) but data_offsets [" + off[0] + ", " + off[1] + "] span " + (off[1] - off[0]) + " bytes");
         }
-        return new Entry(name, shape, off[0], off[1]);
+        return new Entry(name, type, shape, off[0], off[1]);
     }
 
     /** A JSON array of non-negative integers. */
@@ -318,7 +322,7 @@ public final class Safetensors {
     }
 
     /** Product of the dimensions ({@code 1} for a scalar); -1 if a dimension is negative; capped at
-     *  2^40 so that 4× the result cannot overflow (such a tensor is refused anyway). */
+     *  2^40 so that 8× the result cannot overflow (such a tensor is refused anyway). */
     static long elementCount(int[] shape) {
         long n = 1;
         for (int d : shape) if (d < 0) return -1;

@@ -49,17 +49,28 @@ public final class TrainConfig {
     public double valFraction = 0.1;
     /** Image augmentation of each training batch: shift by up to 2 px and mirror, seeded ({@code Augment.shiftMirror}). */
     public boolean augment = false;
+    /** Stop when the validation accuracy has not improved for this many epochs (0: off). */
+    public int earlyStop = 0;
 
     // How this process runs it: not recorded in checkpoints.
     /** Checkpoint after every epoch here (null: no checkpoints). */
     public Path checkpointDir;
+    /** Also checkpoint every this many optimizer steps (0: only after each epoch and when asked to stop). */
+    public int checkpointEvery = 0;
     /** Stop after this many epochs of this run (0: run to {@link #epochs}); resume later with the checkpoint. */
     public int stopAfter = 0;
+    /** TensorBoard event files here (null: none); see {@link TensorBoardLog}. Not saved. */
+    public Path tensorboardDir;
+    /** Optimizer steps between TensorBoard's per-step scalars. */
+    public int tensorboardEvery = 50;
+    /** Keep the checkpoint of the best validation accuracy in {@code checkpointDir/best} beside the latest. */
+    public boolean keepBest = false;
     /** Progress bars on stderr. */
     public boolean progress = true;
 
     /** Keys of {@link #apply} that describe this process, not the run; a checkpoint does not record them. */
-    public static final Set<String> RUNTIME_KEYS = Set.of("checkpoint_dir", "stop_after", "progress");
+    public static final Set<String> RUNTIME_KEYS =
+            Set.of("checkpoint_dir", "checkpoint_every", "stop_after", "progress", "keep_best");
 
     /**
      * The lr schedule a model trains with unless --lr-steps says otherwise: ×0.1 at 50% and 80% of training
@@ -154,6 +165,7 @@ public final class TrainConfig {
         o.addProperty("seed", seed);
         o.addProperty("val_fraction", valFraction);
         o.addProperty("augment", augment);
+        o.addProperty("early_stop", earlyStop);
         return o;
     }
 
@@ -169,8 +181,10 @@ public final class TrainConfig {
         TrainConfig c = fromJson(toJson());
         c.lrSteps = lrSteps == null ? null : lrSteps.clone();
         c.checkpointDir = checkpointDir;
+        c.checkpointEvery = checkpointEvery;
         c.stopAfter = stopAfter;
         c.progress = progress;
+        c.keepBest = keepBest;
         return c;
     }
 
@@ -202,7 +216,10 @@ public final class TrainConfig {
                 case "seed": seed = (long) integer(k, v, Long.MIN_VALUE, Long.MAX_VALUE); break;
                 case "val_fraction": valFraction = number(k, v); break;
                 case "augment": augment = bool(k, v); break;
+                case "early_stop": earlyStop = integer(k, v); break;
+                case "keep_best": keepBest = bool(k, v); break;
                 case "checkpoint_dir": checkpointDir = v.isJsonNull() ? null : Path.of(string(k, v)); break;
+                case "checkpoint_every": checkpointEvery = integer(k, v); break;
                 case "stop_after": stopAfter = integer(k, v); break;
                 case "progress": progress = bool(k, v); break;
                 default: throw new IllegalArgumentException("unknown training setting '" + k + "'");
@@ -224,11 +241,17 @@ public final class TrainConfig {
     /** Rejects nonsense with one sentence naming the flag. */
     public void validate() {
         if (epochs < 1) throw new IllegalArgumentException("--epochs must be at least 1, got " + epochs);
+        if (earlyStop < 0) throw new IllegalArgumentException("--early-stop must be >= 0 epochs, got " + earlyStop);
+        if ((earlyStop > 0 || keepBest) && valFraction == 0)
+            throw new IllegalArgumentException((earlyStop > 0 ? "--early-stop" : "--keep-best") + " watches the validation accuracy: give a --val-split above 0");
+        if (keepBest && checkpointDir == null)
+            throw new IllegalArgumentException("--keep-best keeps a checkpoint: give --checkpoint-dir or --run-dir");
         if (batchSize < 1) throw new IllegalArgumentException("--batch-size must be at least 1, got " + batchSize);
         if (!(lr > 0) || !Float.isFinite(lr)) throw new IllegalArgumentException("--lr must be a positive number, got " + lr);
         if (!(valFraction >= 0 && valFraction < 1)) throw new IllegalArgumentException("--val-split must be in [0, 1), got " + valFraction);
         if (!(clipNorm >= 0)) throw new IllegalArgumentException("--clip-norm must be >= 0, got " + clipNorm);
         if (limitTrain < 0) throw new IllegalArgumentException("--limit-train must be at least 1, got " + limitTrain);
+        if (checkpointEvery < 0) throw new IllegalArgumentException("--checkpoint-every must be >= 0, got " + checkpointEvery);
         if (stopAfter < 0) throw new IllegalArgumentException("--stop-after must be >= 0, got " + stopAfter);
         for (double f : lrSteps())
             if (!(f > 0 && f < 1)) throw new IllegalArgumentException("--lr-steps: " + f + " is not a fraction in (0, 1)");

@@ -7,6 +7,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CountDownLatch;
 import org.hhnn.autograd.GradMode;
 import org.hhnn.autograd.Ops;
 import org.hhnn.autograd.Tape;
@@ -25,10 +26,15 @@ import org.hhnn.train.Safetensors.NamedTensor;
 
 /**
  * Trains a {@link Network} with minibatch gradient descent: one {@link Scope} per step (so every
- * temporary is freed), a progress bar per epoch, validation each epoch, a checkpoint after each
- * epoch (atomic files), and resumption from one. The batch order of epoch e depends only on
- * (seed, e) and dropout seeds come from the network's {@link org.hhnn.nn.SeedStream}, so the
- * same seed and backend give bit-identical losses, also across a checkpoint reload.
+ * temporary is freed), a progress bar per epoch, validation each epoch, checkpoints (after each
+ * epoch, every {@link TrainConfig#checkpointEvery} steps, and when asked to stop), and resumption
+ * from one at the very step it was saved. The batch order of epoch e depends only on (seed, e),
+ * augmentation on (seed, epoch, batch), and dropout seeds come from the network's
+ * {@link org.hhnn.nn.SeedStream}, whose counter is saved; so the same seed and backend give
+ * bit-identical weights and losses, also across a stop and resume at any step.
+ *
+ * <p>SIGTERM and SIGINT (a JVM shutdown hook, installed while {@link #fit} runs with a checkpoint
+ * directory) ask the loop to stop: it finishes the step, saves, and only then lets the JVM exit.
  */
 public final class Trainer {
     private final Network net;
@@ -39,12 +45,22 @@ public final class Trainer {
     private final List<EpochStats> history = new ArrayList<>();
     private final JsonObject provenance = new JsonObject();
     private final Augment augment;
-    private int startEpoch;
+    private final List<TrainingListener> listeners = new ArrayList<>();
+    /** Where the next step starts: epoch (0-based), batch within it, and the epoch's sums so far. */
+    private int startEpoch, startBatch;
+    private double startLossSum, startSeconds;
+    private long startSeen;
+    private volatile boolean stopRequested;
+    /** Counted down when fit leaves, so the shutdown hook lets the JVM exit only after the save. */
+    private CountDownLatch hookLatch;
+    private boolean finished;
     private Parallel parallel;   // null in a single process
 
     /**
      * Data-parallel hooks ({@link org.hhnn.dist.DataParallel}): each rank trains on its shard of every global batch
      * and the gradients are summed over the ranks before the update, so N ranks take the steps one process takes.
+     * Not a {@link TrainingListener}: the shard replaces the batch before the step, and the sum must come before
+     * clipping (which needs the global gradient) and must be joined by a rank whose own loss is not finite.
      */
     public interface Parallel {
         /** This rank's rows of a global batch, and where they start in it. */
@@ -56,7 +72,7 @@ public final class Trainer {
          */
         float reduce(List<Tensor> params, float localLoss, int localSize, int globalSize);
 
-        /** Whether this rank logs, validates and writes checkpoints. */
+        /** Whether this rank logs and writes (checkpoints, keep-best, TensorBoard); every rank validates, so all agree on early stop. */
         boolean isRoot();
 
         /** What the run's metrics record about it (ranks, all-reduce time and bytes per step). */
@@ -82,13 +98,21 @@ public final class Trainer {
     public List<EpochStats> history() { return List.copyOf(history); }
     public int startEpoch() { return startEpoch; }
     public void setParallel(Parallel p) { parallel = p; }
+    private boolean isRoot() { return parallel == null || parallel.isRoot(); }
+    /** Whether the last {@link #fit} trained to {@link TrainConfig#epochs} (not stopped early). */
+    public boolean finished() { return finished; }
 
     /** Data provenance recorded in checkpoints (data set name, directory, sizes...). */
     public JsonObject provenance() { return provenance; }
 
+    public Trainer addListener(TrainingListener l) { listeners.add(l); return this; }
+
+    /** Asks {@link #fit} to stop at the next step boundary, saving a checkpoint there when it has a directory. */
+    public void requestStop() { stopRequested = true; }
+
     /**
      * Rebuilds a trainer from a loaded checkpoint and the run's settings: the network from the stored config, the
-     * weights, optimizer state, step counters and history. Training continues where the checkpoint was saved.
+     * weights, optimizer state, step counters and history. Training continues at the step where the checkpoint was saved.
      */
     public static Trainer resume(Checkpoint.Loaded ck, TrainConfig cfg, Backend backend, PrintStream log) {
         Trainer t = new Trainer(ck.network(backend, cfg.seed), backend, cfg, log);
@@ -109,27 +133,84 @@ public final class Trainer {
                 history.add(new EpochStats(h.get("epoch").getAsInt(), num(h, "train_loss"), num(h, "val_loss"),
                         num(h, "val_accuracy"), num(h, "seconds"), num(h, "samples_per_s")));
             }
+            if (c.has("position")) {
+                JsonObject p = c.getAsJsonObject("position");
+                startBatch = p.get("batch").getAsInt();
+                startLossSum = p.get("loss_sum").getAsDouble();
+                startSeen = p.get("seen").getAsLong();
+                startSeconds = p.get("seconds").getAsDouble();
+            }
         } catch (RuntimeException e) {
             throw new CheckpointException(ck.file(Checkpoint.CONFIG_FILE) + ": the training position (epochs_done, step, dropout_counter, "
-                    + "history) is missing or of the wrong type (" + e + ")", e);
+                    + "history, position) is missing or of the wrong type (" + e + ")", e);
         }
         if (c.has("data")) provenance.add("data", c.get("data"));
     }
 
-    /** Trains from startEpoch to cfg.epochs; returns the per-epoch stats of the whole run. */
+    /**
+     * Trains from the saved position to cfg.epochs (or until {@link TrainConfig#stopAfter} epochs, or a stop request);
+     * returns the per-epoch stats of the whole run. A NaN or infinite loss is a {@link TrainingDivergedException}
+     * before any update, so the last checkpoint stays the last good state.
+     */
     public List<EpochStats> fit(Dataset train, Dataset val) {
+        // Not under MPI: a dying rank makes the launcher SIGTERM the others while they wait in the all-reduce, so a
+        // hook waiting for the next step boundary would hold the job until the launcher's SIGKILL.
+        Thread hook = cfg.checkpointDir != null && parallel == null ? installStopHook() : null;
+        CountDownLatch done = hook != null ? hookLatch : null;
+        try {
+            fitLoop(train, val);
+        } finally {
+            if (done != null) done.countDown();
+            if (hook != null) {
+                try {
+                    Runtime.getRuntime().removeShutdownHook(hook);
+                } catch (IllegalStateException shuttingDown) {
+                    // The JVM is exiting (the hook is what stopped us); it exits once the hook returns.
+                }
+            }
+        }
+        return history();
+    }
+
+    /** A shutdown hook (SIGTERM, SIGINT) that asks the loop to stop and waits until it has saved and left. */
+    private Thread installStopHook() {
+        CountDownLatch done = new CountDownLatch(1);
+        hookLatch = done;
+        Thread hook = new Thread(() -> {
+            stopRequested = true;
+            try {
+                done.await();
+            } catch (InterruptedException ignored) {
+                Thread.currentThread().interrupt();
+            }
+        }, "hhnn-stop-at-step-boundary");
+        Runtime.getRuntime().addShutdownHook(hook);
+        return hook;
+    }
+
+    private void fitLoop(Dataset train, Dataset val) {
+        try (TensorBoardLog tb = cfg.tensorboardDir != null && isRoot() ? new TensorBoardLog(cfg.tensorboardDir, cfg.tensorboardEvery) : null) {
+            fitLoop(train, val, tb);
+        }
+    }
+
+    private void fitLoop(Dataset train, Dataset val, TensorBoardLog tb) {
+        finished = false;
         Batcher batches = new Batcher(train, cfg.batchSize, true, cfg.seed);
         int features = train.features();
         long totalSteps = (long) cfg.epochs * batches.numBatches();
+        int firstEpoch = startEpoch;
+        boolean root = isRoot();   // the other ranks of a data-parallel job write nothing
         for (int epoch = startEpoch; epoch < cfg.epochs; epoch++) {
             net.body.train(true);
             long t0 = System.nanoTime();
-            double lossSum = 0;
-            long seen = 0;
+            double lossSum = startLossSum, priorSeconds = startSeconds;
+            long seen = startSeen;
+            int batch = startBatch;
             ProgressBar bar = cfg.progress
-                    ? new ProgressBar(System.err, "epoch " + (epoch + 1) + "/" + cfg.epochs, train.size(), System.console() != null)
+                    ? ProgressBar.on(log, "epoch " + (epoch + 1) + "/" + cfg.epochs, train.size())
                     : null;
-            for (Batcher.Batch global : batches.batches(epoch)) {
+            for (Batcher.Batch global : batches.batches(epoch, startBatch)) {
                 opt.setProgress((double) opt.stepCount() / totalSteps);
                 Batcher.Batch b = global;
                 int offset = 0;
@@ -143,32 +224,81 @@ public final class Trainer {
                 float loss = step(b, features, global.size());
                 if (!Float.isFinite(loss))
                     throw new TrainingDivergedException("training diverged: the loss became " + loss + " at epoch " + (epoch + 1)
-                            + ", step " + opt.stepCount() + " (try a smaller --lr or --clip-norm)"
+                            + ", step " + (opt.stepCount() + 1) + " (try a smaller --lr or --clip-norm)"
                             + (cfg.checkpointDir != null ? "; the last good checkpoint in " + cfg.checkpointDir + " is kept" : ""));
                 lossSum += (double) loss * global.size();
                 seen += global.size();
-                if (bar != null) {
-                    double secs = (System.nanoTime() - t0) / 1e9;
-                    bar.update(seen, lossSum / seen, seen / Math.max(secs, 1e-9));
+                batch++;
+                for (TrainingListener l : listeners) l.onStep(this, epoch, batch - 1, opt.stepCount(), loss);
+                double secs = priorSeconds + (System.nanoTime() - t0) / 1e9;
+                if (tb != null) tb.step(opt.stepCount(), loss, opt.currentLr(), seen / Math.max(secs, 1e-9));
+                if (bar != null) bar.update(seen, lossSum / seen, seen / Math.max(secs, 1e-9));
+                boolean last = batch == batches.numBatches();
+                if (root && !last && (stopRequested || cfg.checkpointEvery > 0 && opt.stepCount() % cfg.checkpointEvery == 0)
+                        && cfg.checkpointDir != null) {
+                    startBatch = batch;   // the position a resume starts from
+                    startLossSum = lossSum;
+                    startSeen = seen;
+                    startSeconds = secs;
+                    saveCheckpoint(cfg.checkpointDir, epoch);
+                }
+                if (!last && stopRequested) {
+                    if (bar != null) bar.finish("epoch " + (epoch + 1) + " stopped at batch " + batch);
+                    log.println("INFO stopped at epoch " + (epoch + 1) + ", batch " + batch + " as asked; "
+                            + (cfg.checkpointDir != null ? "continue with --resume " + cfg.checkpointDir : "no checkpoint was written"));
+                    return;
                 }
             }
-            double seconds = (System.nanoTime() - t0) / 1e9;
-            boolean root = parallel == null || parallel.isRoot();   // the other ranks neither validate nor write
-            EvalResult v = root && val != null && val.size() > 0 ? evaluate(val) : new EvalResult(Double.NaN, Double.NaN, 0);
+            startBatch = 0;
+            startLossSum = 0;
+            startSeen = 0;
+            startSeconds = 0;
+            double seconds = priorSeconds + (System.nanoTime() - t0) / 1e9;
+            EvalResult v = val != null && val.size() > 0 ? evaluate(val) : new EvalResult(Double.NaN, Double.NaN, 0);
             EpochStats s = new EpochStats(epoch + 1, lossSum / seen, v.loss(), v.accuracy(), seconds, seen / seconds);
             history.add(s);
+            startEpoch = epoch + 1;
             String summary = String.format("epoch %d/%d  train_loss %.4f  val_loss %.4f  val_acc %.4f  %.1fs  %,.0f samples/s",
                     s.epoch(), cfg.epochs, s.trainLoss(), s.valLoss(), s.valAccuracy(), s.seconds(), s.samplesPerSec());
             if (bar != null) bar.finish(summary);
             else log.println(summary);
+            for (TrainingListener l : listeners) l.onEpoch(this, s);
+            if (tb != null) tb.epoch(s, opt.currentLr(), net.body.namedParameters());
             if (cfg.checkpointDir != null && root) saveCheckpoint(cfg.checkpointDir, epoch + 1);
-            if (cfg.stopAfter > 0 && epoch + 1 - startEpoch >= cfg.stopAfter && epoch + 1 < cfg.epochs) {
-                log.println("INFO stopping after " + cfg.stopAfter + " epoch(s) as asked (--stop-after); "
+            int best = bestEpoch();
+            if (root && cfg.keepBest && cfg.checkpointDir != null && best == s.epoch()) {
+                saveCheckpoint(cfg.checkpointDir.resolve(BEST), epoch + 1);
+                log.printf("INFO best validation accuracy so far (%.4f): checkpoint kept in %s%n", s.valAccuracy(), cfg.checkpointDir.resolve(BEST));
+            }
+            boolean more = epoch + 1 < cfg.epochs;
+            if (more && stopRequested) {
+                log.println("INFO stopped after epoch " + (epoch + 1) + " as asked; "
                         + (cfg.checkpointDir != null ? "continue with --resume " + cfg.checkpointDir : "no checkpoint was written"));
+                return;
+            }
+            if (cfg.earlyStop > 0 && s.epoch() - best >= cfg.earlyStop && more) {
+                log.printf("INFO stopping early (--early-stop %d): no better validation accuracy than %.4f (epoch %d) for %d epochs%n",
+                        cfg.earlyStop, history.get(best - 1).valAccuracy(), best, s.epoch() - best);
                 break;
             }
+            if (cfg.stopAfter > 0 && epoch + 1 - firstEpoch >= cfg.stopAfter && more) {
+                log.println("INFO stopping after " + cfg.stopAfter + " epoch(s) as asked (--stop-after); "
+                        + (cfg.checkpointDir != null ? "continue with --resume " + cfg.checkpointDir : "no checkpoint was written"));
+                return;
+            }
         }
-        return history();
+        finished = true;
+    }
+
+    /** The folder under the checkpoint directory that holds the best epoch's checkpoint (--keep-best). */
+    public static final String BEST = "best";
+
+    /** The epoch (1-based) of the highest validation accuracy so far, the first of equals; 0 before any. */
+    int bestEpoch() {
+        int best = 0;
+        for (EpochStats h : history)
+            if (best == 0 || h.valAccuracy() > history.get(best - 1).valAccuracy()) best = h.epoch();
+        return best;
     }
 
     /** One optimisation step on a batch; returns its loss (NaN/inf is returned before any update). */
@@ -189,6 +319,10 @@ public final class Trainer {
             if (parallel != null) l = parallel.reduce(opt.parameters(), l, b.size(), globalSize);
             if (!Float.isFinite(l)) return l;
             if (cfg.clipNorm > 0) GradClip.clipGlobalNorm(opt.parameters(), cfg.clipNorm);
+            if (!listeners.isEmpty()) {
+                List<Tensor> params = opt.parameters();
+                for (TrainingListener hook : listeners) hook.beforeUpdate(this, params);
+            }
             opt.step();
             net.body.constrain();
             return l;
@@ -226,13 +360,16 @@ public final class Trainer {
         return new EvalResult(lossSum / d.size(), (double) correct / d.size(), d.size());
     }
 
-    /** Writes weights + optimizer state + config (atomically, config last). */
-    public void saveCheckpoint(Path dir, int epochsDone) {
+    /**
+     * Saves weights, optimizer state, settings and the position (the next step starts at epoch {@code epochsDone},
+     * batch {@link #startBatch}) as a new save in the checkpoint directory dir ({@link Checkpoint#save}).
+     */
+    public Path saveCheckpoint(Path dir, int epochsDone) {
         List<NamedTensor> tensors = new ArrayList<>();
         net.body.namedState().forEach((k, t) -> tensors.add(new NamedTensor("model." + k, t.shape(), t.toArray())));
         opt.state().forEach((k, t) -> tensors.add(new NamedTensor("optim." + k, t.shape(), t.toArray())));
         JsonObject c = new JsonObject();
-        c.addProperty("format", "hhnn-checkpoint-1");
+        c.addProperty("format", "hhnn-checkpoint-2");
         c.add("model", net.config);
         c.add("train", cfg.toJson());
         c.addProperty("optimizer", opt.describe());
@@ -240,10 +377,23 @@ public final class Trainer {
         c.addProperty("epochs_done", epochsDone);
         c.addProperty("step", opt.stepCount());
         c.addProperty("dropout_counter", net.seeds.counter());
+        int batch = epochsDone == startEpoch ? startBatch : 0;
+        if (batch > 0) {
+            JsonObject p = new JsonObject();
+            p.addProperty("batch", batch);
+            p.addProperty("loss_sum", startLossSum);   // the epoch's sums so far: its train_loss comes out the same
+            p.addProperty("seen", startSeen);
+            p.addProperty("seconds", startSeconds);
+            c.add("position", p);
+        }
         c.addProperty("params", net.body.parameterCount());
         if (provenance.has("data")) c.add("data", provenance.get("data"));
+        if (provenance.has("run")) c.add("run", provenance.get("run"));
         c.add("history", historyJson());
-        Checkpoint.save(dir, tensors, c);
+        String name = String.format("epoch-%04d", epochsDone) + (batch > 0 ? String.format(".step-%06d", batch) : "");
+        Path save = Checkpoint.save(dir, name, tensors, c, Checkpoint.KEEP);
+        for (TrainingListener l : listeners) l.onCheckpoint(this, save);
+        return save;
     }
 
     public JsonArray historyJson() {

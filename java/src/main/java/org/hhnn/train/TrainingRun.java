@@ -53,9 +53,11 @@ public final class TrainingRun {
     private final Path resumeFrom;
     private final JsonObject overrides;
     private PrintStream log = System.err;
-    private Path metricsOut, plot;
+    private Path metricsOut, plot, runDir, tensorboard;
+    private List<String> argv = List.of();
     private DataSets.TrainTest data;
     private java.util.function.BiFunction<Trainer, JsonObject, Trainer.Parallel> parallel;
+    private final List<TrainingListener> listeners = new ArrayList<>();
 
     /** A new run with these settings. */
     public TrainingRun(TrainConfig cfg, Backend backend) {
@@ -80,6 +82,18 @@ public final class TrainingRun {
     /** Write the metrics JSON here when the run ends. */
     public TrainingRun metricsOut(Path file) { metricsOut = file; return this; }
 
+    /**
+     * The run's folder: run.json ({@link RunRecord}) and, unless set otherwise, metrics.json, curves.png, the TensorBoard
+     * event files and checkpoint/ (for a new run) go here.
+     */
+    public TrainingRun runDir(Path dir) { runDir = dir; return this; }
+
+    /** Write TensorBoard event files here (default: the run folder, if any). */
+    public TrainingRun tensorboard(Path dir) { tensorboard = dir; return this; }
+
+    /** The command line recorded in run.json. */
+    public TrainingRun argv(List<String> args) { argv = List.copyOf(args); return this; }
+
     /** Write the loss/accuracy curves (PNG) here when the run ends. */
     public TrainingRun plot(Path png) { plot = png; return this; }
 
@@ -93,6 +107,9 @@ public final class TrainingRun {
      */
     public TrainingRun parallel(java.util.function.BiFunction<Trainer, JsonObject, Trainer.Parallel> attach) { parallel = attach; return this; }
 
+    /** Adds a listener to the run's trainer ({@link TrainingListener}: per-step, per-epoch, checkpoint hooks). */
+    public TrainingRun listener(TrainingListener l) { listeners.add(l); return this; }
+
     /** Where INFO lines and progress go (default System.err). */
     public TrainingRun log(PrintStream s) { log = s; return this; }
 
@@ -100,6 +117,13 @@ public final class TrainingRun {
     public Result run() {
         Checkpoint.Loaded ck = resumeFrom != null ? Checkpoint.load(resumeFrom) : null;
         TrainConfig c = ck != null ? resumedConfig(ck) : cfg;
+        if (runDir != null) {
+            if (metricsOut == null) metricsOut = runDir.resolve("metrics.json");
+            if (plot == null) plot = runDir.resolve("curves.png");
+            if (c.checkpointDir == null) c.checkpointDir = runDir.resolve("checkpoint");
+            if (tensorboard == null) tensorboard = runDir;
+        }
+        c.tensorboardDir = tensorboard;
         c.validate();
         DataSets.TrainTest tt = data != null ? data : DataSets.load(c.dataset, c.dataDir);
         Dataset full = c.limitTrain > 0 ? tt.train().limit(c.limitTrain) : tt.train();
@@ -117,9 +141,15 @@ public final class TrainingRun {
         dataInfo.addProperty("validation", split.validation().size());
         dataInfo.addProperty("test", tt.test().size());
         trainer.provenance().add("data", dataInfo);
+        listeners.forEach(trainer::addListener);
+        RunRecord record = new RunRecord(argv).backend(backend, org.hhnn.backend.cpu.CpuBackend.isAvailable()
+                ? org.hhnn.backend.cpu.CpuBackend.threads() : 1).seed(c.seed);
+        if (data == null) record.dataFiles(tt.dir());   // given data (compare's folds) has no files of its own
+        trainer.provenance().add("run", record.json());
 
         Trainer.Parallel par = parallel != null ? parallel.apply(trainer, dataInfo) : null;
         Network net = trainer.network();
+        if (ck != null) requireFits(net, full, ck.dir());
         log.printf("INFO model %s, %,d parameters; %s; %d train / %d validation / %d test samples%n",
                 net.model, net.body.parameterCount(), trainer.optimizer().describe(),
                 split.train().size(), split.validation().size(), tt.test().size());
@@ -135,6 +165,10 @@ public final class TrainingRun {
                 AtomicFiles.writeJson(metricsOut, m);
                 log.println("INFO metrics written to " + metricsOut);
             }
+            if (runDir != null) {
+                record.finish(runDir);
+                log.println("INFO run record written to " + runDir.resolve(RunRecord.FILE));
+            }
             if (plot != null) {
                 List<Double> tl = new ArrayList<>(), vl = new ArrayList<>(), va = new ArrayList<>();
                 for (EpochStats s : history) { tl.add(s.trainLoss()); vl.add(s.valLoss()); va.add(s.valAccuracy()); }
@@ -145,6 +179,17 @@ public final class TrainingRun {
             throw new UncheckedIOException("could not write the run's results: " + e.getMessage(), e);
         }
         return new Result(m, trainer, test);
+    }
+
+    /** A saved model must take the data's items: else one sentence naming the checkpoint, not a shape error deep inside. */
+    public static void requireFits(Network net, Dataset data, Path checkpoint) {
+        JsonElement in = net.config.get("in_features");
+        if (in != null && in.isJsonPrimitive() && in.getAsInt() != data.features())
+            throw new CheckpointException("checkpoint " + checkpoint + " holds a " + net.model + " for items of " + in.getAsInt()
+                    + " features, but " + data.name() + " has " + data.features() + " (another data set?)");
+        if (net.numClasses < data.numClasses())
+            throw new CheckpointException("checkpoint " + checkpoint + " holds a " + net.model + " for " + net.numClasses
+                    + " classes, but " + data.name() + " has " + data.numClasses());
     }
 
     /** The model's config for a new run: the model's defaults for this data, then the config's model settings. */
@@ -226,6 +271,7 @@ public final class TrainingRun {
         m.add("model_config", net.config);
         m.add("train_config", c.toJson());
         m.addProperty("train_seconds", trainSeconds);
+        m.addProperty("finished", trainer.finished());
         return m;
     }
 }

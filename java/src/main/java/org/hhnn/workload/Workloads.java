@@ -8,7 +8,7 @@ import org.hhnn.backend.Backend;
 public final class Workloads {
     private Workloads() {}
 
-    public static final List<String> NAMES = List.of("gemm", "W1", "W2", "W2-gpu", "W5", "W3-simple", "W3-simple-mod", "W3-advanced", "W3-advanced-mod", "W4", "W4-mod");
+    public static final List<String> NAMES = List.of("gemm", "W1", "W2", "W2-gpu", "W5", "W3-simple", "W3-simple-mod", "W3-advanced", "W3-advanced-mod", "W4", "W4-mod", "predict");
 
     /** size: gemm's n, or the HH window w of W1/W2 (0 = the workload's default). */
     public static Workload create(String name, Backend backend, int size) { return create(name, backend, size, 0); }
@@ -30,6 +30,8 @@ public final class Workloads {
             // W4: size = training steps per timed run (0 = 2)
             case "W4": return new CnnTrainWorkload(backend, false, size > 0 ? size : 2);
             case "W4-MOD": return new CnnTrainWorkload(backend, true, size > 0 ? size : 2);
+            // predict: size = batch (0 = 256; `hhnn bench --workload predict` times batch 1 and 256)
+            case "PREDICT": return new PredictWorkload(backend, size > 0 ? size : 256);
             default: throw new IllegalArgumentException("unknown workload '" + name + "' (known: " + String.join(", ", NAMES) + ")");
         }
     }

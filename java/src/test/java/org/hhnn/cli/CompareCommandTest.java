@@ -71,6 +71,9 @@ class CompareCommandTest {
         CliRun.Result again = run(compare(out, "--models", "mlp,hhnn", "--runs", "2", "--limit-train", "48"));
         assertEquals(0, again.code(), again.err());
         assertEquals(4, again.err().split("already done", -1).length - 1, again.err());
+        // The comparison's run record: written by the first run, shown when resumed.
+        assertTrue(json(out.resolve("run.json")).getAsJsonArray("argv").toString().contains("\"mlp,hhnn\""));
+        assertTrue(again.err().contains("INFO resuming the comparison in " + out + ", started as") && again.err().contains("run: hhnn "), again.err());
         String table = r.out().substring(r.out().indexOf("fashion-mnist: test accuracy"));
         assertEquals(table, again.out(), "no training output, the same table");
         assertEquals(before, Files.getLastModifiedTime(out.resolve("mlp/seed-1.json")));

@@ -88,8 +88,8 @@ class DistributedTrainTest {
         assertTrue(d1.err().contains("INFO data-parallel over 2 ranks"), d1.err());
         assertEquals(1, count(d1.err(), "epoch 1/2 "), "rank 0 alone prints each epoch:\n" + d1.err());
         assertEquals(1, count(d1.err(), "INFO stopping after 1 epoch"), d1.err());
-        try (Stream<Path> files = Files.list(two)) {   // one complete checkpoint, no stray temp file of a second writer
-            assertEquals(List.of("config.json", "model.safetensors"), files.map(p -> p.getFileName().toString()).sorted().toList());
+        try (Stream<Path> files = Files.list(two)) {   // one complete save and its pointer, no stray temp file of a second writer
+            assertEquals(List.of("epoch-0001", Checkpoint.LATEST_FILE), files.map(p -> p.getFileName().toString()).sorted().toList());
         }
         assertEquals(1, Checkpoint.load(two).config().get("epochs_done").getAsInt());
         MpiJob.Result d2 = MpiJob.run(2, 180, join(common("mlp", "fashion-mnist", fashion, "--augment", "--epochs", "2"),
@@ -150,7 +150,7 @@ class DistributedTrainTest {
         MpiJob.Result r = MpiJob.run(cmd, 120, launcher -> {
             try {
                 long deadline = System.nanoTime() + 90_000_000_000L;
-                while (!Files.exists(ck.resolve("config.json")) && System.nanoTime() < deadline) Thread.sleep(100);
+                while (!Files.exists(ck.resolve(Checkpoint.LATEST_FILE)) && System.nanoTime() < deadline) Thread.sleep(100);
                 ProcessHandle rank1 = launcher.descendants().filter(DistributedTrainTest::isRank1).findFirst()
                         .orElseThrow(() -> new AssertionError("no rank 1 process found under mpirun"));
                 killedAt[0] = System.nanoTime();

@@ -74,6 +74,24 @@ class ConvModelsTest {
         }
     }
 
+    /** Eval mode reaches every dropout (the dense layers' too): two eval forwards agree bit for bit. */
+    @Test void evalModeIsDeterministic() {
+        JsonObject small = new JsonObject();
+        small.addProperty("depth", 7);
+        small.addProperty("growth", 4);
+        for (String m : List.of("cnn", "densenet", "densenet-mod")) {
+            Network net = build(m, 784, m.startsWith("dense") ? small : null);
+            net.body.train(false);
+            float[] x = new float[2 * 784];
+            Random r = new Random(5);
+            for (int i = 0; i < x.length; i++) x[i] = r.nextFloat();
+            try (GradMode g = GradMode.noGrad(); Scope s = Scope.open()) {
+                assertArrayEquals(net.forward(Tensor.of(REF, x, 2, 784)).toArray(), net.forward(Tensor.of(REF, x, 2, 784)).toArray(), m);
+            }
+            net.body.free();
+        }
+    }
+
     @Test void batchNormUsesBatchStatisticsInTrainingAndRunningOnesInEval() {
         BatchNorm2d bn = new BatchNorm2d(REF, 2);
         float[] x = {1, 2, 3, 4, 10, 20, 30, 40};   // (2, 2, 2): channel 0 = {1, 2, 10, 20}, channel 1 = {3, 4, 30, 40}

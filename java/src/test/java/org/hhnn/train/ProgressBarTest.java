@@ -85,4 +85,37 @@ class ProgressBarTest {
         bar.update(8, 1, 1);
         assertEquals(2, output().split("\n").length, output());
     }
+
+    @Test
+    void interactiveLinesFitTheTerminalWidth() {
+        ProgressBar bar = new ProgressBar(out, "epoch 12/300 of a long label", 1000, true, () -> clock.now, 40);
+        for (int done = 100; done <= 1000; done += 100) {
+            clock.advanceMillis(200);
+            bar.update(done, 0.123456, 12345);
+        }
+        for (String seg : output().split("\r")) assertTrue(seg.length() <= 39, "'" + seg + "' is wider than 39 columns");
+        assertTrue(output().contains("epoch 12/300 of a long label ["), output());
+    }
+
+    /** The Trainer draws on the stream it is given, as plain lines when that stream is not the terminal. */
+    @Test
+    void trainerUsesItsGivenStream() {
+        java.io.ByteArrayOutputStream buf = new java.io.ByteArrayOutputStream();
+        java.io.PrintStream log = new java.io.PrintStream(buf, true, java.nio.charset.StandardCharsets.UTF_8);
+        int n = 64, f = 4;
+        float[] x = new float[n * f];
+        int[] y = new int[n];
+        for (int i = 0; i < n; i++) { y[i] = i % 2; x[i * f + y[i]] = 1; }
+        org.hhnn.data.Dataset d = new org.hhnn.data.Dataset("two", x, y, new int[] {f}, 2, null);
+        var be = org.hhnn.backend.ReferenceBackend.get();
+        TrainConfig cfg = new TrainConfig();
+        cfg.epochs = 1;
+        cfg.batchSize = 8;
+        cfg.progress = true;
+        new Trainer(org.hhnn.nn.Models.build(org.hhnn.nn.Models.defaults("mlp", f, 2), be, 1L), be, cfg, log).fit(d, null);
+        String s = buf.toString(java.nio.charset.StandardCharsets.UTF_8);
+        assertFalse(s.contains("\r"), s);
+        assertTrue(s.contains("epoch 1/1 [=====>") && s.contains("] 25%"), s);
+        assertTrue(s.contains("] 100%"), s);
+    }
 }

@@ -111,6 +111,65 @@ class SafetensorsTest {
         assertEquals(Map.of("source", "hand"), l.metadata());
     }
 
+    /** One tensor of {@code dtype} holding {@code bytes}, read back as float32. */
+    private float[] readAs(String dtype, int elements, byte[] bytes) throws IOException {
+        String header = "{\"t\":{\"dtype\":\"" + dtype + "\",\"shape\":[" + elements + "],\"data_offsets\":[0," + bytes.length + "]}}";
+        byte[] h = header.getBytes(StandardCharsets.US_ASCII);
+        ByteBuffer b = ByteBuffer.allocate(8 + h.length + bytes.length).order(ByteOrder.LITTLE_ENDIAN);
+        b.putLong(h.length).put(h).put(bytes);
+        Path f = dir.resolve(dtype + ".safetensors");
+        Files.write(f, b.array());
+        return Safetensors.read(f).tensor("t").data();
+    }
+
+    private static byte[] le(int width, long... values) {
+        ByteBuffer b = ByteBuffer.allocate(width * values.length).order(ByteOrder.LITTLE_ENDIAN);
+        for (long v : values) {
+            switch (width) {
+                case 1 -> b.put((byte) v);
+                case 2 -> b.putShort((short) v);
+                case 4 -> b.putInt((int) v);
+                default -> b.putLong(v);
+            }
+        }
+        return b.array();
+    }
+
+    @Test
+    void otherDtypesAreConvertedToFloat32AsDocumented() throws IOException {
+        // binary16 bit patterns: 1, -2, the smallest subnormal 2^-24, the largest finite 65504, +inf, -0
+        assertArrayEquals(new float[]{1f, -2f, 0x1p-24f, 65504f, Float.POSITIVE_INFINITY, -0f},
+                readAs("F16", 6, le(2, 0x3C00, 0xC000, 0x0001, 0x7BFF, 0x7C00, 0x8000)));
+        assertTrue(Float.isNaN(readAs("F16", 1, le(2, 0x7E00))[0]));
+        // bfloat16 is the top half of a float32: 1, -5, 2^-133 (a float32 subnormal)
+        assertArrayEquals(new float[]{1f, -5f, 0x1p-133f}, readAs("BF16", 3, le(2, 0x3F80, 0xC0A0, 0x0001)));
+        // float64: rounded to nearest
+        assertArrayEquals(new float[]{0.1f, (float) Math.PI, Float.POSITIVE_INFINITY},
+                readAs("F64", 3, le(8, Double.doubleToLongBits(0.1), Double.doubleToLongBits(Math.PI), Double.doubleToLongBits(1e300))));
+        assertArrayEquals(new float[]{-128f, 127f}, readAs("I8", 2, le(1, -128, 127)));
+        assertArrayEquals(new float[]{255f, 0f}, readAs("U8", 2, le(1, 255, 0)));
+        assertArrayEquals(new float[]{1f, 0f}, readAs("BOOL", 2, le(1, 1, 0)));
+        assertArrayEquals(new float[]{-32768f, 65535f}, new float[]{readAs("I16", 1, le(2, -32768))[0], readAs("U16", 1, le(2, 65535))[0]});
+        assertArrayEquals(new float[]{-7f, 16777216f}, readAs("I32", 2, le(4, -7, 16777217)));  // 2^24+1 rounds to even
+        assertArrayEquals(new float[]{4294967295f}, readAs("U32", 1, le(4, 0xFFFFFFFFL)));
+        // int64 2^53+1 and -3; uint64 max = 2^64 - 1 rounds to 2^64
+        assertArrayEquals(new float[]{0x1p53f, -3f}, readAs("I64", 2, le(8, (1L << 53) + 1, -3)));
+        assertArrayEquals(new float[]{0x1p64f, 0x1p63f}, readAs("U64", 2, le(8, -1L, 1L << 63)));
+    }
+
+    @Test
+    void headerOverTheFormatsLimitIsRefusedBeforeItIsRead() throws IOException {
+        // A sparse file whose length field declares 100 MB + 1 bytes of header, all present (zeros).
+        Path f = dir.resolve("huge.safetensors");
+        long n = 100L * 1024 * 1024 + 1;
+        try (var ch = java.nio.channels.FileChannel.open(f, java.nio.file.StandardOpenOption.CREATE_NEW, java.nio.file.StandardOpenOption.WRITE)) {
+            ch.write(ByteBuffer.allocate(8).order(ByteOrder.LITTLE_ENDIAN).putLong(n).flip());
+            ch.write(ByteBuffer.wrap(new byte[]{' '}), 8 + n - 1);
+        }
+        CheckpointException e = assertThrows(CheckpointException.class, () -> Safetensors.read(f));
+        assertTrue(e.getMessage().contains("over the 104857600-byte limit"), e.getMessage());
+    }
+
     // ---- corrupt files: each is a CheckpointException that names the file ----------------------
 
     private static final String OK_ENTRY = "\"a\":{\"dtype\":\"F32\",\"shape\":[2],\"data_offsets\":[0,8]}";
@@ -162,7 +221,8 @@ class SafetensorsTest {
 
     @Test
     void invalidEntries() throws IOException {
-        assertRejected("{\"a\":{\"dtype\":\"BF16\",\"shape\":[2],\"data_offsets\":[0,4]}}", 4, "dtype BF16, but hhnn reads only F32");
+        assertRejected("{\"a\":{\"dtype\":\"F8_E4M3\",\"shape\":[2],\"data_offsets\":[0,2]}}", 2, "dtype F8_E4M3, which hhnn does not read");
+        assertRejected("{\"a\":{\"dtype\":\"F64\",\"shape\":[2],\"data_offsets\":[0,8]}}", 8, "dtype F64 (16 bytes)");
         assertRejected("{\"a\":{\"dtype\":\"F32\",\"shape\":[-2],\"data_offsets\":[0,8]}}", 8, "negative");
         assertRejected("{\"a\":{\"dtype\":\"F32\",\"shape\":[2],\"data_offsets\":[0]}}", 8, "not [begin, end]");
         assertRejected("{\"a\":{\"dtype\":\"F32\",\"data_offsets\":[0,8]}}", 8, "without a shape");

@@ -1,0 +1,112 @@
+package org.hhnn.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.google.gson.JsonObject;
+import com.google.gson.JsonParser;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** --config FILE: the same run as the equivalent flags, the command line winning, one-sentence errors, --print-config. */
+class ConfigFileTest {
+    @TempDir static Path tmp;
+    static Path data;
+
+    @BeforeAll static void makeData() {
+        data = tmp.resolve("data");
+        TinyFashion.write(data, 160, 40, 13);
+    }
+
+    static JsonObject json(Path p) throws Exception {
+        return JsonParser.parseString(Files.readString(p)).getAsJsonObject();
+    }
+
+    @Test void yamlConfigReproducesTheFlagsRunBitForBit() throws Exception {
+        Path a = tmp.resolve("flags.json"), b = tmp.resolve("yaml.json"), c = tmp.resolve("override.json");
+        CliRun.Result r = CliRun.run("train", "--data", data.toString(), "--backend", "cpu", "--epochs", "2", "--batch-size", "24",
+                "--hidden", "16,8", "--lr", "0.003", "--optimizer", "sgd", "--momentum", "0.9", "--lr-steps", "0.5", "--seed", "4",
+                "--set", "activation=tanh", "--no-progress", "--metrics-out", a.toString());
+        assertEquals(0, r.code(), r.err());
+        Path yaml = tmp.resolve("run.yaml");
+        Files.writeString(yaml, String.join("\n",
+                "# the same run as the flags",
+                "data: " + data,
+                "backend: cpu",
+                "epochs: 2",
+                "batch-size: 24",
+                "hidden: [16, 8]",
+                "lr: 0.003",
+                "optimizer: sgd",
+                "momentum: 0.9",
+                "lr-steps: [0.5]",
+                "seed: 4",
+                "set: {activation: tanh}",
+                "no-progress: true", ""));
+        r = CliRun.run("train", "--config", yaml.toString(), "--metrics-out", b.toString());
+        assertEquals(0, r.code(), r.err());
+        JsonObject fa = json(a), fb = json(b);
+        for (String k : new String[] {"train_loss", "val_loss", "val_accuracy", "test_accuracy", "test_loss", "train_config", "model_config"})
+            assertEquals(fa.get(k), fb.get(k), k);
+
+        // The command line wins over the file.
+        r = CliRun.run("train", "--config", yaml.toString(), "--epochs", "1", "--metrics-out", c.toString());
+        assertEquals(0, r.code(), r.err());
+        assertEquals(1, json(c).getAsJsonArray("train_loss").size());
+        assertEquals(1, json(c).getAsJsonObject("train_config").get("epochs").getAsInt());
+        assertEquals(24, json(c).getAsJsonObject("train_config").get("batch_size").getAsInt(), "the file's other settings stay");
+    }
+
+    @Test void jsonConfigAndPrintConfigRoundTrip() throws Exception {
+        Path js = tmp.resolve("c.json");
+        Files.writeString(js, "{\"model\": \"mlp\", \"epochs\": 5, \"lr\": 0.01, \"set\": {\"dropout\": 0.25}, \"lr-steps\": []}");
+        CliRun.Result p1 = CliRun.run("train", "--config", js.toString(), "--batch-size", "16", "--print-config");
+        assertEquals(0, p1.code(), p1.err());
+        assertTrue(p1.out().contains("epochs: 5"), p1.out());
+        assertTrue(p1.out().contains("batch-size: 16"), p1.out());
+        assertTrue(p1.out().contains("lr: 0.01\n"), p1.out());
+        assertTrue(p1.out().contains("lr-steps: []"), p1.out());
+        Path printed = tmp.resolve("printed.yaml");
+        Files.writeString(printed, p1.out());
+        CliRun.Result p2 = CliRun.run("train", "--config", printed.toString(), "--print-config");
+        assertEquals(0, p2.code(), p2.err());
+        assertEquals(p1.out(), p2.out(), "--print-config's output, fed back, is the same configuration");
+    }
+
+    @Test void unknownKeysAndWrongTypesAreOneSentenceNamingKeyAndFile() throws Exception {
+        Path bad = tmp.resolve("bad.yaml");
+        Files.writeString(bad, "epochs: 2\nepoch: 3\n");
+        CliRun.Result r = CliRun.run("train", "--config", bad.toString());
+        assertEquals(1, r.code());
+        assertTrue(r.err().contains(bad + ": unknown key 'epoch'"), r.err());
+        assertEquals(1, r.err().strip().lines().count(), r.err());
+
+        Files.writeString(bad, "epochs: many\n");
+        r = CliRun.run("train", "--config", bad.toString());
+        assertEquals(1, r.code());
+        assertTrue(r.err().contains(bad + ": key 'epochs'") && r.err().contains("many"), r.err());
+
+        Files.writeString(bad, "augment: 3\n");
+        r = CliRun.run("train", "--config", bad.toString());
+        assertEquals(1, r.code());
+        assertTrue(r.err().contains(bad + ": key 'augment' is a switch"), r.err());
+
+        Files.writeString(bad, "- a list\n");
+        r = CliRun.run("train", "--config", bad.toString());
+        assertEquals(1, r.code());
+        assertTrue(r.err().contains(bad + " must hold a mapping"), r.err());
+
+        r = CliRun.run("train", "--config", tmp.resolve("missing.yaml").toString());
+        assertEquals(1, r.code());
+        assertTrue(r.err().contains("missing.yaml does not exist"), r.err());
+
+        // compare takes its own keys and the training flags it passes on; others are unknown.
+        Files.writeString(bad, "models: [mlp]\nbogus: 1\n");
+        r = CliRun.run("compare", "--config", bad.toString(), "--dataset", "fashion-mnist");
+        assertEquals(1, r.code());
+        assertTrue(r.err().contains(bad + ": unknown key 'bogus' (not a flag of hhnn compare"), r.err());
+    }
+}
