@@ -106,6 +106,30 @@ class DistributedTrainTest {
     }
 
     @Test
+    void rankZeroAloneWritesEverySaveAndRecordAndAllRanksAgreeOnEarlyStop() throws Exception {
+        Path run = tmp.resolve("mlp-outputs");
+        MpiJob.Result d = MpiJob.run(2, 180, new String[] {"train", "--model", "mlp", "--dataset", "fashion-mnist", "--data",
+                fashion.toString(), "--limit-train", "400", "--val-split", "0.2", "--batch-size", "16", "--backend", "cpu",
+                "--threads", "1", "--no-progress", "--epochs", "4", "--checkpoint-every", "7", "--keep-best", "--early-stop", "1",
+                "--run-dir", run.toString()});
+        assertEquals(0, d.code(), d.err());   // a rank that stopped early alone would leave the other in the all-reduce
+        assertEquals(1, count(d.out(), "test_accuracy"), d.out());
+        try (Stream<Path> files = Files.list(run)) {   // one TensorBoard event file: rank 1 opened none
+            assertEquals(1, files.filter(p -> p.getFileName().toString().startsWith("events.out.tfevents")).count());
+        }
+        for (String f : List.of("run.json", "metrics.json")) assertTrue(Files.isRegularFile(run.resolve(f)), f);
+        Path ck = run.resolve("checkpoint");
+        try (Stream<Path> files = Files.list(ck)) {   // no hidden temporary save of a second writer
+            List<String> names = files.map(p -> p.getFileName().toString()).sorted().toList();
+            assertTrue(names.contains(Checkpoint.LATEST_FILE) && names.contains("best"), names.toString());
+            assertTrue(names.stream().noneMatch(n -> n.startsWith(".")), names.toString());
+        }
+        int epochs = metrics(run.resolve("metrics.json").toString()).getAsJsonArray("train_loss").size();
+        assertEquals(epochs, Checkpoint.load(ck).config().get("epochs_done").getAsInt());
+        assertEquals(epochs, count(d.err(), "train_loss"), "rank 0 alone prints each epoch:\n" + d.err());
+    }
+
+    @Test
     void hhnnTwoRanksMatchOneProcess() throws Exception {
         twoRanksMatchOneProcess("hhnn", "fashion-mnist", fashion, "--set", "neurons=24", "--set", "steps=50", "--set", "window=25");
     }
