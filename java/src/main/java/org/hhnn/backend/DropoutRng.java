@@ -9,6 +9,13 @@ package org.hhnn.backend;
 public final class DropoutRng {
     private DropoutRng() {}
 
+    /**
+     * The seed whose stream starts {@code offset} draws into seed's: uniform(at(seed, o), i) == uniform(seed, o + i).
+     * A data-parallel rank holding rows r.. of a batch draws its mask with at(seed, r · elements per row), so the
+     * mask of each sample is the one a single process gives it.
+     */
+    public static long at(long seed, long offset) { return seed + offset * 0x9E3779B97F4A7C15L; }
+
     public static float uniform(long seed, long i) {
         long z = seed + (i + 1) * 0x9E3779B97F4A7C15L;
         z = (z ^ (z >>> 30)) * 0xBF58476D1CE4E5B9L;

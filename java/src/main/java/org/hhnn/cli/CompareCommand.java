@@ -1,5 +1,6 @@
 package org.hhnn.cli;
 
+import com.google.gson.JsonObject;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.LocalDateTime;
@@ -8,6 +9,9 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 import org.hhnn.backend.Backend;
+import org.hhnn.dist.Distributed;
+import org.hhnn.dist.Mpi;
+import org.hhnn.dist.RunSpread;
 import org.hhnn.stats.Comparison;
 import org.hhnn.train.RunRecord;
 import org.hhnn.train.TrainConfig;
@@ -69,6 +73,10 @@ public final class CompareCommand implements Callable<Integer> {
             description = "where runs and results go; an existing one is resumed (default: runs/compare-<timestamp>)")
     Path out;
 
+    @Option(names = "--distributed", description = "spread the runs over an MPI job even when no launcher variable is seen "
+            + "(under mpirun or srun this is automatic): each rank trains whole runs, rank 0 gathers the results")
+    boolean distributed;
+
     @Unmatched
     List<String> trainArgs = new ArrayList<>();
 
@@ -91,8 +99,11 @@ public final class CompareCommand implements Callable<Integer> {
         base.dataDir = data;
         base.seed = seed;
         base.validate(); // fails now, not after hours, on a bad train flag
+        Mpi mpi = Distributed.start(distributed);   // null unless under mpirun/srun or --distributed
+        if (mpi != null) Distributed.prepare(mpi, t.backendOptions.backend, t.backendOptions.threads);
         Path dir = out != null ? out
                 : Path.of("runs", "compare-" + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")));
+        if (mpi != null) dir = Path.of(RunSpread.share(mpi, dir.toString()));   // rank 0's clock names the folder
         Backend backend = t.backendOptions.resolve();
         // The comparison's own run record: shown when an earlier one in this folder is resumed, rewritten at the end.
         Path recordFile = dir.resolve(RunRecord.FILE);
@@ -104,7 +115,10 @@ public final class CompareCommand implements Callable<Integer> {
         Comparison c = new Comparison(models, base, backend, dir).bootstrap(bootstrap, ciLevel).metric(metric, lowerIsBetter);
         if (folds != null) c.folds(folds);
         if (runs != null) c.runs(runs);
-        System.out.print(Comparison.table(c.run()));
+        if (mpi != null) c.spread(new RunSpread(mpi));
+        JsonObject summary = c.run();
+        if (summary == null) return 0;   // a rank other than 0: rank 0 prints the table and writes the record
+        System.out.print(Comparison.table(summary));
         record.finish(dir);
         System.err.println("INFO results in " + dir + ": run.json, compare.json, compare.csv, compare.png and one metrics file per run");
         return 0;

@@ -37,6 +37,7 @@ public final class InfoCommand implements Callable<Integer> {
         }
         o.add("backends", backends);
         o.addProperty("default_backend", Backends.fastest().backend().name());
+        o.add("mpi", org.hhnn.dist.Mpi.describe());
         return o;
     }
 
@@ -62,6 +63,11 @@ public final class InfoCommand implements Callable<Integer> {
                 System.out.println("  ✗ " + e.getKey() + "  " + b.get("cause").getAsString());
             }
         }
+        JsonObject mpi = o.getAsJsonObject("mpi");
+        System.out.println(mpi.get("available").getAsBoolean()
+                ? "mpi      ✓ " + mpi.get("library").getAsString() + " (mpirun -np N ./hhnn train ... trains data-parallel"
+                        + (mpi.get("launched").getAsBoolean() ? "; this process was started by a launcher)" : ")")
+                : "mpi      ✗ " + mpi.get("cause").getAsString());
         return 0;
     }
 }

@@ -3,6 +3,8 @@ package org.hhnn.cli;
 import java.io.PrintWriter;
 import org.hhnn.backend.BackendUnavailableException;
 import org.hhnn.data.DataException;
+import org.hhnn.dist.Distributed;
+import org.hhnn.dist.DistributedException;
 import org.hhnn.train.CheckpointException;
 import org.hhnn.train.TrainingDivergedException;
 import picocli.CommandLine;
@@ -18,8 +20,12 @@ public final class Main implements Runnable {
 
     @Override public void run() { new CommandLine(this).usage(System.out); }
 
+    private static Throwable failure;   // the failure the handler reported, for ending an MPI job
+
     public static void main(String[] args) {
-        System.exit(execute(args));
+        int code = execute(args);
+        Distributed.end(code, failure);   // under mpirun: finish MPI, or abort the job when only this rank failed
+        System.exit(code);
     }
 
     /** Runs a command line and returns its exit code (tests call this instead of main). */
@@ -28,10 +34,11 @@ public final class Main implements Runnable {
         cl.setExecutionExceptionHandler((ex, cmd, parsed) -> {
             // Known user-facing failures: one sentence, non-zero exit, no stack trace.
             Throwable e = ex;
+            failure = e;
             if (e instanceof DataException || e instanceof CheckpointException || e instanceof BackendUnavailableException
                     || e instanceof TrainingDivergedException || e instanceof IllegalArgumentException
-                    || e instanceof java.nio.file.NoSuchFileException) {
-                cmd.getErr().println("hhnn: " + message(e));
+                    || e instanceof java.nio.file.NoSuchFileException || e instanceof DistributedException) {
+                if (Distributed.reports(e)) cmd.getErr().println("hhnn: " + message(e));
                 return 1;
             }
             throw ex;

@@ -3,6 +3,8 @@ package org.hhnn.cli;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import org.hhnn.backend.Backend;
+import org.hhnn.dist.Distributed;
+import org.hhnn.dist.Mpi;
 import org.hhnn.train.EvalResult;
 import org.hhnn.train.LmRun;
 import org.hhnn.train.TrainConfig;
@@ -24,6 +26,10 @@ public class TrainCommand implements Callable<Integer> {
             description = "continue the run saved in this checkpoint directory with its settings; flags given change those that may change")
     Path resume;
 
+    @Option(names = "--distributed", description = "data-parallel over an MPI job even when no launcher variable is seen "
+            + "(under mpirun or srun this is automatic)")
+    boolean distributed;
+
     @picocli.CommandLine.Spec picocli.CommandLine.Model.CommandSpec spec;
 
     @Override public Integer call() {
@@ -32,6 +38,8 @@ public class TrainCommand implements Callable<Integer> {
             System.out.print(ConfigFile.yaml(options.config()));
             return 0;
         }
+        Mpi mpi = Distributed.start(distributed);   // null unless under mpirun/srun or --distributed
+        if (mpi != null) Distributed.prepare(mpi, backendOptions.backend, backendOptions.threads);
         Backend backend = backendOptions.resolve();
         if (resume != null ? LmRun.isLmCheckpoint(resume) : LmRun.applies(options.config())) {   // language models: their own run
             LmRun lm = resume != null ? LmRun.resume(resume, options.settings(), backend) : new LmRun(options.config(), backend);
@@ -49,8 +57,10 @@ public class TrainCommand implements Callable<Integer> {
             if (p != null) System.err.println("INFO " + cfg.model + " on " + cfg.dataset + " trains with " + p.describe() + " (flags given override it)");
             run = new TrainingRun(cfg, backend);
         }
-        print(run.metricsOut(options.metricsOut).plot(options.plot).runDir(options.runDir).tensorboard(options.tensorboard)
-                .argv(spec.commandLine().getParseResult().originalArgs()).run(), backend);
+        if (mpi != null) run.parallel((trainer, data) -> Distributed.attach(mpi, trainer, backend, data));
+        TrainingRun.Result r = run.metricsOut(options.metricsOut).plot(options.plot).runDir(options.runDir).tensorboard(options.tensorboard)
+                .argv(spec.commandLine().getParseResult().originalArgs()).run();
+        if (r.test() != null) print(r, backend);
         return 0;
     }
 

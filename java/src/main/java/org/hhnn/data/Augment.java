@@ -9,9 +9,10 @@ import java.util.SplittableRandom;
  * mirroring on, flipped left-right with probability 1/2. Images are [channels, height, width] or
  * [height, width] row-major; all channels of an image move together.
  *
- * <p>The random draws of a batch depend only on (seed, epoch, batch index), not on what ran
- * before, so a run resumed from a checkpoint augments its batches exactly as an uninterrupted
- * run would (as {@link Batcher} does for the batch order).
+ * <p>The random draws of an image depend only on (seed, epoch, the image's index in the epoch's order), not
+ * on what ran before nor on which batch or shard holds it: a run resumed from a checkpoint augments its batches
+ * exactly as an uninterrupted run would (as {@link Batcher} does for the batch order), and N data-parallel ranks,
+ * each holding a slice of a batch, augment what one process would.
  */
 public final class Augment {
     private final long seed;
@@ -33,11 +34,12 @@ public final class Augment {
     }
 
     /**
-     * An augmented copy of the batch (the input is not changed).
+     * An augmented copy of the batch (the input is not changed); {@code firstSample} is the index in the epoch's
+     * order of the batch's first image.
      *
      * @throws IllegalArgumentException if featureShape is not an image shape ({C,H,W} or {H,W})
      */
-    public Batcher.Batch apply(Batcher.Batch b, int[] featureShape, int epoch, int batchIndex) {
+    public Batcher.Batch apply(Batcher.Batch b, int[] featureShape, int epoch, long firstSample) {
         if (featureShape.length != 2 && featureShape.length != 3) {
             throw new IllegalArgumentException("augmentation needs images of shape [C,H,W] or [H,W], not "
                     + Arrays.toString(featureShape));
@@ -47,10 +49,10 @@ public final class Augment {
         int w = featureShape[featureShape.length - 1];
         int f = c * h * w;
         float[] out = new float[b.x().length];
-        SplittableRandom rng = new SplittableRandom(
-                Batcher.mix64(seed ^ Batcher.mix64(((long) epoch << 32 | (batchIndex & 0xFFFFFFFFL)) + 0x2545F4914F6CDD1DL)));
         for (int i = 0; i < b.size(); i++) {
-            // Drawn in a fixed order per image, so every image's draws are fixed by its batch position.
+            // One stream per image, keyed by its index in the epoch (an epoch has fewer than 2^32 samples).
+            SplittableRandom rng = new SplittableRandom(
+                    Batcher.mix64(seed ^ Batcher.mix64(((long) epoch << 32 | ((firstSample + i) & 0xFFFFFFFFL)) + 0x2545F4914F6CDD1DL)));
             int dy = rng.nextInt(2 * maxShift + 1) - maxShift;
             int dx = rng.nextInt(2 * maxShift + 1) - maxShift;
             boolean flip = mirror && rng.nextBoolean();

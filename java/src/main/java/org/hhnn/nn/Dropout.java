@@ -1,9 +1,10 @@
 package org.hhnn.nn;
 
 import org.hhnn.autograd.Ops;
+import org.hhnn.backend.DropoutRng;
 import org.hhnn.tensor.Tensor;
 
-/** Inverted dropout in training mode, identity in eval mode. */
+/** Inverted dropout in training mode (mask keyed by the global sample index), identity in eval mode. */
 public final class Dropout extends Module {
     public final float p;
     private final SeedStream seeds;
@@ -15,6 +16,9 @@ public final class Dropout extends Module {
     }
 
     @Override public Tensor forward(Tensor x) {
-        return isTraining() && p > 0f ? Ops.dropout(x, p, seeds.next()) : x;
+        if (!isTraining() || p == 0f) return x;
+        // Rows are samples: shift the stream to this process's first row of the global batch.
+        long rowElements = x.rank() > 0 && x.dim(0) > 0 ? x.size() / x.dim(0) : 0;
+        return Ops.dropout(x, p, DropoutRng.at(seeds.next(), seeds.sampleOffset() * rowElements));
     }
 }

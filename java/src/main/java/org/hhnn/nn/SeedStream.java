@@ -2,11 +2,14 @@ package org.hhnn.nn;
 
 /**
  * Per-model source of dropout seeds: seed i is a hash of (base seed, i). Its counter is saved in
- * checkpoints so that a resumed run draws the same masks as an uninterrupted one.
+ * checkpoints so that a resumed run draws the same masks as an uninterrupted one. The sample offset is
+ * where this process's rows start in the global batch (0 in a single process; a data-parallel rank's
+ * shard start), so dropout masks are keyed by the global sample index.
  */
 public final class SeedStream {
     private final long base;
     private long counter;
+    private long sampleOffset;
 
     public SeedStream(long base) { this.base = base; }
 
@@ -18,5 +21,7 @@ public final class SeedStream {
     }
 
     public long counter() { return counter; }
+    public long sampleOffset() { return sampleOffset; }
+    public void setSampleOffset(long rows) { sampleOffset = rows; }
     public void setCounter(long c) { counter = c; }
 }

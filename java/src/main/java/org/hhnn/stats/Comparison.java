@@ -63,6 +63,23 @@ public final class Comparison {
     private DataSets.TrainTest data;
     private String metric = "test_accuracy";
     private boolean lowerIsBetter;
+    private Spread spread;
+    private List<KFold.Fold> foldIdx;
+
+    /**
+     * Where the runs are carried out: by default one after another in this process; {@code org.hhnn.dist.RunSpread}
+     * spreads them over the ranks of an MPI job.
+     */
+    public interface Spread {
+        /**
+         * Carries out tasks 0..count-1 (this process only some of them) and returns every result in task order where
+         * the comparison is summarised, or null in the other processes.
+         */
+        JsonObject[] run(int count, java.util.function.IntFunction<JsonObject> task);
+
+        /** Runs check where the comparison is summarised, and fails in every process if it fails there. */
+        void agree(Runnable check);
+    }
 
     /** One model's results in run order. */
     private record ModelRuns(String model, List<String> labels, double[] accuracies, long params) {}
@@ -118,10 +135,16 @@ public final class Comparison {
     /** Train and test on this data instead of loading the base config's data set. */
     public Comparison data(DataSets.TrainTest d) { data = d; return this; }
 
+    /** Spread the runs over processes (see {@link Spread}). */
+    public Comparison spread(Spread s) { spread = s; return this; }
+
     /** Where INFO lines and the runs' progress go (default System.err). */
     public Comparison log(PrintStream s) { log = s; return this; }
 
-    /** Trains the missing runs, writes compare.json, compare.csv and compare.png, and returns the summary. */
+    /**
+     * Trains the missing runs, writes compare.json, compare.csv and compare.png, and returns the summary (null in a
+     * process of a {@link Spread} that does not summarise).
+     */
     public JsonObject run() {
         try {
             return runOrThrow();
@@ -133,47 +156,43 @@ public final class Comparison {
     private JsonObject runOrThrow() throws IOException {
         base.validate();
         Files.createDirectories(out);
-        checkSettings();
+        if (spread == null) checkSettings();
+        else spread.agree(() -> {
+            try {
+                checkSettings();
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        });
         List<String> labels = new ArrayList<>();
         int n = folds != null ? folds : runs;
         for (int i = 0; i < n; i++) labels.add(folds != null ? "fold-" + (i + 1) : "seed-" + (seed + i));
 
-        DataSets.TrainTest all = data;
-        List<KFold.Fold> foldIdx = null;
+        int total = models.size() * n;   // run k: model k / n, label k % n
+        java.util.function.IntFunction<JsonObject> task = k -> {
+            try {
+                return runOne(models.get(k / n), k % n, labels.get(k % n), k + 1, total);
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        };
+        JsonObject[] metrics = new JsonObject[total];
+        if (spread == null) for (int k = 0; k < total; k++) metrics[k] = task.apply(k);
+        else metrics = spread.run(total, task);
+        if (metrics == null) return null;
         List<ModelRuns> results = new ArrayList<>();
-        int total = models.size() * n, done = 0;
-        for (String model : models) {
+        for (int j = 0; j < models.size(); j++) {
             double[] acc = new double[n];
             long params = -1;
             for (int i = 0; i < n; i++) {
-                done++;
-                Path metrics = out.resolve(model).resolve(labels.get(i) + ".json");
-                JsonObject m;
-                if (Files.exists(metrics)) {
-                    log.printf("INFO run %d/%d: %s %s already done (%s)%n", done, total, model, labels.get(i), metrics);
-                    m = readJson(metrics);
-                } else {
-                    // The data is loaded once, and only when some run is still to do.
-                    boolean lm = LmRun.applies(base);   // a language-model run reads its own corpus
-                    if (lm && folds != null) throw new IllegalArgumentException("--folds does not apply to " + base.dataset
-                            + " (a token stream with its own splits); use --runs");
-                    if (all == null && !lm) all = DataSets.load(base.dataset, base.dataDir);
-                    if (folds != null && foldIdx == null) foldIdx = KFold.split(all.train().size(), folds, seed);
-                    log.printf("INFO run %d/%d: %s %s%n", done, total, model, labels.get(i));
-                    Files.createDirectories(metrics.getParent());
-                    TrainConfig c = base.copy();
-                    c.model = model;
-                    c.seed = folds != null ? seed : seed + i;
-                    m = lm ? new LmRun(c, backend).log(log).metricsOut(metrics).run().metrics()
-                            : new TrainingRun(c, backend).log(log).metricsOut(metrics)
-                                    .data(folds == null ? all : foldData(all, foldIdx.get(i))).run().metrics();
-                }
+                JsonObject m = metrics[j * n + i];
                 if (!m.has(metric))
-                    throw new IllegalArgumentException(metrics + ": the run's metrics have no '" + metric + "' (it has: " + String.join(", ", m.keySet()) + ")");
+                    throw new IllegalArgumentException(out.resolve(models.get(j)).resolve(labels.get(i) + ".json")
+                            + ": the run's metrics have no '" + metric + "' (it has: " + String.join(", ", m.keySet()) + ")");
                 acc[i] = number(m.get(metric));
                 if (m.has("params")) params = m.get("params").getAsLong();
             }
-            results.add(new ModelRuns(model, labels, acc, params));
+            results.add(new ModelRuns(models.get(j), labels, acc, params));
         }
 
         JsonObject summary = summarise(results);
@@ -182,6 +201,29 @@ public final class Comparison {
         AtomicFiles.writeString(out.resolve("compare.csv"), csv(summary));
         boxPlot(out.resolve("compare.png"), results);
         return summary;
+    }
+
+    /** Run i of a model: its metrics file when an earlier comparison wrote it, else a training run that writes it. */
+    private JsonObject runOne(String model, int i, String label, int number, int total) throws IOException {
+        Path metrics = out.resolve(model).resolve(label + ".json");
+        if (Files.exists(metrics)) {
+            log.printf("INFO run %d/%d: %s %s already done (%s)%n", number, total, model, label, metrics);
+            return readJson(metrics);
+        }
+        boolean lm = LmRun.applies(base);   // a language-model run reads its own corpus
+        if (lm && folds != null)
+            throw new IllegalArgumentException("--folds does not apply to " + base.dataset + " (a token stream with its own splits); use --runs");
+        // The data is loaded once, and only when some run is still to do.
+        if (data == null && !lm) data = DataSets.load(base.dataset, base.dataDir);
+        if (folds != null && foldIdx == null) foldIdx = KFold.split(data.train().size(), folds, seed);
+        log.printf("INFO run %d/%d: %s %s%n", number, total, model, label);
+        Files.createDirectories(metrics.getParent());
+        TrainConfig c = base.copy();
+        c.model = model;
+        c.seed = folds != null ? seed : seed + i;
+        if (lm) return new LmRun(c, backend).log(log).metricsOut(metrics).run().metrics();
+        return new TrainingRun(c, backend).log(log).metricsOut(metrics)
+                .data(folds == null ? data : foldData(data, foldIdx.get(i))).run().metrics();
     }
 
     /** The fold's training items train the run (its validation part comes from them); the fold itself is the test part. */

@@ -54,6 +54,32 @@ public final class Trainer {
     /** Counted down when fit leaves, so the shutdown hook lets the JVM exit only after the save. */
     private CountDownLatch hookLatch;
     private boolean finished;
+    private Parallel parallel;   // null in a single process
+
+    /**
+     * Data-parallel hooks ({@link org.hhnn.dist.DataParallel}): each rank trains on its shard of every global batch
+     * and the gradients are summed over the ranks before the update, so N ranks take the steps one process takes.
+     * Not a {@link TrainingListener}: the shard replaces the batch before the step, and the sum must come before
+     * clipping (which needs the global gradient) and must be joined by a rank whose own loss is not finite.
+     */
+    public interface Parallel {
+        /** This rank's rows of a global batch, and where they start in it. */
+        Shard shard(Batcher.Batch global);
+
+        /**
+         * Sums, over the ranks and in place, every parameter's gradient weighted by this rank's share of the global
+         * batch (localSize / globalSize), and the loss likewise; returns the global batch's mean loss.
+         */
+        float reduce(List<Tensor> params, float localLoss, int localSize, int globalSize);
+
+        /** Whether this rank logs and writes (checkpoints, keep-best, TensorBoard); every rank validates, so all agree on early stop. */
+        boolean isRoot();
+
+        /** What the run's metrics record about it (ranks, all-reduce time and bytes per step). */
+        JsonObject metrics();
+
+        record Shard(Batcher.Batch batch, int offset) {}
+    }
 
     public Trainer(Network net, Backend backend, TrainConfig cfg, PrintStream log) {
         cfg.validate();
@@ -71,6 +97,8 @@ public final class Trainer {
     public Optimizer optimizer() { return opt; }
     public List<EpochStats> history() { return List.copyOf(history); }
     public int startEpoch() { return startEpoch; }
+    public void setParallel(Parallel p) { parallel = p; }
+    private boolean isRoot() { return parallel == null || parallel.isRoot(); }
     /** Whether the last {@link #fit} trained to {@link TrainConfig#epochs} (not stopped early). */
     public boolean finished() { return finished; }
 
@@ -125,7 +153,9 @@ public final class Trainer {
      * before any update, so the last checkpoint stays the last good state.
      */
     public List<EpochStats> fit(Dataset train, Dataset val) {
-        Thread hook = cfg.checkpointDir != null ? installStopHook() : null;
+        // Not under MPI: a dying rank makes the launcher SIGTERM the others while they wait in the all-reduce, so a
+        // hook waiting for the next step boundary would hold the job until the launcher's SIGKILL.
+        Thread hook = cfg.checkpointDir != null && parallel == null ? installStopHook() : null;
         CountDownLatch done = hook != null ? hookLatch : null;
         try {
             fitLoop(train, val);
@@ -159,7 +189,7 @@ public final class Trainer {
     }
 
     private void fitLoop(Dataset train, Dataset val) {
-        try (TensorBoardLog tb = cfg.tensorboardDir != null ? new TensorBoardLog(cfg.tensorboardDir, cfg.tensorboardEvery) : null) {
+        try (TensorBoardLog tb = cfg.tensorboardDir != null && isRoot() ? new TensorBoardLog(cfg.tensorboardDir, cfg.tensorboardEvery) : null) {
             fitLoop(train, val, tb);
         }
     }
@@ -170,6 +200,7 @@ public final class Trainer {
         int features = train.features();
         long totalSteps = (long) cfg.epochs * batches.numBatches();
         int firstEpoch = startEpoch;
+        boolean root = isRoot();   // the other ranks of a data-parallel job write nothing
         for (int epoch = startEpoch; epoch < cfg.epochs; epoch++) {
             net.body.train(true);
             long t0 = System.nanoTime();
@@ -179,23 +210,31 @@ public final class Trainer {
             ProgressBar bar = cfg.progress
                     ? ProgressBar.on(log, "epoch " + (epoch + 1) + "/" + cfg.epochs, train.size())
                     : null;
-            for (Batcher.Batch b : batches.batches(epoch, startBatch)) {
+            for (Batcher.Batch global : batches.batches(epoch, startBatch)) {
                 opt.setProgress((double) opt.stepCount() / totalSteps);
-                if (augment != null) b = augment.apply(b, train.featureShape(), epoch, batch);
-                float loss = step(b, features);
+                Batcher.Batch b = global;
+                int offset = 0;
+                if (parallel != null) {
+                    Parallel.Shard sh = parallel.shard(global);
+                    b = sh.batch();
+                    offset = sh.offset();
+                }
+                net.seeds.setSampleOffset(offset);
+                if (augment != null) b = augment.apply(b, train.featureShape(), epoch, seen + offset);
+                float loss = step(b, features, global.size());
                 if (!Float.isFinite(loss))
                     throw new TrainingDivergedException("training diverged: the loss became " + loss + " at epoch " + (epoch + 1)
                             + ", step " + (opt.stepCount() + 1) + " (try a smaller --lr or --clip-norm)"
                             + (cfg.checkpointDir != null ? "; the last good checkpoint in " + cfg.checkpointDir + " is kept" : ""));
-                lossSum += (double) loss * b.size();
-                seen += b.size();
+                lossSum += (double) loss * global.size();
+                seen += global.size();
                 batch++;
                 for (TrainingListener l : listeners) l.onStep(this, epoch, batch - 1, opt.stepCount(), loss);
                 double secs = priorSeconds + (System.nanoTime() - t0) / 1e9;
                 if (tb != null) tb.step(opt.stepCount(), loss, opt.currentLr(), seen / Math.max(secs, 1e-9));
                 if (bar != null) bar.update(seen, lossSum / seen, seen / Math.max(secs, 1e-9));
                 boolean last = batch == batches.numBatches();
-                if (!last && (stopRequested || cfg.checkpointEvery > 0 && opt.stepCount() % cfg.checkpointEvery == 0)
+                if (root && !last && (stopRequested || cfg.checkpointEvery > 0 && opt.stepCount() % cfg.checkpointEvery == 0)
                         && cfg.checkpointDir != null) {
                     startBatch = batch;   // the position a resume starts from
                     startLossSum = lossSum;
@@ -225,9 +264,9 @@ public final class Trainer {
             else log.println(summary);
             for (TrainingListener l : listeners) l.onEpoch(this, s);
             if (tb != null) tb.epoch(s, opt.currentLr(), net.body.namedParameters());
-            if (cfg.checkpointDir != null) saveCheckpoint(cfg.checkpointDir, epoch + 1);
+            if (cfg.checkpointDir != null && root) saveCheckpoint(cfg.checkpointDir, epoch + 1);
             int best = bestEpoch();
-            if (cfg.keepBest && cfg.checkpointDir != null && best == s.epoch()) {
+            if (root && cfg.keepBest && cfg.checkpointDir != null && best == s.epoch()) {
                 saveCheckpoint(cfg.checkpointDir.resolve(BEST), epoch + 1);
                 log.printf("INFO best validation accuracy so far (%.4f): checkpoint kept in %s%n", s.valAccuracy(), cfg.checkpointDir.resolve(BEST));
             }
@@ -263,17 +302,22 @@ public final class Trainer {
     }
 
     /** One optimisation step on a batch; returns its loss (NaN/inf is returned before any update). */
-    public float step(Batcher.Batch b, int features) {
+    public float step(Batcher.Batch b, int features) { return step(b, features, b.size()); }
+
+    // b is this rank's shard of a global batch of globalSize samples (all of it in a single process).
+    private float step(Batcher.Batch b, int features, int globalSize) {
         try (Scope s = Scope.open()) {
             opt.zeroGrad();
-            Tensor x = Tensor.of(backend, b.x(), b.size(), features);
-            Tensor loss = Ops.crossEntropy(net.forward(x), b.y());
-            float l = loss.item();
-            if (!Float.isFinite(l)) {
-                Tape.clear();
-                return l;
+            float l = 0f;
+            if (b.size() > 0) {   // a rank's shard of a last, short batch may be empty
+                Tensor loss = Ops.crossEntropy(net.forward(Tensor.of(backend, b.x(), b.size(), features)), b.y());
+                l = loss.item();
+                if (Float.isFinite(l)) Tape.backward(loss);
+                else Tape.clear();
             }
-            Tape.backward(loss);
+            // Every rank joins the reduction, whatever its loss: a NaN anywhere makes the global loss NaN on all.
+            if (parallel != null) l = parallel.reduce(opt.parameters(), l, b.size(), globalSize);
+            if (!Float.isFinite(l)) return l;
             if (cfg.clipNorm > 0) GradClip.clipGlobalNorm(opt.parameters(), cfg.clipNorm);
             if (!listeners.isEmpty()) {
                 List<Tensor> params = opt.parameters();

@@ -33,7 +33,10 @@ import org.hhnn.nn.Network;
  * changes one.
  */
 public final class TrainingRun {
-    /** The run's metrics (as written to --metrics-out), its trainer (network, history) and the test result. */
+    /**
+     * The run's metrics (as written to --metrics-out), its trainer (network, history) and the test result; metrics and
+     * test are null on a data-parallel rank other than 0.
+     */
     public record Result(JsonObject metrics, Trainer trainer, EvalResult test) {
         public double testAccuracy() { return test.accuracy(); }
     }
@@ -53,6 +56,7 @@ public final class TrainingRun {
     private Path metricsOut, plot, runDir, tensorboard;
     private List<String> argv = List.of();
     private DataSets.TrainTest data;
+    private java.util.function.BiFunction<Trainer, JsonObject, Trainer.Parallel> parallel;
     private final List<TrainingListener> listeners = new ArrayList<>();
 
     /** A new run with these settings. */
@@ -96,6 +100,13 @@ public final class TrainingRun {
     /** Train and test on this data instead of loading the config's data set (compare's folds). */
     public TrainingRun data(DataSets.TrainTest d) { data = d; return this; }
 
+    /**
+     * Data-parallel training: once the trainer and the data description exist, attach makes and returns the hooks
+     * ({@link org.hhnn.dist.Distributed#attach}). A rank other than 0 then neither tests nor writes; its result
+     * has no test figures.
+     */
+    public TrainingRun parallel(java.util.function.BiFunction<Trainer, JsonObject, Trainer.Parallel> attach) { parallel = attach; return this; }
+
     /** Adds a listener to the run's trainer ({@link TrainingListener}: per-step, per-epoch, checkpoint hooks). */
     public TrainingRun listener(TrainingListener l) { listeners.add(l); return this; }
 
@@ -136,6 +147,7 @@ public final class TrainingRun {
         if (data == null) record.dataFiles(tt.dir());   // given data (compare's folds) has no files of its own
         trainer.provenance().add("run", record.json());
 
+        Trainer.Parallel par = parallel != null ? parallel.apply(trainer, dataInfo) : null;
         Network net = trainer.network();
         if (ck != null) requireFits(net, full, ck.dir());
         log.printf("INFO model %s, %,d parameters; %s; %d train / %d validation / %d test samples%n",
@@ -144,8 +156,10 @@ public final class TrainingRun {
         long t0 = System.nanoTime();
         List<EpochStats> history = trainer.fit(split.train(), split.validation());
         double trainSeconds = (System.nanoTime() - t0) / 1e9;
+        if (par != null && !par.isRoot()) return new Result(null, trainer, null);   // rank 0 alone tests and writes
         EvalResult test = trainer.evaluate(tt.test());
         JsonObject m = metrics(trainer, c, history, test, dataInfo, trainSeconds);
+        if (par != null) m.add("distributed", par.metrics());
         try {
             if (metricsOut != null) {
                 AtomicFiles.writeJson(metricsOut, m);

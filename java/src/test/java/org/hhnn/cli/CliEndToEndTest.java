@@ -151,6 +151,11 @@ class CliEndToEndTest {
         JsonObject cuda = j.getAsJsonObject("backends").getAsJsonObject("cuda");
         assertEquals(org.hhnn.backend.cuda.CudaBackend.isAvailable(), cuda.get("available").getAsBoolean());
         if (!cuda.get("available").getAsBoolean()) assertTrue(cuda.has("cause") && !cuda.get("cause").getAsString().isBlank(), r.out());
+        // The launcher installs Open MPI, so the MPI part is built and loads (its library answers without MPI_Init).
+        JsonObject mpi = j.getAsJsonObject("mpi");
+        assertTrue(mpi.get("available").getAsBoolean(), r.out());
+        assertTrue(mpi.get("library").getAsString().contains("MPI"), r.out());
+        assertEquals(false, mpi.get("launched").getAsBoolean(), "the tests run without a launcher");
     }
 
     @Test void everyCommandHasHelp() {

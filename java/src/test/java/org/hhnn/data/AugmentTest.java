@@ -85,6 +85,20 @@ class AugmentTest {
         assertThrows(IllegalArgumentException.class, () -> a.apply(b, new int[] {36}, 0, 0));
     }
 
+    /** Keyed by the image's index in the epoch: two halves of a batch augment as the whole (data-parallel ranks). */
+    @Test void halvesOfABatchAugmentAsTheWholeBatch() {
+        int[] shape = {2, 5, 5};
+        int f = 2 * 5 * 5;
+        Batcher.Batch b = images(12, 2, 5, 5);
+        Augment a = Augment.shiftMirror(7);
+        float[] whole = a.apply(b, shape, 3, 96).x();
+        Batcher.Batch lo = new Batcher.Batch(Arrays.copyOfRange(b.x(), 0, 6 * f), new int[6], 6);
+        Batcher.Batch hi = new Batcher.Batch(Arrays.copyOfRange(b.x(), 6 * f, 12 * f), new int[6], 6);
+        assertArrayEquals(Arrays.copyOfRange(whole, 0, 6 * f), a.apply(lo, shape, 3, 96).x());
+        assertArrayEquals(Arrays.copyOfRange(whole, 6 * f, 12 * f), a.apply(hi, shape, 3, 102).x());
+        assertFalse(Arrays.equals(Arrays.copyOfRange(whole, 6 * f, 12 * f), a.apply(hi, shape, 3, 96).x()), "the offset matters");
+    }
+
     /** The Trainer applies cfg.augment: training differs from plain training, and repeats exactly. */
     @Test void trainerAppliesTheAugmentation() {
         int n = 64;

@@ -15,6 +15,9 @@ public final class DeviceBuffer extends Buffer {
         this.address = address;
     }
 
+    /** The device address, for libraries that take device pointers themselves (NCCL in org.hhnn.dist). */
+    public long address() { return address; }
+
     @Override public String toString() {
         return "DeviceBuffer[" + device.name() + ", " + length + " floats" + (isFreed() ? ", freed]" : "]");
     }
