@@ -170,7 +170,9 @@ class HHLayerTest {
             else wrong.feedback *= 0.8f;
             HHLayer layer = new HHLayer(F64, coupled(), new SplittableRandom(seed)), twin = new HHLayer(F64, wrong, new SplittableRandom(seed));
             double err = gradError(layer, twin, x, seed);
-            assertTrue(err > 1e-3, "a 20% weaker " + coupling + " went unnoticed: gradient relative error " + err + " (seed " + seed + ")");
+            // The check above passes below 1e-5; the wrong twin must fail it by a clear margin (10x). How far above
+            // depends on how many neurons the random input makes spike (seed 8581663227883 gave 9.6e-4).
+            assertTrue(err > 1e-4, "a 20% weaker " + coupling + " went unnoticed: gradient relative error " + err + " (seed " + seed + ")");
         }
     }
 
