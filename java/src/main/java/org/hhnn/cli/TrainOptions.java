@@ -3,6 +3,7 @@ package org.hhnn.cli;
 import com.google.gson.JsonArray;
 import com.google.gson.JsonObject;
 import java.nio.file.Path;
+import java.util.LinkedHashMap;
 import java.util.Map;
 import org.hhnn.train.TrainConfig;
 import picocli.CommandLine.Command;
@@ -168,7 +169,10 @@ public final class TrainOptions {
         TrainConfig c = new TrainConfig();
         c.apply(given);   // the model and data set
         c = TrainConfig.forTask(c.model, c.dataset);
+        Map<String, String> task = new LinkedHashMap<>(c.settings);
         c.apply(given);
+        task.putAll(c.settings);   // each --set given over the task's model settings, the others kept
+        c.settings = task;
         return c;
     }
 }

@@ -88,17 +88,24 @@ public final class TrainConfig {
     }
 
     /**
-     * A published training protocol: the optimiser, schedule, batch size and epochs a model trains with on a data set
-     * when no flag says otherwise, so that {@code hhnn train --model M --dataset D} alone reproduces the README's
-     * figure for the pair.
+     * A training protocol: the optimiser, schedule, batch size, epochs and model settings ({@code --set} keys, those
+     * given win) a model trains with on a data set when no flag says otherwise, so that
+     * {@code hhnn train --model M --dataset D} alone reproduces the README's figure for the pair.
      */
     public record Protocol(String name, String optimizer, float lr, float lrDecay, double[] lrSteps, int batchSize,
-                           int epochs) {
+                           int epochs, Map<String, String> settings) {
+        /** A protocol that sets no model setting. */
+        public Protocol(String name, String optimizer, float lr, float lrDecay, double[] lrSteps, int batchSize, int epochs) {
+            this(name, optimizer, lr, lrDecay, lrSteps, batchSize, epochs, Map.of());
+        }
+
         /** One line for the log: the name and every setting. */
         public String describe() {
+            StringBuilder model = new StringBuilder();
+            settings.forEach((k, v) -> model.append(model.length() == 0 ? "; model " : ", ").append(k).append('=').append(v));
             return name + ": " + optimizer + " lr " + lr + (lrDecay != 0 ? ", Keras decay " + lrDecay : "")
                     + (lrSteps.length == 0 ? ", constant lr" : ", lr x0.1 at " + Arrays.toString(lrSteps))
-                    + ", batch " + batchSize + ", " + epochs + " epochs";
+                    + ", batch " + batchSize + ", " + epochs + " epochs" + model;
         }
     }
 
@@ -107,9 +114,10 @@ public final class TrainConfig {
      * tasks; null for any other pair, which trains with the defaults above. NAMES: the Simple-LSTM's SGD lr 0.01 with
      * Keras decay 1e-4, batch 32, 150 epochs (lstm-mod, seed 1: test 0.7590, against 0.718 with the general defaults).
      * SST-2: the Advanced-LSTM's Adam lr 1e-3, batch 32, 4 epochs (0.7534 against 0.679); its sizes (embedding 300,
-     * hidden 150) are the model's side (ModulatedModels.advanced).
+     * hidden 150) are the model's side (ModulatedModels.advanced). The HHNN on the same tasks: {@link HhnnTextProtocol}.
      */
     public static Protocol protocol(String model, String dataset) {
+        if ("hhnn".equals(model)) return HhnnTextProtocol.of(dataset);
         if (model == null || dataset == null || !model.startsWith("lstm")) return null;
         switch (dataset) {
             case "names": return new Protocol("the paper's Simple-LSTM protocol", "sgd", 0.01f, 1e-4f, new double[0], 32, 150);
@@ -131,6 +139,7 @@ public final class TrainConfig {
             c.lrSteps = p.lrSteps().clone();
             c.batchSize = p.batchSize();
             c.epochs = p.epochs();
+            c.settings.putAll(p.settings());
         }
         return c;
     }

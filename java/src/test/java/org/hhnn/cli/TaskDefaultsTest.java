@@ -10,6 +10,7 @@ import com.google.gson.JsonParser;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 import org.hhnn.train.TrainConfig;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -36,7 +37,7 @@ class TaskDefaultsTest {
         assertEquals(4, sst2.epochs);
         // any other pair: the general defaults, the model's lr schedule
         TrainConfig general = new TrainConfig();
-        for (String[] p : new String[][] {{"mlp", "fashion-mnist"}, {"hhnn", "names"}, {"cnn", "cifar10"}}) {
+        for (String[] p : new String[][] {{"mlp", "fashion-mnist"}, {"hhnn", "fashion-mnist"}, {"cnn", "cifar10"}}) {
             assertNull(TrainConfig.protocol(p[0], p[1]), p[0] + " on " + p[1]);
             TrainConfig c = TrainConfig.forTask(p[0], p[1]);
             assertEquals(general.epochs, c.epochs);
@@ -45,13 +46,55 @@ class TaskDefaultsTest {
         }
     }
 
-    @Test void theCliUsesTheProtocolSaysSoAndFlagsOverrideIt() throws Exception {
+    @Test void hhnnOnTheTextTasksGetsItsMeasuredProtocol() {
+        for (String d : new String[] {"names", "sst2"}) {
+            TrainConfig c = TrainConfig.forTask("hhnn", d);
+            assertEquals("adam", c.optimizer, d);
+            assertEquals(0.01f, c.lr, d);
+            assertEquals(Map.of("bounded_current", "false", "steps_per_token", "10", "window", "10"), c.settings, d);
+        }
+        assertEquals(5, TrainConfig.forTask("hhnn", "names").epochs);
+        assertEquals(64, TrainConfig.forTask("hhnn", "names").batchSize);
+        // SST-2: the LSTM's budget (the Advanced-LSTM protocol's epochs and batch)
+        TrainConfig sst2 = TrainConfig.forTask("hhnn", "sst2"), lstm = TrainConfig.forTask("lstm", "sst2");
+        assertEquals(lstm.epochs, sst2.epochs);
+        assertEquals(lstm.batchSize, sst2.batchSize);
+        String line = TrainConfig.protocol("hhnn", "sst2").describe();
+        for (String part : new String[] {"adam lr 0.01", "batch 32", "4 epochs", "bounded_current=false", "steps_per_token=10", "window=10"})
+            assertTrue(line.contains(part), part + " missing from: " + line);
+    }
+
+    @Test void hhnnOnNamesSaysItsSettingsAndASetFlagOverridesOneOfThem() throws Exception {
+        Path data = namesData();
+        Path m = tmp.resolve("m.json");
+        CliRun.Result r = CliRun.run("train", "--model", "hhnn", "--dataset", "names", "--data", data.toString(), "--epochs", "1",
+                "--backend", "cpu", "--set", "neurons=4", "--set", "window=5", "--no-progress", "--metrics-out", m.toString());
+        assertEquals(0, r.code(), r.err());
+        List<String> info = r.err().lines().filter(l -> l.contains("the HHNN's NAMES protocol")).toList();
+        assertEquals(1, info.size(), "one INFO line names the protocol:\n" + r.err());
+        assertTrue(info.get(0).contains("bounded_current=false, steps_per_token=10, window=10"), info.get(0));
+        JsonObject tc = JsonParser.parseString(Files.readString(m)).getAsJsonObject().getAsJsonObject("train_config");
+        assertEquals(0.01f, tc.get("lr").getAsFloat());
+        assertEquals(1, tc.get("epochs").getAsInt());
+        JsonObject set = tc.getAsJsonObject("settings");
+        assertEquals("false", set.get("bounded_current").getAsString(), "the protocol's settings not given are kept: " + set);
+        assertEquals("10", set.get("steps_per_token").getAsString(), set.toString());
+        assertEquals("5", set.get("window").getAsString(), "the --set given wins: " + set);
+        assertEquals("4", set.get("neurons").getAsString(), set.toString());
+    }
+
+    private Path namesData() throws Exception {
         Path data = Files.createDirectories(tmp.resolve("names"));
         String[][] names = {
                 {"Abbott", "Adams", "Baker", "Carter", "Dalton", "Ellis", "Foster", "Grant", "Harris", "Irwin"},
                 {"Tanaka", "Suzuki", "Takahashi", "Watanabe", "Ito", "Yamamoto", "Nakamura", "Kobayashi", "Kato", "Yoshida"}};
         Files.write(data.resolve("English.txt"), List.of(names[0]));
         Files.write(data.resolve("Japanese.txt"), List.of(names[1]));
+        return data;
+    }
+
+    @Test void theCliUsesTheProtocolSaysSoAndFlagsOverrideIt() throws Exception {
+        Path data = namesData();
         Path m = tmp.resolve("m.json");
         // --epochs 1 overrides the protocol's 150; the rest is the protocol's
         CliRun.Result r = CliRun.run("train", "--model", "lstm-mod", "--dataset", "names", "--data", data.toString(),
