@@ -16,7 +16,7 @@ public final class TrainDefaults extends ListResourceBundle {
         json.addProperty("checkpoint_every", c.checkpointEvery);
         json.addProperty("lr_steps", steps(TrainConfig.defaultLrSteps("mlp")) + "; for cnn and cnn-mod " + steps(TrainConfig.defaultLrSteps("cnn")));
         for (String k : new String[] {"epochs", "batch_size", "lr", "optimizer", "lr_decay", "lr_steps"})   // TrainConfig.protocol
-            json.addProperty(k, json.get(k).getAsString() + "; an LSTM on names or sst2: the paper's protocol for the task");
+            json.addProperty(k, json.get(k).getAsString() + "; an LSTM or the HHNN on names or sst2: its protocol for the task");
         Object[][] rows = new Object[json.size()][];
         int i = 0;
         for (Map.Entry<String, JsonElement> e : json.entrySet()) {

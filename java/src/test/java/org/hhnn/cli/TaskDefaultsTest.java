@@ -50,9 +50,10 @@ class TaskDefaultsTest {
         for (String d : new String[] {"names", "sst2"}) {
             TrainConfig c = TrainConfig.forTask("hhnn", d);
             assertEquals("adam", c.optimizer, d);
-            assertEquals(0.01f, c.lr, d);
             assertEquals(Map.of("bounded_current", "false", "steps_per_token", "10", "window", "10"), c.settings, d);
         }
+        assertEquals(0.01f, TrainConfig.forTask("hhnn", "names").lr);
+        assertEquals(0.03f, TrainConfig.forTask("hhnn", "sst2").lr);
         assertEquals(5, TrainConfig.forTask("hhnn", "names").epochs);
         assertEquals(64, TrainConfig.forTask("hhnn", "names").batchSize);
         // SST-2: the LSTM's budget (the Advanced-LSTM protocol's epochs and batch)
@@ -60,7 +61,7 @@ class TaskDefaultsTest {
         assertEquals(lstm.epochs, sst2.epochs);
         assertEquals(lstm.batchSize, sst2.batchSize);
         String line = TrainConfig.protocol("hhnn", "sst2").describe();
-        for (String part : new String[] {"adam lr 0.01", "batch 32", "4 epochs", "bounded_current=false", "steps_per_token=10", "window=10"})
+        for (String part : new String[] {"adam lr 0.03", "batch 32", "4 epochs", "bounded_current=false", "steps_per_token=10", "window=10"})
             assertTrue(line.contains(part), part + " missing from: " + line);
     }
 
