@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.Map;
 import org.hhnn.backend.Backend;
 import org.hhnn.data.Ptb;
+import org.hhnn.data.TextCodec;
 import org.hhnn.nn.AwdLstm;
 import org.hhnn.nn.Models;
 import org.hhnn.nn.Network;
@@ -110,6 +111,7 @@ public final class LmRun {
         dataInfo.addProperty("valid_tokens", corpus.valid().length);
         dataInfo.addProperty("test_tokens", corpus.test().length);
         trainer.provenance().add("data", dataInfo);
+        trainer.provenance().add(TextCodec.KEY, TextCodec.of(corpus).json());   // predict's next words without the corpus
 
         log.printf("INFO model %s, %,d parameters; %s; %,d train / %,d validation / %,d test tokens, vocabulary %,d%n",
                 net.model, model.parameterCount(), trainer.describe(), corpus.train().length, corpus.valid().length, corpus.test().length,
@@ -188,13 +190,19 @@ public final class LmRun {
         if (set != null) throw new IllegalArgumentException(set + " does not apply to the language models");
     }
 
-    /** Test loss of a language-model checkpoint with the weights it would test with (the averages once NT-ASGD was on). */
-    public static Result evaluate(Checkpoint.Loaded ck, Backend backend, Path dataDir) {
+    /** A language-model checkpoint's network with the weights it tests with: the NT-ASGD averages once they are on. */
+    public static Network network(Checkpoint.Loaded ck, Backend backend) {
         Network net = ck.network(backend, 0);
-        AwdLstm model = (AwdLstm) net.body;
         JsonObject a = ck.config().has("asgd") ? ck.config().getAsJsonObject("asgd") : null;
         if (a != null && a.get("active").getAsBoolean())
-            for (Map.Entry<String, Tensor> e : model.namedParameters().entrySet()) ck.loadInto("asgd." + e.getKey(), e.getValue());
+            for (Map.Entry<String, Tensor> e : net.body.namedParameters().entrySet()) ck.loadInto("asgd." + e.getKey(), e.getValue());
+        return net;
+    }
+
+    /** Test loss of a language-model checkpoint with the weights it would test with (the averages once NT-ASGD was on). */
+    public static Result evaluate(Checkpoint.Loaded ck, Backend backend, Path dataDir) {
+        Network net = network(ck, backend);
+        AwdLstm model = (AwdLstm) net.body;
         Path dir = dataDir != null ? dataDir : ck.config().has("data") && ck.config().getAsJsonObject("data").has("dir")
                 ? Path.of(ck.config().getAsJsonObject("data").get("dir").getAsString()) : Ptb.defaultDir();
         Ptb.Corpus corpus = Ptb.load(dir);

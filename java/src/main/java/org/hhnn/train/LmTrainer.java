@@ -274,7 +274,7 @@ public final class LmTrainer {
         asgd.checks().forEach(checks::add);
         a.add("checks", checks);
         c.add("asgd", a);
-        if (provenance.has("data")) c.add("data", provenance.get("data"));
+        for (String k : new String[] {"data", org.hhnn.data.TextCodec.KEY}) if (provenance.has(k)) c.add(k, provenance.get(k));
         c.add("history", historyJson());
         String name = String.format("epoch-%04d", epochsDone) + (window > 0 ? String.format(".window-%06d", window) : "");
         Checkpoint.save(dir, name, tensors, c, Checkpoint.KEEP);

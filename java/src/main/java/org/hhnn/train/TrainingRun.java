@@ -140,7 +140,10 @@ public final class TrainingRun {
         dataInfo.addProperty("train", split.train().size());
         dataInfo.addProperty("validation", split.validation().size());
         dataInfo.addProperty("test", tt.test().size());
+        if (full.classNames() != null) dataInfo.add("classes", new com.google.gson.Gson().toJsonTree(full.classNames()));
         trainer.provenance().add("data", dataInfo);
+        org.hhnn.data.TextCodec codec = org.hhnn.data.TextCodec.of(c.dataset, full);
+        if (codec != null) trainer.provenance().add(org.hhnn.data.TextCodec.KEY, codec.json());   // predict reads text without the data
         listeners.forEach(trainer::addListener);
         RunRecord record = new RunRecord(argv).backend(backend, org.hhnn.backend.cpu.CpuBackend.isAvailable()
                 ? org.hhnn.backend.cpu.CpuBackend.threads() : 1).seed(c.seed);
