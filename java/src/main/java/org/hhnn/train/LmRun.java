@@ -34,7 +34,8 @@ public final class LmRun {
     private final Path resumeFrom;
     private final JsonObject overrides;
     private PrintStream log = System.err;
-    private Path metricsOut, plot;
+    private Path metricsOut, plot, runDir, tensorboard;
+    private List<String> argv = List.of();
 
     /** A new run; cfg.model is a language model (or cfg.dataset ptb, which then names the mistake). */
     public LmRun(TrainConfig cfg, Backend backend) { this(cfg, backend, null, null); }
@@ -67,6 +68,12 @@ public final class LmRun {
 
     public LmRun metricsOut(Path file) { metricsOut = file; return this; }
     public LmRun plot(Path png) { plot = png; return this; }
+    /** The run's folder, as {@link TrainingRun#runDir}: run.json, metrics.json, curves.png, TensorBoard events, checkpoint/. */
+    public LmRun runDir(Path dir) { runDir = dir; return this; }
+    /** Write TensorBoard event files here (default: the run folder, if any). */
+    public LmRun tensorboard(Path dir) { tensorboard = dir; return this; }
+    /** The command line recorded in run.json. */
+    public LmRun argv(List<String> args) { argv = List.copyOf(args); return this; }
     public LmRun log(PrintStream s) { log = s; return this; }
 
     public Result run() {
@@ -97,6 +104,13 @@ public final class LmRun {
             mc.addProperty("vocab", corpus.vocabSize());   // the corpus decides; a --set vocab would only break the ids
             trainer = new LmTrainer(Models.build(mc, backend, c.seed), backend, c, log);
         }
+        if (runDir != null) {
+            if (metricsOut == null) metricsOut = runDir.resolve("metrics.json");
+            if (plot == null) plot = runDir.resolve("curves.png");
+            if (c.checkpointDir == null) c.checkpointDir = runDir.resolve("checkpoint");
+            if (tensorboard == null) tensorboard = runDir;
+        }
+        c.tensorboardDir = tensorboard;
         Network net = trainer.network();
         AwdLstm model = (AwdLstm) net.body;
         if (model.vocab != corpus.vocabSize())
@@ -112,6 +126,9 @@ public final class LmRun {
         dataInfo.addProperty("test_tokens", corpus.test().length);
         trainer.provenance().add("data", dataInfo);
         trainer.provenance().add(TextCodec.KEY, TextCodec.of(corpus).json());   // predict's next words without the corpus
+        RunRecord record = new RunRecord(argv).backend(backend, org.hhnn.backend.cpu.CpuBackend.isAvailable()
+                ? org.hhnn.backend.cpu.CpuBackend.threads() : 1).seed(c.seed).dataFiles(corpus.dir());
+        trainer.provenance().add("run", record.json());
 
         log.printf("INFO model %s, %,d parameters; %s; %,d train / %,d validation / %,d test tokens, vocabulary %,d%n",
                 net.model, model.parameterCount(), trainer.describe(), corpus.train().length, corpus.valid().length, corpus.test().length,
@@ -155,6 +172,10 @@ public final class LmRun {
             if (metricsOut != null) {
                 AtomicFiles.writeJson(metricsOut, m);
                 log.println("INFO metrics written to " + metricsOut);
+            }
+            if (runDir != null) {
+                record.finish(runDir);
+                log.println("INFO run record written to " + runDir.resolve(RunRecord.FILE));
             }
             if (plot != null && !history.isEmpty()) {
                 double[] ep = new double[history.size()], vp = new double[ep.length], tp = new double[ep.length];
