@@ -104,13 +104,9 @@ public final class LmRun {
             mc.addProperty("vocab", corpus.vocabSize());   // the corpus decides; a --set vocab would only break the ids
             trainer = new LmTrainer(Models.build(mc, backend, c.seed), backend, c, log);
         }
-        if (runDir != null) {
-            if (metricsOut == null) metricsOut = runDir.resolve("metrics.json");
-            if (plot == null) plot = runDir.resolve("curves.png");
-            if (c.checkpointDir == null) c.checkpointDir = runDir.resolve("checkpoint");
-            if (tensorboard == null) tensorboard = runDir;
-        }
-        c.tensorboardDir = tensorboard;
+        RunFolder out = RunFolder.resolve(runDir, metricsOut, plot, tensorboard, c);
+        metricsOut = out.metrics();
+        plot = out.plot();
         Network net = trainer.network();
         AwdLstm model = (AwdLstm) net.body;
         if (model.vocab != corpus.vocabSize())

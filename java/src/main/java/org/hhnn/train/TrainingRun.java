@@ -117,13 +117,9 @@ public final class TrainingRun {
     public Result run() {
         Checkpoint.Loaded ck = resumeFrom != null ? Checkpoint.load(resumeFrom) : null;
         TrainConfig c = ck != null ? resumedConfig(ck) : cfg;
-        if (runDir != null) {
-            if (metricsOut == null) metricsOut = runDir.resolve("metrics.json");
-            if (plot == null) plot = runDir.resolve("curves.png");
-            if (c.checkpointDir == null) c.checkpointDir = runDir.resolve("checkpoint");
-            if (tensorboard == null) tensorboard = runDir;
-        }
-        c.tensorboardDir = tensorboard;
+        RunFolder out = RunFolder.resolve(runDir, metricsOut, plot, tensorboard, c);
+        metricsOut = out.metrics();
+        plot = out.plot();
         c.validate();
         DataSets.TrainTest tt = data != null ? data : DataSets.load(c.dataset, c.dataDir);
         Dataset full = c.limitTrain > 0 ? tt.train().limit(c.limitTrain) : tt.train();

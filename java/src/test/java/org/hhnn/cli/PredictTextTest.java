@@ -148,14 +148,7 @@ class PredictTextTest {
 
     @Test void languageModelNextWordsAreTheProbabilitiesItsEvalLossImplies() throws Exception {
         Path data = tmp.resolve("ptb"), ck = tmp.resolve("ck"), in = tmp.resolve("prompts.txt");
-        Files.createDirectories(data);
-        StringBuilder train = new StringBuilder(), valid = new StringBuilder();
-        String[] s = {" the cat sat on the mat ", " a dog ran ", " the dog sat ", " a <unk> ran "};
-        for (int i = 0; i < 120; i++) train.append(s[i % 4]).append('\n');
-        for (int i = 0; i < 12; i++) valid.append(s[(i + 1) % 4]).append('\n');
-        Files.writeString(data.resolve("ptb.train.txt"), train);
-        Files.writeString(data.resolve("ptb.valid.txt"), valid);
-        Files.writeString(data.resolve("ptb.test.txt"), valid);
+        LmCliTest.writeCorpus(data, " the cat sat on the mat ", " a dog ran ", " the dog sat ", " a <unk> ran ");
         CliRun.Result tr = CliRun.run("train", "--model", "awd-lstm-mod", "--dataset", "ptb", "--data", data.toString(), "--epochs", "3",
                 "--set", "size=small", "--set", "embedding=12", "--set", "hidden=16,12", "--set", "batch=4", "--set", "bptt=6",
                 "--set", "eval_batch=2", "--set", "lr=5", "--no-progress", "--backend", "reference", "--checkpoint-dir", ck.toString());

@@ -88,7 +88,7 @@ class RunFolderTest {
     /** The language models' --run-dir is the same folder; eval's --metrics-out writes for them too, --confusion-png is refused. */
     @Test void languageModelRunFolderAndEvalFlags() throws Exception {
         Path data = tmp.resolve("ptb"), run = tmp.resolve("lm-run"), m = tmp.resolve("eval.json");
-        TorchRoundTripTest.writeCorpus(data);
+        LmCliTest.writeCorpus(data, " the cat sat on the mat ", " a dog ran ", " the dog sat ");
         String[] args = {"train", "--model", "awd-lstm", "--dataset", "ptb", "--data", data.toString(), "--backend", "reference", "--epochs", "2",
                 "--set", "size=small", "--set", "embedding=8", "--set", "hidden=8", "--set", "batch=4", "--set", "bptt=6", "--set", "eval_batch=2",
                 "--no-progress", "--run-dir", run.toString()};

@@ -62,25 +62,13 @@ class TorchRoundTripTest {
         }
     }
 
-    /** A Penn-Treebank-format corpus of a few sentences (vocabulary 9 with <eos>). */
-    static void writeCorpus(Path dir) throws Exception {
-        Files.createDirectories(dir);
-        StringBuilder train = new StringBuilder(), valid = new StringBuilder();
-        String[] s = {" the cat sat on the mat ", " a dog ran ", " the dog sat "};
-        for (int i = 0; i < 90; i++) train.append(s[i % 3]).append('\n');
-        for (int i = 0; i < 12; i++) valid.append(s[(i + 1) % 3]).append('\n');
-        Files.writeString(dir.resolve("ptb.train.txt"), train);
-        Files.writeString(dir.resolve("ptb.valid.txt"), valid);
-        Files.writeString(dir.resolve("ptb.test.txt"), valid);
-    }
-
     @ParameterizedTest
     @ValueSource(strings = {"mlp", "cnn", "densenet", "lstm", "hhnn", "awd-lstm", "awd-lstm-mod"})
     void pytorchRebuildsTheModelAndHhnnLoadsWhatPytorchSaved(String family) throws Exception {
         Path data = tmp.resolve("data"), ck = tmp.resolve("ck");
         boolean lm = family.startsWith("awd-lstm");
         String dataset = lm ? "ptb" : family.equals("lstm") ? "names" : "fashion-mnist";
-        if (lm) writeCorpus(data);
+        if (lm) LmCliTest.writeCorpus(data, " the cat sat on the mat ", " a dog ran ", " the dog sat ");
         else if (family.equals("lstm")) writeNames(data);
         else TinyFashion.write(data, 120, 30, 9);
         List<String> args = new ArrayList<>(List.of("train", "--model", family, "--dataset", dataset, "--data", data.toString(),
