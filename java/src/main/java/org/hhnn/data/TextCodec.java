@@ -31,15 +31,18 @@ public record TextCodec(String tokenizer, String[] vocabulary, int maxLen) {
     /** A classifier's inputs: ids as floats (rows, maxLen), and how many lines had unknown tokens or were cut. */
     public record Encoded(float[] x, int rows, int withUnknown, int cut) {}
 
-    /** How data set {@code dataset}'s loader encoded train (a token-id data set), or null for other data. */
+    /**
+     * How data set {@code dataset}'s loader encoded train, or null for data that is not token ids or whose text is not
+     * read by a loader of ours (token ids a program made itself: no tokenizer is known for them).
+     */
     public static TextCodec of(String dataset, Dataset train) {
         if (train.vocabSize() == 0) return null;
         String tok = switch (dataset) {
             case "names" -> CHARS;
             case "sst2", "tsv" -> WORDS;
-            default -> throw new IllegalArgumentException("no tokenizer is known for the token data set '" + dataset + "'");
+            default -> null;
         };
-        return new TextCodec(tok, train.vocabulary(), train.features());
+        return tok == null ? null : new TextCodec(tok, train.vocabulary(), train.features());
     }
 
     /** A language model's codec: the corpus's vocabulary. */
