@@ -5,13 +5,17 @@
     logits = model(x)                                                  # x: (batch, in_features) float32, eval mode
     hhnn_torch.save(model, config, "edited")                           # a checkpoint hhnn's `eval` and `predict` read
 
-`load` rebuilds the model family the checkpoint's config.json names (mlp, cnn, densenet, lstm, hhnn) as torch.nn
+`load` rebuilds the model family the checkpoint's config.json names (mlp, cnn, densenet, lstm, hhnn, and the language
+models awd-lstm and awd-lstm-mod, which take token ids (steps, batch) and give logits (steps*batch, vocab)) as torch.nn
 modules whose state_dict names are hhnn's own (`model.<name>` in model.safetensors, without the prefix), so
 `model.state_dict()` and the file line up name for name. Two differences, mapped both ways here:
   * hhnn's LSTM has one bias per gate (`lstm.bias`); PyTorch's nn.LSTM has two (`lstm.bias_ih_l0`, `lstm.bias_hh_l0`):
     loading puts hhnn's bias in bias_ih_l0 and zeros in bias_hh_l0; saving writes their sum. `weight_ih`/`weight_hh`
     become nn.LSTM's `weight_ih_l0`/`weight_hh_l0` (same layout: gate blocks i, f, g, o).
   * PyTorch's BatchNorm counts batches (`num_batches_tracked`); hhnn does not keep it.
+The language models keep awd-lstm-lm's names (`encoder.weight`, `rnns.<l>.weight_ih`/`weight_hh`, `decoder.bias`; the
+tied decoder weight is encoder.weight) with hhnn's one bias per gate (`rnns.<l>.bias`), in LstmLayer written here; a
+run whose NT-ASGD averaging is on loads its averages (`asgd.*`), the weights hhnn's eval tests with.
 The HH layer is written here in PyTorch from DESIGN.md "HH layer: the exact model" (float64 inside, like hhnn's
 reference backend), for the readouts `neuron` and `dense`, with or without trained conductances; lateral inhibition,
 feedback, Hebbian plasticity and the rate readouts are not rebuilt (load says so).
@@ -240,6 +244,61 @@ class LstmClassifier(nn.Module):
         return self.fc(self.dropout(h))
 
 
+class LstmLayer(nn.Module):
+    """One layer of hhnn's LSTM as hhnn names it: weight_ih (G*H, in), weight_hh (G*H, H) and one bias (G*H), gate
+    blocks i, f, g, o, and for the modulated cell m: c~ = tanh(mod_act(m) * g) instead of tanh(g)."""
+
+    def __init__(self, cin, hidden, mod_act=None):
+        super().__init__()
+        gates = 5 if mod_act is not None else 4
+        self.hidden, self.mod_act = hidden, mod_act
+        self.weight_ih = nn.Parameter(torch.zeros(gates * hidden, cin))
+        self.weight_hh = nn.Parameter(torch.zeros(gates * hidden, hidden))
+        self.bias = nn.Parameter(torch.zeros(gates * hidden))
+
+    def forward(self, x):
+        """x (T, B, in) from zero state -> every step's h (T, B, H)."""
+        h = torch.zeros(x.shape[1], self.hidden, dtype=x.dtype)
+        c = torch.zeros_like(h)
+        xg = x @ self.weight_ih.T + self.bias
+        out = []
+        for t in range(x.shape[0]):
+            gates = (xg[t] + h @ self.weight_hh.T).chunk(5 if self.mod_act is not None else 4, dim=1)
+            i, f, g, o = gates[:4]
+            cand = torch.tanh(self.mod_act(gates[4]) * g) if self.mod_act is not None else torch.tanh(g)
+            c = torch.sigmoid(f) * c + torch.sigmoid(i) * cand
+            h = torch.sigmoid(o) * torch.tanh(c)
+            out.append(h)
+        return torch.stack(out)
+
+
+class _Bias(nn.Module):
+    def __init__(self, n):
+        super().__init__()
+        self.bias = nn.Parameter(torch.zeros(n))
+
+
+class AwdLstm(nn.Module):
+    """awd-lstm / awd-lstm-mod (eval mode: no dropout of any kind): token ids (T, B), time-major, from zero state ->
+    embedding `encoder` -> the LSTM layers `rnns` (modulated cells for -mod) -> logits (T*B, vocab) in hhnn's row order,
+    the decoder's weight being encoder.weight (tied) plus its own `decoder.bias`."""
+
+    def __init__(self, c):
+        super().__init__()
+        mod = _act(c.get("mod_activation", "sigmoid")) if c["model"].endswith("-mod") else None
+        self.encoder = nn.Embedding(c["vocab"], c["embedding"])
+        sizes = [c["embedding"]] + list(c["hidden"])
+        self.rnns = nn.ModuleList(LstmLayer(sizes[l], sizes[l + 1], mod) for l in range(len(c["hidden"])))
+        self.decoder = _Bias(c["vocab"])
+
+    def forward(self, ids):
+        ids = ids.long()
+        x = self.encoder(ids)
+        for layer in self.rnns:
+            x = layer(x)
+        return x.reshape(ids.shape[0] * ids.shape[1], -1) @ self.encoder.weight.T + self.decoder.bias
+
+
 # ---- the HH layer -------------------------------------------------------------------------------------------------
 
 _E_NA, _E_K, _E_L, _CM = 50.0, -77.0, -54.387, 1.0
@@ -353,7 +412,8 @@ def _hhnn(c):
     return nn.Sequential(*layers)
 
 
-_FAMILIES = {"mlp": _mlp, "cnn": _cnn, "densenet": _densenet, "lstm": LstmClassifier, "hhnn": _hhnn}
+_FAMILIES = {"mlp": _mlp, "cnn": _cnn, "densenet": _densenet, "lstm": LstmClassifier, "hhnn": _hhnn, "awd-lstm": AwdLstm,
+             "awd-lstm-mod": AwdLstm}
 
 
 def _whole(v):
@@ -423,6 +483,8 @@ def load(path):
         config = json.load(f)
     tensors = read_safetensors(os.path.join(d, MODEL_FILE))
     state = {k[len("model."):]: v for k, v in tensors.items() if k.startswith("model.")}
+    if config.get("asgd", {}).get("active"):   # a language model tests with its NT-ASGD averages, as hhnn's eval does
+        state.update({k[len("asgd."):]: v for k, v in tensors.items() if k.startswith("asgd.")})
     model = load_state_dict(build(config), state)
     return model.eval(), config
 
@@ -434,6 +496,7 @@ def save(model, config, out_dir, dtype=torch.float32):
     state = {"model." + k: v.to(dtype) for k, v in _to_hhnn_names(model.state_dict()).items()}
     write_safetensors(os.path.join(out_dir, MODEL_FILE), state, {"written_by": "hhnn_torch.py"})
     config = dict(config)
+    config.pop("asgd", None)   # the weights written are the ones to test with, not a model and its averages
     with open(os.path.join(out_dir, MODEL_FILE), "rb") as f:   # hhnn checks the weights against this hash
         config[SHA_KEY] = hashlib.sha256(f.read()).hexdigest()
     tmp = os.path.join(out_dir, CONFIG_FILE + ".tmp")

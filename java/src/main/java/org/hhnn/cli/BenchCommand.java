@@ -31,7 +31,7 @@ public final class BenchCommand implements Callable<Integer> {
     @Option(names = "--warmup", defaultValue = "2", description = "untimed warm-up repetitions (default: ${DEFAULT-VALUE})")
     int warmup;
 
-    @Option(names = "--json", description = "print one JSON object")
+    @Option(names = "--json", description = "print one JSON object per measured workload, one per line")
     boolean json;
 
     @Override public Integer call() {

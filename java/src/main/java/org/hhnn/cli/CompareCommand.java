@@ -99,6 +99,10 @@ public final class CompareCommand implements Callable<Integer> {
         base.dataDir = data;
         base.seed = seed;
         base.validate(); // fails now, not after hours, on a bad train flag
+        if (t.options.printConfig) {
+            System.out.print(ConfigFile.yaml(spec, base));
+            return 0;
+        }
         Mpi mpi = Distributed.start(distributed);   // null unless under mpirun/srun or --distributed
         if (mpi != null) Distributed.prepare(mpi, t.backendOptions.backend, t.backendOptions.threads);
         Path dir = out != null ? out

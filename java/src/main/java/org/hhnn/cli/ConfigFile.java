@@ -36,8 +36,8 @@ import picocli.CommandLine.Model.OptionSpec;
  * </pre>
  * The file becomes the flags it names, placed before the command line's, and a flag the command line gives wins
  * over the file's (for {@code set}, key by key). Each value is checked against its flag on its own, so an unknown key
- * or a wrong type is one sentence naming the key and the file. {@code train --print-config} prints the effective
- * settings in this form.
+ * or a wrong type is one sentence naming the key and the file. {@code train --print-config} and
+ * {@code compare --print-config} print the effective settings in this form.
  */
 final class ConfigFile {
     private ConfigFile() {}
@@ -170,6 +170,33 @@ final class ConfigFile {
      */
     static String yaml(TrainConfig c) {
         Map<String, Object> out = new LinkedHashMap<>();
+        trainEntries(c, out);
+        return dump(out);
+    }
+
+    /**
+     * A comparison's settings as a config file's YAML: compare's own flags that are set (the command spec's values), then
+     * the training settings every run gets, without the model (--models names them) and without what compare's own
+     * flags already say (dataset, data, seed).
+     */
+    static String yaml(CommandSpec compare, TrainConfig base) {
+        Map<String, Object> out = new LinkedHashMap<>();
+        for (OptionSpec o : compare.options()) {
+            String flag = o.longestName();
+            Object v = o.getValue();
+            if (NOT_IN_FILES.contains(flag) || v == null || Boolean.FALSE.equals(v)) continue;
+            out.put(flag.substring(2), v instanceof List<?> l ? l.stream().map(String::valueOf).toList()
+                    : v instanceof Boolean || v instanceof Number ? v : String.valueOf(v));
+        }
+        Map<String, Object> train = new LinkedHashMap<>();
+        trainEntries(base, train);
+        train.remove("model");
+        train.forEach(out::putIfAbsent);
+        return dump(out);
+    }
+
+    /** The TrainConfig's settings as flag names without dashes, only what differs from none (no limit-train 0, no false switches). */
+    private static void trainEntries(TrainConfig c, Map<String, Object> out) {
         for (Map.Entry<String, JsonElement> e : c.toJson().entrySet()) {
             String k = e.getKey();
             JsonElement v = e.getValue();
@@ -178,8 +205,10 @@ final class ConfigFile {
             if (k.equals("settings") && v.getAsJsonObject().size() == 0) continue;
             out.put(TrainConfig.flag(k).substring(2), plain(v));
         }
-        DumpSettings s = DumpSettings.builder().setDefaultFlowStyle(FlowStyle.BLOCK).build();
-        return new Dump(s).dumpToString(out);
+    }
+
+    private static String dump(Map<String, Object> entries) {
+        return new Dump(DumpSettings.builder().setDefaultFlowStyle(FlowStyle.BLOCK).build()).dumpToString(entries);
     }
 
     /** A JSON value as the Java value YAML writes the same way (numbers keep their shortest decimal form). */

@@ -47,10 +47,22 @@ public final class EvalCommand implements Callable<Integer> {
         Backend backend = backendOptions.resolve();
         Checkpoint.Loaded ck = Checkpoint.load(checkpoint);
         if (org.hhnn.train.LmTrainer.isLmCheckpoint(ck.config())) {   // a language model: test perplexity
+            // The flags mean here what they mean for a classifier, or are refused: none is silently ignored.
+            if (dataset != null && !dataset.equals("ptb"))
+                throw new IllegalArgumentException("--dataset " + dataset + ": the checkpoint in " + checkpoint + " holds a language model, which is tested on ptb");
+            if (confusionPng != null)
+                throw new IllegalArgumentException("--confusion-png: the checkpoint in " + checkpoint + " holds a language model, which has no classes to confuse");
             org.hhnn.train.LmRun.Result r = org.hhnn.train.LmRun.evaluate(ck, backend, data);
+            JsonObject run = RunRecord.of(ck);
+            if (run != null) r.metrics().add("run", run);
+            if (metricsOut != null) {
+                AtomicFiles.writeJson(metricsOut, r.metrics());
+                System.err.println("INFO metrics written to " + metricsOut);
+            }
             System.out.println(json ? new GsonBuilder().setPrettyPrinting().create().toJson(r.metrics())
                     : String.format("test_ppl %.2f  test_loss %.4f  (%,d tokens, %s, backend %s)", r.testPpl(), r.testLoss(), r.testTokens(),
                             r.metrics().get("model").getAsString(), backend.name()));
+            if (!json) System.out.println(run != null ? RunRecord.describe(run) : "run: no record (a checkpoint from before run records)");
             return 0;
         }
         Network net = ck.network(backend, 0);

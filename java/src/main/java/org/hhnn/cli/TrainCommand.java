@@ -43,7 +43,8 @@ public class TrainCommand implements Callable<Integer> {
         Backend backend = backendOptions.resolve();
         if (resume != null ? LmRun.isLmCheckpoint(resume) : LmRun.applies(options.config())) {   // language models: their own run
             LmRun lm = resume != null ? LmRun.resume(resume, options.settings(), backend) : new LmRun(options.config(), backend);
-            LmRun.Result r = lm.metricsOut(options.metricsOut).plot(options.plot).run();
+            LmRun.Result r = lm.metricsOut(options.metricsOut).plot(options.plot).runDir(options.runDir).tensorboard(options.tensorboard)
+                    .argv(spec.commandLine().getParseResult().originalArgs()).run();
             System.out.printf("test_ppl %.2f  test_loss %.4f  val_ppl %.2f  (%,d test tokens, backend %s, %.1fs training)%n", r.testPpl(),
                     r.testLoss(), r.metrics().get("val_ppl").getAsDouble(), r.testTokens(), backend.name(), r.trainSeconds());
             return 0;

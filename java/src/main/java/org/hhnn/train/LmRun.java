@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.Map;
 import org.hhnn.backend.Backend;
 import org.hhnn.data.Ptb;
+import org.hhnn.data.TextCodec;
 import org.hhnn.nn.AwdLstm;
 import org.hhnn.nn.Models;
 import org.hhnn.nn.Network;
@@ -33,7 +34,8 @@ public final class LmRun {
     private final Path resumeFrom;
     private final JsonObject overrides;
     private PrintStream log = System.err;
-    private Path metricsOut, plot;
+    private Path metricsOut, plot, runDir, tensorboard;
+    private List<String> argv = List.of();
 
     /** A new run; cfg.model is a language model (or cfg.dataset ptb, which then names the mistake). */
     public LmRun(TrainConfig cfg, Backend backend) { this(cfg, backend, null, null); }
@@ -66,6 +68,12 @@ public final class LmRun {
 
     public LmRun metricsOut(Path file) { metricsOut = file; return this; }
     public LmRun plot(Path png) { plot = png; return this; }
+    /** The run's folder, as {@link TrainingRun#runDir}: run.json, metrics.json, curves.png, TensorBoard events, checkpoint/. */
+    public LmRun runDir(Path dir) { runDir = dir; return this; }
+    /** Write TensorBoard event files here (default: the run folder, if any). */
+    public LmRun tensorboard(Path dir) { tensorboard = dir; return this; }
+    /** The command line recorded in run.json. */
+    public LmRun argv(List<String> args) { argv = List.copyOf(args); return this; }
     public LmRun log(PrintStream s) { log = s; return this; }
 
     public Result run() {
@@ -96,6 +104,9 @@ public final class LmRun {
             mc.addProperty("vocab", corpus.vocabSize());   // the corpus decides; a --set vocab would only break the ids
             trainer = new LmTrainer(Models.build(mc, backend, c.seed), backend, c, log);
         }
+        RunFolder out = RunFolder.resolve(runDir, metricsOut, plot, tensorboard, c);
+        metricsOut = out.metrics();
+        plot = out.plot();
         Network net = trainer.network();
         AwdLstm model = (AwdLstm) net.body;
         if (model.vocab != corpus.vocabSize())
@@ -110,6 +121,10 @@ public final class LmRun {
         dataInfo.addProperty("valid_tokens", corpus.valid().length);
         dataInfo.addProperty("test_tokens", corpus.test().length);
         trainer.provenance().add("data", dataInfo);
+        trainer.provenance().add(TextCodec.KEY, TextCodec.of(corpus).json());   // predict's next words without the corpus
+        RunRecord record = new RunRecord(argv).backend(backend, org.hhnn.backend.cpu.CpuBackend.isAvailable()
+                ? org.hhnn.backend.cpu.CpuBackend.threads() : 1).seed(c.seed).dataFiles(corpus.dir());
+        trainer.provenance().add("run", record.json());
 
         log.printf("INFO model %s, %,d parameters; %s; %,d train / %,d validation / %,d test tokens, vocabulary %,d%n",
                 net.model, model.parameterCount(), trainer.describe(), corpus.train().length, corpus.valid().length, corpus.test().length,
@@ -154,6 +169,10 @@ public final class LmRun {
                 AtomicFiles.writeJson(metricsOut, m);
                 log.println("INFO metrics written to " + metricsOut);
             }
+            if (runDir != null) {
+                record.finish(runDir);
+                log.println("INFO run record written to " + runDir.resolve(RunRecord.FILE));
+            }
             if (plot != null && !history.isEmpty()) {
                 double[] ep = new double[history.size()], vp = new double[ep.length], tp = new double[ep.length];
                 for (int i = 0; i < ep.length; i++) {
@@ -188,13 +207,19 @@ public final class LmRun {
         if (set != null) throw new IllegalArgumentException(set + " does not apply to the language models");
     }
 
-    /** Test loss of a language-model checkpoint with the weights it would test with (the averages once NT-ASGD was on). */
-    public static Result evaluate(Checkpoint.Loaded ck, Backend backend, Path dataDir) {
+    /** A language-model checkpoint's network with the weights it tests with: the NT-ASGD averages once they are on. */
+    public static Network network(Checkpoint.Loaded ck, Backend backend) {
         Network net = ck.network(backend, 0);
-        AwdLstm model = (AwdLstm) net.body;
         JsonObject a = ck.config().has("asgd") ? ck.config().getAsJsonObject("asgd") : null;
         if (a != null && a.get("active").getAsBoolean())
-            for (Map.Entry<String, Tensor> e : model.namedParameters().entrySet()) ck.loadInto("asgd." + e.getKey(), e.getValue());
+            for (Map.Entry<String, Tensor> e : net.body.namedParameters().entrySet()) ck.loadInto("asgd." + e.getKey(), e.getValue());
+        return net;
+    }
+
+    /** Test loss of a language-model checkpoint with the weights it would test with (the averages once NT-ASGD was on). */
+    public static Result evaluate(Checkpoint.Loaded ck, Backend backend, Path dataDir) {
+        Network net = network(ck, backend);
+        AwdLstm model = (AwdLstm) net.body;
         Path dir = dataDir != null ? dataDir : ck.config().has("data") && ck.config().getAsJsonObject("data").has("dir")
                 ? Path.of(ck.config().getAsJsonObject("data").get("dir").getAsString()) : Ptb.defaultDir();
         Ptb.Corpus corpus = Ptb.load(dir);

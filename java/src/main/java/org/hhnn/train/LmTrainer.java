@@ -113,6 +113,12 @@ public final class LmTrainer {
      * valid are token streams over the model's vocabulary.
      */
     public List<LmEpochStats> fit(int[] train, int[] valid) {
+        try (TensorBoardLog tb = cfg.tensorboardDir != null ? new TensorBoardLog(cfg.tensorboardDir, cfg.tensorboardEvery) : null) {
+            return fit(train, valid, tb);
+        }
+    }
+
+    private List<LmEpochStats> fit(int[] train, int[] valid, TensorBoardLog tb) {
         TokenColumns cols = new TokenColumns(train, batch);
         int windowsThisRun = 0, epochsThisRun = 0;
         for (; epochsDone < cfg.epochs; ) {
@@ -138,6 +144,7 @@ public final class LmTrainer {
                 windowsThisRun++;
                 epochSeconds = secondsBefore + (System.nanoTime() - t0) / 1e9;
                 if (bar != null) bar.update(epochTokens, epochNll / epochTokens, epochTokens / Math.max(epochSeconds, 1e-9));
+                if (tb != null) tb.step(opt.stepCount(), nll, lr * (float) want / bptt, epochTokens / Math.max(epochSeconds, 1e-9));
                 if (stopAfterWindows > 0 && windowsThisRun >= stopAfterWindows && tokenPos < cols.length - 2) {
                     if (bar != null) bar.finish("");
                     if (cfg.checkpointDir != null) saveCheckpoint(cfg.checkpointDir);
@@ -150,6 +157,7 @@ public final class LmTrainer {
             boolean fired = asgd.check(valLoss);
             LmEpochStats s = new LmEpochStats(epoch + 1, epochNll / epochTokens, valLoss, asgd.active(), epochSeconds, epochTokens / epochSeconds);
             history.add(s);
+            if (tb != null) tb.epoch(s, lr, model.namedParameters());
             String summary = String.format("epoch %d/%d  train_ppl %.2f  val_ppl %.2f  %s%.1fs  %,.0f tokens/s", s.epoch(), cfg.epochs,
                     s.trainPpl(), s.valPpl(), asgd.active() ? "(averaged) " : "", s.seconds(), s.tokensPerSec());
             if (bar != null) bar.finish(summary);
@@ -274,7 +282,7 @@ public final class LmTrainer {
         asgd.checks().forEach(checks::add);
         a.add("checks", checks);
         c.add("asgd", a);
-        if (provenance.has("data")) c.add("data", provenance.get("data"));
+        for (String k : new String[] {"data", "run", org.hhnn.data.TextCodec.KEY}) if (provenance.has(k)) c.add(k, provenance.get(k));
         c.add("history", historyJson());
         String name = String.format("epoch-%04d", epochsDone) + (window > 0 ? String.format(".window-%06d", window) : "");
         Checkpoint.save(dir, name, tensors, c, Checkpoint.KEEP);

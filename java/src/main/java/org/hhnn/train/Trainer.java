@@ -387,8 +387,7 @@ public final class Trainer {
             c.add("position", p);
         }
         c.addProperty("params", net.body.parameterCount());
-        if (provenance.has("data")) c.add("data", provenance.get("data"));
-        if (provenance.has("run")) c.add("run", provenance.get("run"));
+        for (String k : new String[] {"data", "run", org.hhnn.data.TextCodec.KEY}) if (provenance.has(k)) c.add(k, provenance.get(k));
         c.add("history", historyJson());
         String name = String.format("epoch-%04d", epochsDone) + (batch > 0 ? String.format(".step-%06d", batch) : "");
         Path save = Checkpoint.save(dir, name, tensors, c, Checkpoint.KEEP);

@@ -117,13 +117,9 @@ public final class TrainingRun {
     public Result run() {
         Checkpoint.Loaded ck = resumeFrom != null ? Checkpoint.load(resumeFrom) : null;
         TrainConfig c = ck != null ? resumedConfig(ck) : cfg;
-        if (runDir != null) {
-            if (metricsOut == null) metricsOut = runDir.resolve("metrics.json");
-            if (plot == null) plot = runDir.resolve("curves.png");
-            if (c.checkpointDir == null) c.checkpointDir = runDir.resolve("checkpoint");
-            if (tensorboard == null) tensorboard = runDir;
-        }
-        c.tensorboardDir = tensorboard;
+        RunFolder out = RunFolder.resolve(runDir, metricsOut, plot, tensorboard, c);
+        metricsOut = out.metrics();
+        plot = out.plot();
         c.validate();
         DataSets.TrainTest tt = data != null ? data : DataSets.load(c.dataset, c.dataDir);
         Dataset full = c.limitTrain > 0 ? tt.train().limit(c.limitTrain) : tt.train();
@@ -140,7 +136,10 @@ public final class TrainingRun {
         dataInfo.addProperty("train", split.train().size());
         dataInfo.addProperty("validation", split.validation().size());
         dataInfo.addProperty("test", tt.test().size());
+        if (full.classNames() != null) dataInfo.add("classes", new com.google.gson.Gson().toJsonTree(full.classNames()));
         trainer.provenance().add("data", dataInfo);
+        org.hhnn.data.TextCodec codec = org.hhnn.data.TextCodec.of(c.dataset, full);
+        if (codec != null) trainer.provenance().add(org.hhnn.data.TextCodec.KEY, codec.json());   // predict reads text without the data
         listeners.forEach(trainer::addListener);
         RunRecord record = new RunRecord(argv).backend(backend, org.hhnn.backend.cpu.CpuBackend.isAvailable()
                 ? org.hhnn.backend.cpu.CpuBackend.threads() : 1).seed(c.seed);

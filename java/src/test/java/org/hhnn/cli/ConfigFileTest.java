@@ -76,6 +76,30 @@ class ConfigFileTest {
         assertEquals(p1.out(), p2.out(), "--print-config's output, fed back, is the same configuration");
     }
 
+    @Test void comparePrintConfigFedBackIsTheSameComparison() throws Exception {
+        CliRun.Result p1 = CliRun.run("compare", "--dataset", "fashion-mnist", "--data", data.toString(), "--models", "mlp,mlp-mod", "--runs", "2",
+                "--epochs", "1", "--hidden", "8", "--batch-size", "32", "--backend", "cpu", "--no-progress", "--print-config");
+        assertEquals(0, p1.code(), p1.err());
+        for (String line : new String[] {"dataset: fashion-mnist\n", "models:\n- mlp\n- mlp-mod\n", "runs: 2\n", "epochs: 1\n", "batch-size: 32\n",
+                "hidden:\n- 8\n", "metric: test_accuracy\n"})
+            assertTrue(p1.out().contains(line), line + " in\n" + p1.out());
+        assertTrue(!p1.out().contains("model:") && !p1.out().contains("print-config"), p1.out());
+        Path printed = tmp.resolve("compare.yaml");
+        Files.writeString(printed, p1.out());
+        CliRun.Result p2 = CliRun.run("compare", "--config", printed.toString(), "--print-config");
+        assertEquals(0, p2.code(), p2.err());
+        assertEquals(p1.out(), p2.out(), "compare's --print-config, fed back, is the same configuration");
+
+        // ... and runs the same comparison as the flags, bit for bit.
+        Path a = tmp.resolve("cmp-flags"), b = tmp.resolve("cmp-yaml");
+        CliRun.Result r = CliRun.run("compare", "--dataset", "fashion-mnist", "--data", data.toString(), "--models", "mlp,mlp-mod", "--runs", "2",
+                "--epochs", "1", "--hidden", "8", "--batch-size", "32", "--backend", "cpu", "--no-progress", "--out", a.toString());
+        assertEquals(0, r.code(), r.err());
+        r = CliRun.run("compare", "--config", printed.toString(), "--backend", "cpu", "--out", b.toString());
+        assertEquals(0, r.code(), r.err());
+        assertEquals(json(a.resolve("compare.json")).get("models"), json(b.resolve("compare.json")).get("models"));
+    }
+
     @Test void unknownKeysAndWrongTypesAreOneSentenceNamingKeyAndFile() throws Exception {
         Path bad = tmp.resolve("bad.yaml");
         Files.writeString(bad, "epochs: 2\nepoch: 3\n");

@@ -29,14 +29,18 @@ class LmCliTest {
 
     @BeforeEach void corpus() throws Exception {
         data = tmp.resolve("ptb");
-        Files.createDirectories(data);
+        writeCorpus(data, " the cat sat on the mat ", " a dog ran ", " the dog sat ");
+    }
+
+    /** A Penn-Treebank-format corpus in dir: 120 training lines cycling through sentences, 12 (shifted by one) for valid and test. */
+    static void writeCorpus(Path dir, String... sentences) throws Exception {
+        Files.createDirectories(dir);
         StringBuilder train = new StringBuilder(), valid = new StringBuilder();
-        String[] s = {" the cat sat on the mat ", " a dog ran ", " the dog sat "};
-        for (int i = 0; i < 120; i++) train.append(s[i % 3]).append('\n');
-        for (int i = 0; i < 12; i++) valid.append(s[(i + 1) % 3]).append('\n');
-        Files.writeString(data.resolve("ptb.train.txt"), train);
-        Files.writeString(data.resolve("ptb.valid.txt"), valid);
-        Files.writeString(data.resolve("ptb.test.txt"), valid);
+        for (int i = 0; i < 120; i++) train.append(sentences[i % sentences.length]).append('\n');
+        for (int i = 0; i < 12; i++) valid.append(sentences[(i + 1) % sentences.length]).append('\n');
+        Files.writeString(dir.resolve("ptb.train.txt"), train);
+        Files.writeString(dir.resolve("ptb.valid.txt"), valid);
+        Files.writeString(dir.resolve("ptb.test.txt"), valid);
     }
 
     String[] args(String... head) {

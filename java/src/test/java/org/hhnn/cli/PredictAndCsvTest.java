@@ -99,16 +99,17 @@ class PredictAndCsvTest {
                 "--output", out.toString());
         assertEquals(0, r.code(), r.err());
         List<String> lines = Files.readAllLines(out);
-        assertEquals("row,predicted,p_0,p_1,p_2,p_3,p_4,p_5,p_6,p_7,p_8,p_9", lines.get(0));
+        assertEquals("row,predicted,class,p_0,p_1,p_2,p_3,p_4,p_5,p_6,p_7,p_8,p_9", lines.get(0));
         assertEquals(41, lines.size());
         int[] labels = IdxReader.readLabels(data.resolve("t10k-labels-idx1-ubyte.gz"));
         int right = 0;
         for (int i = 1; i < lines.size(); i++) {
             String[] f = lines.get(i).split(",");
             double sum = 0, max = -1;
-            for (int c = 2; c < f.length; c++) { sum += Double.parseDouble(f[c]); max = Math.max(max, Double.parseDouble(f[c])); }
+            for (int c = 3; c < f.length; c++) { sum += Double.parseDouble(f[c]); max = Math.max(max, Double.parseDouble(f[c])); }
             assertEquals(1.0, sum, 1e-5, "probabilities sum to 1");
-            assertEquals(max, Double.parseDouble(f[2 + Integer.parseInt(f[1])]), "predicted is the most probable class");
+            assertEquals(max, Double.parseDouble(f[3 + Integer.parseInt(f[1])]), "predicted is the most probable class");
+            assertEquals(org.hhnn.data.FashionMnist.CLASS_NAMES.get(Integer.parseInt(f[1])), f[2], "the class the run recorded");
             if (Integer.parseInt(f[1]) == labels[i - 1]) right++;
         }
         CliRun.Result ev = CliRun.run("eval", "--checkpoint", ck.toString(), "--data", data.toString(), "--backend", "reference", "--json");
