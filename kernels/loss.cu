@@ -1,8 +1,8 @@
 // kernels/loss.cu — losses and regularisation of the cuda backend: softmax cross-entropy (+ backward, + both fused), inverted
 // dropout, layer norm (+ backward: dx per row, dgamma/dbeta per column).
-// Semantics: Backend javadoc (ReferenceBackend the spec); layer norm's math: kernels/norm.cuh; dropout's generator:
-// kernels/random.cuh (bit-identical to org.hhnn.backend.DropoutRng). Twins: native/cpu_loss.cpp, ReferenceBackend,
-// CudaBackend (the launches).
+// Semantics: Backend javadoc (ReferenceBackend the spec); softmax's math: kernels/softmax.cuh; layer norm's:
+// kernels/norm.cuh; dropout's generator: kernels/random.cuh (bit-identical to org.hhnn.backend.DropoutRng).
+// Twins: native/cpu_loss.cpp, ReferenceBackend, CudaBackend (the launches).
 // Tested by: CudaEmulatedParityTest (mvn -B -o test -pl java -Dtest='Cuda*' -Dsurefire.failIfNoSpecifiedTests=false).
 //
 // Barrier-free: row-wise work (softmax, layer norm) is one thread per row, in double like native/; column sums
@@ -10,6 +10,7 @@
 #include "emu_shim.h"
 #include "norm.cuh"
 #include "random.cuh"
+#include "softmax.cuh"
 
 // ---- softmax cross-entropy ----------------------------------------------------------------------------------------
 
@@ -18,20 +19,7 @@
 extern "C" __global__ void __launch_bounds__(HHNN_BLOCK)
 hhnn_softmax_xent_f32(const float* logits, const int* labels, float* probs, float* loss, int rows, int cols) {
     HHNN_GRID_STRIDE(r, rows) {
-        const float* lr = logits + r * (long)cols;
-        float* pr = probs + r * (long)cols;
-        float mx = -INFINITY;
-        for (int j = 0; j < cols; j++) mx = lr[j] > mx ? lr[j] : mx;   // a NaN logit still poisons z below
-        double z = 0.0;   // e_j = exp(l_j - max) <= 1, summed in double
-        for (int j = 0; j < cols; j++) {
-            float e = expf(lr[j] - mx);
-            pr[j] = e;
-            z += e;
-        }
-        double inv = 1.0 / z;
-        for (int j = 0; j < cols; j++) pr[j] = (float)(pr[j] * inv);
-        int label = labels[r];
-        loss[r] = label >= 0 && label < cols ? (float)((double)mx + log(z) - lr[label]) : NAN;
+        loss[r] = hhnn_softmax_xent_row(logits + r * (long)cols, probs + r * (long)cols, cols, labels[r]);
     }
 }
 HHNN_REGISTER(hhnn_softmax_xent_f32)
@@ -53,18 +41,7 @@ extern "C" __global__ void __launch_bounds__(HHNN_BLOCK)
 hhnn_softmax_xent_grad_f32(const float* logits, const int* labels, float scale, float* loss, float* dlogits, int rows,
                            int cols) {
     HHNN_GRID_STRIDE(r, rows) {
-        const float* lr = logits + r * (long)cols;
-        float* dr = dlogits + r * (long)cols;
-        float mx = -INFINITY;
-        for (int j = 0; j < cols; j++) mx = lr[j] > mx ? lr[j] : mx;   // a NaN logit still poisons z below
-        double z = 0.0;   // e_j = exp(l_j - max) <= 1, summed in double
-        for (int j = 0; j < cols; j++) z += expf(lr[j] - mx);
-        int label = labels[r];
-        float target = lr[label];
-        loss[r] = (float)((double)mx + log(z) - target);
-        float s = (float)((double)scale / z);   // scale p_j = e_j (scale / z)
-        for (int j = 0; j < cols; j++) dr[j] = expf(lr[j] - mx) * s;
-        dr[label] = (float)((double)dr[label] - (double)scale);
+        loss[r] = hhnn_softmax_xent_grad_row(logits + r * (long)cols, dlogits + r * (long)cols, cols, labels[r], scale);
     }
 }
 HHNN_REGISTER(hhnn_softmax_xent_grad_f32)

@@ -207,17 +207,26 @@ HHNN_JNI(void, legendreBackward)(JNIEnv* env, jobject, jlong x, jlong coeffs, jl
     });
 }
 
+// f(i0, m, recurrence table) for the blocks of EB elements (m in the last one may be fewer) of the n = rows·cols
+// elements, in parallel: the basis primitives expand each element on its own.
+template <class F>
+static void for_element_blocks(jint rows, jint cols, int D, F&& f) {
+    Recurrence rc(D);
+    const float* rb = rc.b.data();
+    long n = (long)rows * cols, blocks = (n + EB - 1) / EB;
+    parallel_for(blocks, n * (D + 1), [&](long blk) {
+        long i0 = blk * EB;
+        f(i0, (int)(n - i0 < EB ? n - i0 : EB), rb);
+    });
+}
+
 HHNN_JNI(void, legendreBasis)(JNIEnv* env, jobject, jlong x, jlong basis, jint rows, jint cols, jint degree) {
     guard(env, "legendreBasis", [&] {
         const float* X = fp(x);   // (rows, cols)
         float* B = fp(basis);     // (rows, cols, D+1)
         const int D = degree;
-        Recurrence rc(D);
-        long n = (long)rows * cols, blocks = (n + EB - 1) / EB;
-        parallel_for(blocks, n * (D + 1), [&](long blk) {
-            long i0 = blk * EB;
-            int m = (int)(n - i0 < EB ? n - i0 : EB);
-            basis_block(X + i0, B + i0 * (D + 1), m, D, rc.b.data());
+        for_element_blocks(rows, cols, D, [&](long i0, int m, const float* rb) {
+            basis_block(X + i0, B + i0 * (D + 1), m, D, rb);
         });
     });
 }
@@ -229,17 +238,12 @@ HHNN_JNI(void, legendreBasisBackward)(JNIEnv* env, jobject, jlong x, jlong dBasi
         const float* DB = fp(dBasis);   // (rows, cols, D+1)
         float* DX = fp(dx);             // (rows, cols)
         const int D = degree;
-        Recurrence rc(D);
-        long n = (long)rows * cols, blocks = (n + EB - 1) / EB;
-        parallel_for(blocks, n * (D + 1), [&](long blk) {
-            long i0 = blk * EB;
-            int m = (int)(n - i0 < EB ? n - i0 : EB);
-            basis_backward_block(X + i0, DB + i0 * (D + 1), DX + i0, m, D, rc.b.data());
+        for_element_blocks(rows, cols, D, [&](long i0, int m, const float* rb) {
+            basis_backward_block(X + i0, DB + i0 * (D + 1), DX + i0, m, D, rb);
         });
     });
 }
 
-// y[b, j] = Σ_k basis[b, j, k]·coeffs[j, k], summed in double (K is small; this is not the hot loop).
 HHNN_JNI(void, neuronReadout)(JNIEnv* env, jobject, jlong basis, jlong coeffs, jlong y, jint batch, jint neurons,
                               jint k) {
     guard(env, "neuronReadout", [&] {

@@ -1,106 +1,58 @@
 // native/cpu_loss.cpp — softmax cross-entropy (+ backward, + both fused), inverted dropout, layer norm (+ backward).
-// Java twin: CpuBackend / ReferenceBackend methods of the same names; layer norm's math in kernels/norm.cuh, dropout's
-// generator in kernels/random.cuh.
+// Java twin: CpuBackend / ReferenceBackend methods of the same names; softmax's math in kernels/softmax.cuh, layer
+// norm's in kernels/norm.cuh, dropout's generator in kernels/random.cuh.
 // Tested by: CpuParityTest (softmaxCrossEntropy*, dropout masks bit-identical, layerNorm*, bad labels).
 #include <math.h>
-#include <string>
 #include <vector>
 #include "cpu_parallel.h"
 #include "jni_util.h"
 #include "norm.cuh"
 #include "random.cuh"
+#include "softmax.cuh"
 
 using namespace hhnn;
 
-// Copies rows labels out of the Java array (rows <= its length is checked in Java).
-static std::vector<jint> read_labels(JNIEnv* env, jintArray labels, jint rows) {
-    std::vector<jint> out((size_t)rows);
-    env->GetIntArrayRegion(labels, 0, rows, out.data());
+// f(r, in row, out row, label) for every row in parallel, with the labels copied out of the Java array first
+// (CheckedBackend has checked rows <= its length, and for the forward and the fused primitive every label in [0, cols)).
+template <class F>
+static void for_label_rows(JNIEnv* env, jintArray labels, jint rows, jint cols, jlong in, jlong out, F&& f) {
+    std::vector<jint> lab((size_t)rows);
+    env->GetIntArrayRegion(labels, 0, rows, lab.data());
     check_jni(env);
-    return out;
+    const float* I = fp(in);   // (rows, cols)
+    float* O = fp(out);   // (rows, cols)
+    const jint* lb = lab.data();
+    for_rows(rows, cols, [=](int r) { f(r, I + (long)r * cols, O + (long)r * cols, (int)lb[r]); });
 }
 
 HHNN_JNI(void, softmaxCrossEntropy)(JNIEnv* env, jobject, jlong logits, jintArray labels, jlong probs, jlong loss,
                                     jint rows, jint cols) {
     guard(env, "softmaxCrossEntropy", [&] {
-        std::vector<jint> lab = read_labels(env, labels, rows);   // (rows)
-        for (jint r = 0; r < rows; r++)   // before any write, so a bad batch leaves the outputs untouched
-            if (lab[r] < 0 || lab[r] >= cols)
-                throw IllegalArgument("label " + std::to_string(lab[r]) + " at row " + std::to_string(r) +
-                                      " is outside [0, " + std::to_string(cols) + ")");
-        const float* L = fp(logits);   // (rows, cols)
-        float* P = fp(probs);   // (rows, cols)
         float* O = fp(loss);   // (rows)
-        const jint* lb = lab.data();
-        for_rows(rows, cols, [=](int r) {
-            const float* lr = L + (long)r * cols;
-            float* pr = P + (long)r * cols;
-            float mx = -INFINITY;
-            for (int j = 0; j < cols; j++) mx = lr[j] > mx ? lr[j] : mx;   // a NaN logit still poisons z below
-            // e_j = exp(l_j - max) <= 1, summed in double; p_j = e_j / z costs one exp per element.
-            double z = 0.0;
-#pragma omp simd reduction(+ : z)
-            for (int j = 0; j < cols; j++) {
-                float e = expf(lr[j] - mx);
-                pr[j] = e;
-                z += e;
-            }
-            double inv = 1.0 / z;
-#pragma omp simd
-            for (int j = 0; j < cols; j++) pr[j] = (float)(pr[j] * inv);
-            double logZ = (double)mx + log(z);
-            O[r] = (float)(logZ - lr[lb[r]]);
+        for_label_rows(env, labels, rows, cols, logits, probs, [=](int r, const float* lr, float* pr, int label) {
+            O[r] = hhnn_softmax_xent_row(lr, pr, cols, label);
         });
     });
 }
 
+// As the reference, a label outside [0, cols) just matches no column (the forward rejects it).
 HHNN_JNI(void, softmaxCrossEntropyBackward)(JNIEnv* env, jobject, jlong probs, jintArray labels, jfloat scale,
                                             jlong dlogits, jint rows, jint cols) {
     guard(env, "softmaxCrossEntropyBackward", [&] {
-        std::vector<jint> lab = read_labels(env, labels, rows);   // (rows)
-        const float* P = fp(probs);   // (rows, cols)
-        float* D = fp(dlogits);   // (rows, cols)
-        const jint* lb = lab.data();
-        // As the reference, a label outside [0, cols) just matches no column (the forward rejects it).
-        for_rows(rows, cols, [=](int r) {
-            const float* pr = P + (long)r * cols;
-            float* dr = D + (long)r * cols;
-            int label = lb[r];
+        for_label_rows(env, labels, rows, cols, probs, dlogits, [=](int, const float* pr, float* dr, int label) {
 #pragma omp simd
             for (int j = 0; j < cols; j++) dr[j] = (float)((double)scale * ((double)pr[j] - (j == label ? 1.0 : 0.0)));
         });
     });
 }
 
-// The forward and backward fused: loss per row and dlogits = scale (softmax - onehot), probabilities never stored.
-// dlogits may alias logits: each row reads its logits (max, then z) before the last loop overwrites them in order.
+// The forward and backward fused (hhnn_softmax_xent_grad_row); dlogits may alias logits.
 HHNN_JNI(void, softmaxCrossEntropyGrad)(JNIEnv* env, jobject, jlong logits, jintArray labels, jfloat scale, jlong loss,
                                         jlong dlogits, jint rows, jint cols) {
     guard(env, "softmaxCrossEntropyGrad", [&] {
-        std::vector<jint> lab = read_labels(env, labels, rows);   // (rows)
-        for (jint r = 0; r < rows; r++)   // before any write, so a bad batch leaves the outputs untouched
-            if (lab[r] < 0 || lab[r] >= cols)
-                throw IllegalArgument("label " + std::to_string(lab[r]) + " at row " + std::to_string(r) +
-                                      " is outside [0, " + std::to_string(cols) + ")");
-        const float* L = fp(logits);   // (rows, cols)
-        float* D = fp(dlogits);   // (rows, cols)
         float* O = fp(loss);   // (rows)
-        const jint* lb = lab.data();
-        for_rows(rows, cols, [=](int r) {
-            const float* lr = L + (long)r * cols;
-            float* dr = D + (long)r * cols;
-            float mx = -INFINITY;
-            for (int j = 0; j < cols; j++) mx = lr[j] > mx ? lr[j] : mx;   // a NaN logit still poisons z below
-            double z = 0.0;   // e_j = exp(l_j - max) <= 1, summed in double
-#pragma omp simd reduction(+ : z)
-            for (int j = 0; j < cols; j++) z += expf(lr[j] - mx);
-            int label = lb[r];
-            float target = lr[label];
-            O[r] = (float)((double)mx + log(z) - target);
-            float s = (float)((double)scale / z);   // scale·p_j = e_j·(scale / z), one multiply per element
-#pragma omp simd
-            for (int j = 0; j < cols; j++) dr[j] = expf(lr[j] - mx) * s;
-            dr[label] = (float)((double)dr[label] - (double)scale);
+        for_label_rows(env, labels, rows, cols, logits, dlogits, [=](int r, const float* lr, float* dr, int label) {
+            O[r] = hhnn_softmax_xent_grad_row(lr, dr, cols, label, scale);
         });
     });
 }

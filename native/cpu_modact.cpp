@@ -30,6 +30,16 @@ void parallel_units(long units, long work, F&& f) {
     for (long u = 0; u < units; u++) f(u);
 }
 
+// f(o, i0, n) for the tiles of n <= TB inner positions from i0 of each row o: the work units of the conv layout.
+template <class F>
+void parallel_tiles(long outer, long C, long inner, F&& f) {
+    long tiles = (inner + TB - 1) / TB;
+    parallel_units(outer * tiles, outer * C * inner, [=](long t) {
+        long i0 = (t % tiles) * TB;
+        f(t / tiles, i0, (int)(inner - i0 < TB ? inner - i0 : TB));
+    });
+}
+
 // One channel of a tile (n ≤ TB positions with their modulations s): the vector loops of the conv layout, as SIMD
 // clones (memory-bound at SSE2 width, and the double accumulation is twice as wide per instruction with AVX). Each
 // element's operations are the same in every clone and acc sums per position in channel order: the same bits.
@@ -66,10 +76,7 @@ void forward_t(const float* V, const float* U, float* O, long outer, long C, lon
         });
         return;
     }
-    long tiles = (inner + TB - 1) / TB;
-    parallel_units(outer * tiles, outer * C * inner, [=](long t) {
-        long o = t / tiles, i0 = (t % tiles) * TB;
-        int n = (int)(inner - i0 < TB ? inner - i0 : TB);
+    parallel_tiles(outer, C, inner, [=](long o, long i0, int n) {
         float s[TB];
         const float* u = U + o * inner + i0;
 #pragma omp simd
@@ -105,10 +112,7 @@ void backward_t(const float* V, const float* U, const float* G, float* DV, float
         });
         return;
     }
-    long tiles = (inner + TB - 1) / TB;
-    parallel_units(outer * tiles, outer * C * inner, [=](long t) {
-        long o = t / tiles, i0 = (t % tiles) * TB;
-        int n = (int)(inner - i0 < TB ? inner - i0 : TB);
+    parallel_tiles(outer, C, inner, [=](long o, long i0, int n) {
         float s[TB];
         double acc[TB];
         const float* u = U + o * inner + i0;

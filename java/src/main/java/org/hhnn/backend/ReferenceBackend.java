@@ -6,8 +6,12 @@ package org.hhnn.backend;
  * {@link Precision#F32} mode (the default, {@code --backend reference}) each result is rounded to
  * float32 when stored; in {@link Precision#F64} mode nothing is rounded, which is what the
  * finite-difference gradient checks run on.
+ *
+ * <p>The HH, Legendre, convolution and modulated primitives are the default methods of the topic interfaces this
+ * class implements ({@code ReferenceHh}, {@code ReferenceLegendre}, {@code ReferenceConv}, {@code ReferenceModulated}),
+ * so each reference primitive is written once, where its topic's helpers are.
  */
-public final class ReferenceBackend implements Backend {
+public final class ReferenceBackend implements ReferenceConv, ReferenceModulated, ReferenceHh, ReferenceLegendre {
 
     public enum Precision { F32, F64 }
 
@@ -124,21 +128,17 @@ public final class ReferenceBackend implements Backend {
             for (int j = 0; j < cols; j++) Y[i * cols + j] = r(X[i * cols + j] + Bv[j]);
     }
 
-    @Override public void sumRows(Buffer x, Buffer y, int rows, int cols, float beta) {
-        double[] X = d(x), Y = d(y);
-        for (int j = 0; j < cols; j++) {
-            double s = 0;
-            for (int i = 0; i < rows; i++) s += X[i * cols + j];
-            Y[j] = r((beta == 0f ? 0.0 : beta * Y[j]) + s);
-        }
-    }
+    @Override public void sumRows(Buffer x, Buffer y, int rows, int cols, float beta) { sum(x, y, cols, 1, rows, cols, beta); }
 
-    @Override public void sumCols(Buffer x, Buffer y, int rows, int cols, float beta) {
+    @Override public void sumCols(Buffer x, Buffer y, int rows, int cols, float beta) { sum(x, y, rows, cols, cols, 1, beta); }
+
+    // y[a] = beta·y[a] + Σ_b x[a·strideA + b·strideB] for a < n, b < m (beta = 0 never reads y).
+    private void sum(Buffer x, Buffer y, int n, int strideA, int m, int strideB, float beta) {
         double[] X = d(x), Y = d(y);
-        for (int i = 0; i < rows; i++) {
+        for (int a = 0; a < n; a++) {
             double s = 0;
-            for (int j = 0; j < cols; j++) s += X[i * cols + j];
-            Y[i] = r((beta == 0f ? 0.0 : beta * Y[i]) + s);
+            for (int b = 0; b < m; b++) s += X[a * strideA + b * strideB];
+            Y[a] = r((beta == 0f ? 0.0 : beta * Y[a]) + s);
         }
     }
 
@@ -355,111 +355,9 @@ public final class ReferenceBackend implements Backend {
 
     // ---- HH window and Legendre: written in ReferenceHh / ReferenceLegendre -----------------
 
-    @Override public void hhForward(HhSpec spec, Buffer state, Buffer current, Buffer cond,
-                                    Buffer stateOut, Buffer basisSum, Buffer spikes, int batch, int neurons) {
-        ReferenceHh.forward(this, spec, state, current, cond, stateOut, basisSum, spikes, batch, neurons);
-    }
-
-    @Override public void hhBackward(HhSpec spec, Buffer state, Buffer current, Buffer cond,
-                                     Buffer dStateOut, Buffer dBasisSum, Buffer dSpikes,
-                                     Buffer dState, Buffer dCurrent, Buffer dCond, int batch, int neurons) {
-        ReferenceHh.backward(this, spec, state, current, cond, dStateOut, dBasisSum, dSpikes, dState, dCurrent, dCond, batch, neurons);
-    }
-
-    @Override public void legendreForward(Buffer x, Buffer coeffs, Buffer y, int rows, int cols, int degree) {
-        ReferenceLegendre.forward(this, x, coeffs, y, rows, cols, degree);
-    }
-
-    @Override public void legendreBackward(Buffer x, Buffer coeffs, Buffer dy, Buffer dx, Buffer dCoeffs, int rows, int cols, int degree) {
-        ReferenceLegendre.backward(this, x, coeffs, dy, dx, dCoeffs, rows, cols, degree);
-    }
-
-    @Override public void legendreBasis(Buffer x, Buffer basis, int rows, int cols, int degree) {
-        ReferenceLegendre.basis(this, x, basis, rows, cols, degree);
-    }
-
-    @Override public void legendreBasisBackward(Buffer x, Buffer dBasis, Buffer dx, int rows, int cols, int degree) {
-        ReferenceLegendre.basisBackward(this, x, dBasis, dx, rows, cols, degree);
-    }
-
-    @Override public void neuronReadout(Buffer basis, Buffer coeffs, Buffer y, int batch, int neurons, int k) {
-        ReferenceLegendre.neuronReadout(this, basis, coeffs, y, batch, neurons, k);
-    }
-
-    @Override public void neuronReadoutBackward(Buffer basis, Buffer coeffs, Buffer dy, Buffer dBasis, Buffer dCoeffs, int batch, int neurons, int k) {
-        ReferenceLegendre.neuronReadoutBackward(this, basis, coeffs, dy, dBasis, dCoeffs, batch, neurons, k);
-    }
-
     // ---- convolution, pooling, normalisation, concat (modulated networks, part A) -------------
-
-    @Override public void im2col(ConvGeom g, Buffer x, Buffer cols) { ReferenceConv.im2col(this, g, x, cols); }
-    @Override public void col2im(ConvGeom g, Buffer cols, Buffer x) { ReferenceConv.col2im(this, g, cols, x); }
-    @Override public void conv2d(ConvGeom g, int outChannels, Buffer x, Buffer w, Buffer bias, Buffer y) {
-        ReferenceConv.conv2d(this, g, outChannels, x, w, bias, y);
-    }
-    @Override public void conv2dBackward(ConvGeom g, int outChannels, Buffer x, Buffer w, Buffer dy, Buffer dx, Buffer dw, Buffer dbias) {
-        ReferenceConv.conv2dBackward(this, g, outChannels, x, w, dy, dx, dw, dbias);
-    }
-    @Override public void swapAxes(Buffer x, Buffer y, int a, int b, int inner) { ReferenceConv.swapAxes(this, x, y, a, b, inner); }
-
-    @Override public void addChannelBias(Buffer x, Buffer bias, Buffer y, int outer, int channels, int inner) {
-        ReferenceConv.addChannelBias(this, x, bias, y, outer, channels, inner);
-    }
-
-    @Override public void sumChannels(Buffer x, Buffer y, int outer, int channels, int inner, float beta) {
-        ReferenceConv.sumChannels(this, x, y, outer, channels, inner, beta);
-    }
-
-    @Override public void maxPool(ConvGeom g, Buffer x, Buffer y, Buffer argmax) { ReferenceConv.maxPool(this, g, x, y, argmax); }
-    @Override public void maxPoolBackward(ConvGeom g, Buffer dy, Buffer argmax, Buffer dx) { ReferenceConv.maxPoolBackward(this, g, dy, argmax, dx); }
-    @Override public void avgPool(ConvGeom g, Buffer x, Buffer y) { ReferenceConv.avgPool(this, g, x, y); }
-    @Override public void avgPoolBackward(ConvGeom g, Buffer dy, Buffer dx) { ReferenceConv.avgPoolBackward(this, g, dy, dx); }
-
-    @Override public void batchNorm(Buffer x, Buffer gamma, Buffer beta, Buffer runMean, Buffer runVar, Buffer y, Buffer mean, Buffer rstd,
-                                    int outer, int channels, int inner, float momentum, float eps, boolean training) {
-        ReferenceConv.batchNorm(this, x, gamma, beta, runMean, runVar, y, mean, rstd, outer, channels, inner, momentum, eps, training);
-    }
-
-    @Override public void batchNormBackward(Buffer x, Buffer gamma, Buffer mean, Buffer rstd, Buffer dy,
-                                            Buffer dx, Buffer dgamma, Buffer dbeta, int outer, int channels, int inner) {
-        ReferenceConv.batchNormBackward(this, x, gamma, mean, rstd, dy, dx, dgamma, dbeta, outer, channels, inner);
-    }
-
-    @Override public void concatChannels(Buffer a, Buffer b, Buffer y, int outer, int ca, int cb, int inner) {
-        ReferenceConv.concatChannels(this, a, b, y, outer, ca, cb, inner);
-    }
-
-    @Override public void splitChannels(Buffer y, Buffer a, Buffer b, int outer, int ca, int cb, int inner) {
-        ReferenceConv.splitChannels(this, y, a, b, outer, ca, cb, inner);
-    }
 
     // ---- modulated activations, LSTM cell, embedding (modulated networks, part B) -------------
     // Written in ReferenceModulated.
 
-    @Override public void modActForward(UnaryOp act, UnaryOp modAct, Buffer v, Buffer u, Buffer out, int outer, int channels, int inner) {
-        ReferenceModulated.modActForward(this, act, modAct, v, u, out, outer, channels, inner);
-    }
-
-    @Override public void modActBackward(UnaryOp act, UnaryOp modAct, Buffer v, Buffer u, Buffer dout, Buffer dv, Buffer du,
-                                         int outer, int channels, int inner) {
-        ReferenceModulated.modActBackward(this, act, modAct, v, u, dout, dv, du, outer, channels, inner);
-    }
-
-    @Override public void lstmCellForward(LstmCell cell, UnaryOp modAct, Buffer gates, Buffer cPrev, Buffer hPrev, Buffer mask,
-                                          Buffer c, Buffer h, int batch, int hidden) {
-        ReferenceModulated.lstmCellForward(this, cell, modAct, gates, cPrev, hPrev, mask, c, h, batch, hidden);
-    }
-
-    @Override public void lstmCellBackward(LstmCell cell, UnaryOp modAct, Buffer gates, Buffer cPrev, Buffer mask, Buffer dc, Buffer dh,
-                                           Buffer dGates, Buffer dcPrev, Buffer dhPrev, int batch, int hidden) {
-        ReferenceModulated.lstmCellBackward(this, cell, modAct, gates, cPrev, mask, dc, dh, dGates, dcPrev, dhPrev, batch, hidden);
-    }
-
-    @Override public void embeddingForward(Buffer table, int[] ids, Buffer out, int n, int vocab, int dim) {
-        ReferenceModulated.embeddingForward(this, table, ids, out, n, vocab, dim);
-    }
-
-    @Override public void embeddingBackward(int[] ids, Buffer dOut, Buffer dTable, int n, int vocab, int dim) {
-        ReferenceModulated.embeddingBackward(this, ids, dOut, dTable, n, vocab, dim);
-    }
 }

@@ -1,5 +1,10 @@
 package org.hhnn.backend;
 
+import static org.hhnn.backend.ReferenceHh.State.H;
+import static org.hhnn.backend.ReferenceHh.State.M;
+import static org.hhnn.backend.ReferenceHh.State.N;
+import static org.hhnn.backend.ReferenceHh.State.V;
+
 /**
  * The reference Hodgkin-Huxley window ({@link Backend#hhForward}, {@link Backend#hhBackward}), written from
  * DESIGN.md § "HH layer: the exact model" (paper 2.2–2.3 and 3.2). Everything is computed in float64; results are
@@ -18,15 +23,22 @@ package org.hhnn.backend;
  * <p>Backward recomputes the window from its start state, keeps the w+1 states, then runs reverse mode through the
  * steps with the chain rule written out by hand (one method per piece below).
  */
-final class ReferenceHh {
-    private ReferenceHh() {}
+sealed interface ReferenceHh extends Backend permits ReferenceBackend {
+
+    /** The storage rounding of the reference this is part of ({@link ReferenceBackend#round}). */
+    private double round(double v) { return ((ReferenceBackend) this).round(v); }
 
     static final double EXP_ARG_MAX = 80;
     static final double SERIES_RADIUS = 0.1;
     /** Readout argument x = (V + 15)/75 (DESIGN.md § HH layer: Legendre readout). */
     static final double READOUT_OFFSET = 15, READOUT_SCALE = 75;
 
-    private static final int V = 0, M = 1, H = 2, N = 3;
+    /** Indices into one neuron's state (V, m, h, n). */
+    final class State {
+        static final int V = 0, M = 1, H = 2, N = 3;
+
+        private State() {}
+    }
 
     // ---- rates ---------------------------------------------------------------------------------
 
@@ -110,8 +122,8 @@ final class ReferenceHh {
 
     // ---- forward ---------------------------------------------------------------------------------
 
-    static void forward(ReferenceBackend rb, HhSpec sp, Buffer state, Buffer current, Buffer cond,
-                        Buffer stateOut, Buffer basisSum, Buffer spikes, int batch, int neurons) {
+    @Override default void hhForward(HhSpec sp, Buffer state, Buffer current, Buffer cond,
+                                     Buffer stateOut, Buffer basisSum, Buffer spikes, int batch, int neurons) {
         String op = "hhForward";
         checkShapes(op, sp, state, current, cond, batch, neurons);
         int kk = sp.degree() + 1;
@@ -136,17 +148,17 @@ final class ReferenceHh {
                     if (sp.countAbove() ? sp.vTh() <= next[V] : s[V] < sp.vTh() && sp.vTh() <= next[V]) count++;
                     double[] tmp = s; s = next; next = tmp;
                 }
-                for (int q = 0; q < 4; q++) SO[4 * i + q] = rb.round(s[q]);
-                for (int k = 0; k < kk; k++) BS[i * kk + k] = rb.round(sum[k]);
+                for (int q = 0; q < 4; q++) SO[4 * i + q] = round(s[q]);
+                for (int k = 0; k < kk; k++) BS[i * kk + k] = round(sum[k]);
                 SP[i] = count;
             }
     }
 
     // ---- backward --------------------------------------------------------------------------------
 
-    static void backward(ReferenceBackend rb, HhSpec sp, Buffer state, Buffer current, Buffer cond,
-                         Buffer dStateOut, Buffer dBasisSum, Buffer dSpikes,
-                         Buffer dState, Buffer dCurrent, Buffer dCond, int batch, int neurons) {
+    @Override default void hhBackward(HhSpec sp, Buffer state, Buffer current, Buffer cond,
+                                      Buffer dStateOut, Buffer dBasisSum, Buffer dSpikes,
+                                      Buffer dState, Buffer dCurrent, Buffer dCond, int batch, int neurons) {
         String op = "hhBackward";
         checkShapes(op, sp, state, current, cond, batch, neurons);
         int kk = sp.degree() + 1, w = sp.steps();
@@ -189,13 +201,13 @@ final class ReferenceHh {
                     aI += stepBackward(sp, g, traj[t - 1], r, a, aG);   // a becomes the adjoint of the state before step t
                 }
                 if (!sp.countAbove()) a[V] += dSpike * surrogateSlope(sp, traj, 0);   // V_0 appears in the crossing surrogate's first term
-                for (int q = 0; q < 4; q++) DS[4 * i + q] = rb.round(a[q]);
-                DI[i] = rb.round(aI);
+                for (int q = 0; q < 4; q++) DS[4 * i + q] = round(a[q]);
+                DI[i] = round(aI);
                 for (int q = 0; q < 3; q++) gSum[3 * j + q] += aG[q];
             }
         if (dCond != null) {
             double[] DC = ReferenceBackend.data(dCond);
-            for (int q = 0; q < 3 * neurons; q++) DC[q] = rb.round(DC[q] + gSum[q]);
+            for (int q = 0; q < 3 * neurons; q++) DC[q] = round(DC[q] + gSum[q]);
         }
     }
 

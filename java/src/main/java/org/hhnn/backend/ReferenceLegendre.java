@@ -8,8 +8,10 @@ package org.hhnn.backend;
  *
  * <p>{@link #values} and {@link #derivatives} are also the readout basis of {@link ReferenceHh}.
  */
-final class ReferenceLegendre {
-    private ReferenceLegendre() {}
+sealed interface ReferenceLegendre extends Backend permits ReferenceBackend {
+
+    /** The storage rounding of the reference this is part of ({@link ReferenceBackend#round}). */
+    private double round(double v) { return ((ReferenceBackend) this).round(v); }
 
     /** p[k] = P_k(x) for k = 0..degree, by Bonnet's recurrence (k+1)P_{k+1} = (2k+1)xP_k − kP_{k−1}. */
     static void values(double x, int degree, double[] p) {
@@ -40,13 +42,11 @@ final class ReferenceLegendre {
 
     // ---- primitives -------------------------------------------------------------------------
 
-    static void forward(ReferenceBackend rb, Buffer x, Buffer coeffs, Buffer y, int rows, int cols, int degree) {
+    @Override default void legendreForward(Buffer x, Buffer coeffs, Buffer y, int rows, int cols, int degree) {
         String op = "legendreForward";
-        checkShape(op, rows, cols, degree);
-        int kk = degree + 1;
-        need(op, "x", x, (long) rows * cols, rows + " x " + cols);
-        need(op, "coeffs", coeffs, (long) cols * kk, cols + " x " + kk);
-        need(op, "y", y, (long) rows * cols, rows + " x " + cols);
+        int kk = checkShape(op, x, rows, cols, degree);
+        need(op, "coeffs", coeffs, cols, kk);
+        need(op, "y", y, rows, cols);
         double[] X = ReferenceBackend.data(x), A = ReferenceBackend.data(coeffs), Y = ReferenceBackend.data(y);
         double[] p = new double[kk];
         for (int r = 0; r < rows; r++)
@@ -54,20 +54,18 @@ final class ReferenceLegendre {
                 values(clamp(X[r * cols + j]), degree, p);
                 double s = 0;
                 for (int k = 0; k < kk; k++) s += A[j * kk + k] * p[k];
-                Y[r * cols + j] = rb.round(s);
+                Y[r * cols + j] = round(s);
             }
     }
 
-    static void backward(ReferenceBackend rb, Buffer x, Buffer coeffs, Buffer dy, Buffer dx, Buffer dCoeffs,
-                         int rows, int cols, int degree) {
+    @Override default void legendreBackward(Buffer x, Buffer coeffs, Buffer dy, Buffer dx, Buffer dCoeffs,
+                                            int rows, int cols, int degree) {
         String op = "legendreBackward";
-        checkShape(op, rows, cols, degree);
-        int kk = degree + 1;
-        need(op, "x", x, (long) rows * cols, rows + " x " + cols);
-        need(op, "coeffs", coeffs, (long) cols * kk, cols + " x " + kk);
-        need(op, "dy", dy, (long) rows * cols, rows + " x " + cols);
-        need(op, "dx", dx, (long) rows * cols, rows + " x " + cols);
-        if (dCoeffs != null) need(op, "dCoeffs", dCoeffs, (long) cols * kk, cols + " x " + kk);
+        int kk = checkShape(op, x, rows, cols, degree);
+        need(op, "coeffs", coeffs, cols, kk);
+        need(op, "dy", dy, rows, cols);
+        need(op, "dx", dx, rows, cols);
+        if (dCoeffs != null) need(op, "dCoeffs", dCoeffs, cols, kk);
         double[] X = ReferenceBackend.data(x), A = ReferenceBackend.data(coeffs), DY = ReferenceBackend.data(dy);
         double[] DX = ReferenceBackend.data(dx);
         double[] dA = new double[cols * kk];   // the batch sum, added to dCoeffs once at the end
@@ -82,32 +80,28 @@ final class ReferenceLegendre {
                     s += A[j * kk + k] * dp[k];
                     dA[j * kk + k] += g * p[k];
                 }
-                DX[r * cols + j] = rb.round(passesGradient(xv) ? g * s : 0.0);
+                DX[r * cols + j] = round(passesGradient(xv) ? g * s : 0.0);
             }
-        if (dCoeffs != null) addInto(rb, dA, ReferenceBackend.data(dCoeffs));
+        if (dCoeffs != null) addInto(dA, ReferenceBackend.data(dCoeffs));
     }
 
-    static void basis(ReferenceBackend rb, Buffer x, Buffer basis, int rows, int cols, int degree) {
+    @Override default void legendreBasis(Buffer x, Buffer basis, int rows, int cols, int degree) {
         String op = "legendreBasis";
-        checkShape(op, rows, cols, degree);
-        int kk = degree + 1;
-        need(op, "x", x, (long) rows * cols, rows + " x " + cols);
-        need(op, "basis", basis, (long) rows * cols * kk, rows + " x " + cols + " x " + kk);
+        int kk = checkShape(op, x, rows, cols, degree);
+        need(op, "basis", basis, rows, cols, kk);
         double[] X = ReferenceBackend.data(x), P = ReferenceBackend.data(basis);
         double[] p = new double[kk];
         for (int i = 0; i < rows * cols; i++) {
             values(clamp(X[i]), degree, p);
-            for (int k = 0; k < kk; k++) P[i * kk + k] = rb.round(p[k]);
+            for (int k = 0; k < kk; k++) P[i * kk + k] = round(p[k]);
         }
     }
 
-    static void basisBackward(ReferenceBackend rb, Buffer x, Buffer dBasis, Buffer dx, int rows, int cols, int degree) {
+    @Override default void legendreBasisBackward(Buffer x, Buffer dBasis, Buffer dx, int rows, int cols, int degree) {
         String op = "legendreBasisBackward";
-        checkShape(op, rows, cols, degree);
-        int kk = degree + 1;
-        need(op, "x", x, (long) rows * cols, rows + " x " + cols);
-        need(op, "dBasis", dBasis, (long) rows * cols * kk, rows + " x " + cols + " x " + kk);
-        need(op, "dx", dx, (long) rows * cols, rows + " x " + cols);
+        int kk = checkShape(op, x, rows, cols, degree);
+        need(op, "dBasis", dBasis, rows, cols, kk);
+        need(op, "dx", dx, rows, cols);
         double[] X = ReferenceBackend.data(x), DB = ReferenceBackend.data(dBasis), DX = ReferenceBackend.data(dx);
         double[] p = new double[kk], dp = new double[kk];
         for (int i = 0; i < rows * cols; i++) {
@@ -116,34 +110,34 @@ final class ReferenceLegendre {
             derivatives(degree, p, dp);
             double s = 0;
             for (int k = 0; k < kk; k++) s += DB[i * kk + k] * dp[k];
-            DX[i] = rb.round(s);
+            DX[i] = round(s);
         }
     }
 
-    static void neuronReadout(ReferenceBackend rb, Buffer basis, Buffer coeffs, Buffer y, int batch, int neurons, int k) {
+    @Override default void neuronReadout(Buffer basis, Buffer coeffs, Buffer y, int batch, int neurons, int k) {
         String op = "neuronReadout";
         checkReadoutShape(op, batch, neurons, k);
-        need(op, "basis", basis, (long) batch * neurons * k, batch + " x " + neurons + " x " + k);
-        need(op, "coeffs", coeffs, (long) neurons * k, neurons + " x " + k);
-        need(op, "y", y, (long) batch * neurons, batch + " x " + neurons);
+        need(op, "basis", basis, batch, neurons, k);
+        need(op, "coeffs", coeffs, neurons, k);
+        need(op, "y", y, batch, neurons);
         double[] P = ReferenceBackend.data(basis), A = ReferenceBackend.data(coeffs), Y = ReferenceBackend.data(y);
         for (int b = 0; b < batch; b++)
             for (int j = 0; j < neurons; j++) {
                 double s = 0;
                 for (int q = 0; q < k; q++) s += P[(b * neurons + j) * k + q] * A[j * k + q];
-                Y[b * neurons + j] = rb.round(s);
+                Y[b * neurons + j] = round(s);
             }
     }
 
-    static void neuronReadoutBackward(ReferenceBackend rb, Buffer basis, Buffer coeffs, Buffer dy, Buffer dBasis,
-                                      Buffer dCoeffs, int batch, int neurons, int k) {
+    @Override default void neuronReadoutBackward(Buffer basis, Buffer coeffs, Buffer dy, Buffer dBasis,
+                                                 Buffer dCoeffs, int batch, int neurons, int k) {
         String op = "neuronReadoutBackward";
         checkReadoutShape(op, batch, neurons, k);
-        need(op, "basis", basis, (long) batch * neurons * k, batch + " x " + neurons + " x " + k);
-        need(op, "coeffs", coeffs, (long) neurons * k, neurons + " x " + k);
-        need(op, "dy", dy, (long) batch * neurons, batch + " x " + neurons);
-        if (dBasis != null) need(op, "dBasis", dBasis, (long) batch * neurons * k, batch + " x " + neurons + " x " + k);
-        if (dCoeffs != null) need(op, "dCoeffs", dCoeffs, (long) neurons * k, neurons + " x " + k);
+        need(op, "basis", basis, batch, neurons, k);
+        need(op, "coeffs", coeffs, neurons, k);
+        need(op, "dy", dy, batch, neurons);
+        if (dBasis != null) need(op, "dBasis", dBasis, batch, neurons, k);
+        if (dCoeffs != null) need(op, "dCoeffs", dCoeffs, neurons, k);
         double[] P = ReferenceBackend.data(basis), A = ReferenceBackend.data(coeffs), DY = ReferenceBackend.data(dy);
         double[] DB = dBasis == null ? null : ReferenceBackend.data(dBasis);
         double[] dA = new double[neurons * k];
@@ -152,28 +146,42 @@ final class ReferenceLegendre {
                 double g = DY[b * neurons + j];
                 for (int q = 0; q < k; q++) {
                     int i = (b * neurons + j) * k + q;
-                    if (DB != null) DB[i] = rb.round(g * A[j * k + q]);
+                    if (DB != null) DB[i] = round(g * A[j * k + q]);
                     dA[j * k + q] += g * P[i];
                 }
             }
-        if (dCoeffs != null) addInto(rb, dA, ReferenceBackend.data(dCoeffs));
+        if (dCoeffs != null) addInto(dA, ReferenceBackend.data(dCoeffs));
     }
 
     // ---- helpers ----------------------------------------------------------------------------
 
     /** dst[i] += sum[i] (the "accumulated" outputs of the contract), one rounding per entry. */
-    private static void addInto(ReferenceBackend rb, double[] sum, double[] dst) {
-        for (int i = 0; i < sum.length; i++) dst[i] = rb.round(dst[i] + sum[i]);
+    private void addInto(double[] sum, double[] dst) {
+        for (int i = 0; i < sum.length; i++) dst[i] = round(dst[i] + sum[i]);
     }
 
-    private static void checkShape(String op, int rows, int cols, int degree) {
+    /** Checks the sizes and x (rows x cols); returns degree + 1, the basis length. */
+    private static int checkShape(String op, Buffer x, int rows, int cols, int degree) {
         if (rows < 0 || cols < 0) throw new IllegalArgumentException(op + ": rows and cols must be >= 0, got " + rows + " x " + cols);
         if (degree < 0) throw new IllegalArgumentException(op + ": Legendre degree must be >= 0, got " + degree);
+        need(op, "x", x, rows, cols);
+        return degree + 1;
     }
 
     private static void checkReadoutShape(String op, int batch, int neurons, int k) {
         if (batch < 0 || neurons < 0 || k < 0)
             throw new IllegalArgumentException(op + ": batch, neurons and k must be >= 0, got " + batch + ", " + neurons + ", " + k);
+    }
+
+    /** {@link #need(String, String, Buffer, long, String)} for a buffer of shape dims (d0 x d1 x …). */
+    static void need(String op, String name, Buffer b, long... dims) {
+        long n = 1;
+        StringBuilder shape = new StringBuilder();
+        for (long d : dims) {
+            n *= d;
+            shape.append(shape.length() == 0 ? "" : " x ").append(d);
+        }
+        need(op, name, b, n, shape.toString());
     }
 
     /** Fails with a message naming the primitive, the buffer and both sizes when b is missing or too short. */

@@ -11,8 +11,10 @@ import static org.hhnn.backend.ReferenceLegendre.need;
  * Tested by: ModulatedGradCheckTest (float64 finite differences), and as the twin of every parity test
  * (ModulatedParityTest, CudaModulatedParityTest).
  */
-final class ReferenceModulated {
-    private ReferenceModulated() {}
+sealed interface ReferenceModulated extends Backend permits ReferenceBackend {
+
+    /** The storage rounding of the reference this is part of ({@link ReferenceBackend#round}). */
+    private double round(double v) { return ((ReferenceBackend) this).round(v); }
 
     private static double f(UnaryOp op, double x) { return ReferenceBackend.apply(op, x); }
 
@@ -22,35 +24,35 @@ final class ReferenceModulated {
 
     // ---- modulated activation -----------------------------------------------------------------
 
-    static void modActForward(ReferenceBackend rb, UnaryOp act, UnaryOp modAct, Buffer v, Buffer u, Buffer out,
-                              int outer, int channels, int inner) {
-        String p = "modActForward";
+    /** Checks act, modAct, the sizes, v (outer x channels x inner) and u (outer x inner). */
+    private static void modActArgs(String p, UnaryOp act, UnaryOp modAct, Buffer v, Buffer u, int outer, int channels, int inner) {
         ModulatedArgs.modActOps(p, act, modAct);
-        long n = ModulatedArgs.modActShape(p, outer, channels, inner), nu = (long) outer * inner;
-        String shape = outer + " x " + channels + " x " + inner;
-        need(p, "v", v, n, shape);
-        need(p, "u", u, nu, outer + " x " + inner);
-        need(p, "out", out, n, shape);
+        ModulatedArgs.modActShape(p, outer, channels, inner);
+        need(p, "v", v, outer, channels, inner);
+        need(p, "u", u, outer, inner);
+    }
+
+    @Override default void modActForward(UnaryOp act, UnaryOp modAct, Buffer v, Buffer u, Buffer out,
+                                         int outer, int channels, int inner) {
+        String p = "modActForward";
+        modActArgs(p, act, modAct, v, u, outer, channels, inner);
+        need(p, "out", out, outer, channels, inner);
         double[] V = ReferenceBackend.data(v), U = ReferenceBackend.data(u), O = ReferenceBackend.data(out);
         for (int o = 0; o < outer; o++)
             for (int c = 0; c < channels; c++)
                 for (int i = 0; i < inner; i++) {
                     int e = (o * channels + c) * inner + i;
-                    O[e] = rb.round(f(act, f(modAct, U[o * inner + i]) * V[e]));
+                    O[e] = round(f(act, f(modAct, U[o * inner + i]) * V[e]));
                 }
     }
 
-    static void modActBackward(ReferenceBackend rb, UnaryOp act, UnaryOp modAct, Buffer v, Buffer u, Buffer dout,
-                               Buffer dv, Buffer du, int outer, int channels, int inner) {
+    @Override default void modActBackward(UnaryOp act, UnaryOp modAct, Buffer v, Buffer u, Buffer dout,
+                                          Buffer dv, Buffer du, int outer, int channels, int inner) {
         String p = "modActBackward";
-        ModulatedArgs.modActOps(p, act, modAct);
-        long n = ModulatedArgs.modActShape(p, outer, channels, inner), nu = (long) outer * inner;
-        String shape = outer + " x " + channels + " x " + inner;
-        need(p, "v", v, n, shape);
-        need(p, "u", u, nu, outer + " x " + inner);
-        need(p, "dout", dout, n, shape);
-        if (dv != null) need(p, "dv", dv, n, shape);
-        if (du != null) need(p, "du", du, nu, outer + " x " + inner);
+        modActArgs(p, act, modAct, v, u, outer, channels, inner);
+        need(p, "dout", dout, outer, channels, inner);
+        if (dv != null) need(p, "dv", dv, outer, channels, inner);
+        if (du != null) need(p, "du", du, outer, inner);
         double[] V = ReferenceBackend.data(v), U = ReferenceBackend.data(u), G = ReferenceBackend.data(dout);
         double[] DV = dv == null ? null : ReferenceBackend.data(dv), DU = du == null ? null : ReferenceBackend.data(du);
         for (int o = 0; o < outer; o++)
@@ -59,10 +61,10 @@ final class ReferenceModulated {
                 for (int c = 0; c < channels; c++) {
                     int e = (o * channels + c) * inner + i;
                     double g = G[e] * df(act, s * V[e]);   // ∂L/∂(s·v)
-                    if (DV != null) DV[e] = rb.round(g * s);
+                    if (DV != null) DV[e] = round(g * s);
                     sum += g * V[e];
                 }
-                if (DU != null) DU[o * inner + i] = rb.round(sum * df(modAct, uu));
+                if (DU != null) DU[o * inner + i] = round(sum * df(modAct, uu));
             }
     }
 
@@ -73,8 +75,8 @@ final class ReferenceModulated {
         if (mask != null) need(p, "mask", mask, batch, String.valueOf(batch));
     }
 
-    static void lstmCellForward(ReferenceBackend rb, LstmCell cell, UnaryOp modAct, Buffer gates, Buffer cPrev, Buffer hPrev,
-                                Buffer mask, Buffer c, Buffer h, int batch, int hidden) {
+    @Override default void lstmCellForward(LstmCell cell, UnaryOp modAct, Buffer gates, Buffer cPrev, Buffer hPrev,
+                                           Buffer mask, Buffer c, Buffer h, int batch, int hidden) {
         String p = "lstmCellForward";
         ModulatedArgs.lstmShape(p, cell, modAct, batch, hidden);
         need(p, "cPrev", cPrev, (long) batch * hidden, batch + " x " + hidden);
@@ -97,8 +99,8 @@ final class ReferenceModulated {
                 double o = sigmoid(A[row + 3 * hidden + j]);
                 double cand = candidate(cell, modAct, g, cell.gates() == 5 ? A[row + 4 * hidden + j] : 0);
                 double cn = fg * CP[e] + i * cand;
-                C[e] = rb.round(cn);
-                H[e] = rb.round(o * Math.tanh(cn));
+                C[e] = round(cn);
+                H[e] = round(o * Math.tanh(cn));
             }
     }
 
@@ -111,8 +113,8 @@ final class ReferenceModulated {
         }
     }
 
-    static void lstmCellBackward(ReferenceBackend rb, LstmCell cell, UnaryOp modAct, Buffer gates, Buffer cPrev, Buffer mask,
-                                 Buffer dc, Buffer dh, Buffer dGates, Buffer dcPrev, Buffer dhPrev, int batch, int hidden) {
+    @Override default void lstmCellBackward(LstmCell cell, UnaryOp modAct, Buffer gates, Buffer cPrev, Buffer mask,
+                                            Buffer dc, Buffer dh, Buffer dGates, Buffer dcPrev, Buffer dhPrev, int batch, int hidden) {
         String p = "lstmCellBackward";
         ModulatedArgs.lstmShape(p, cell, modAct, batch, hidden);
         long bh = (long) batch * hidden;
@@ -135,8 +137,8 @@ final class ReferenceModulated {
                 double dcv = DC == null ? 0 : DC[e], dhv = DH == null ? 0 : DH[e];
                 if (M != null && M[b] == 0) {   // c = cPrev, h = hPrev: the gradients pass straight through
                     for (int k = 0; k < G; k++) DG[row + k * hidden + j] = 0;
-                    DCP[e] = rb.round(dcv);
-                    DHP[e] = rb.round(dhv);
+                    DCP[e] = round(dcv);
+                    DHP[e] = round(dhv);
                     continue;
                 }
                 double ai = A[row + j], af = A[row + hidden + j], g = A[row + 2 * hidden + j], ao = A[row + 3 * hidden + j];
@@ -146,9 +148,9 @@ final class ReferenceModulated {
                 double cn = fg * CP[e] + i * cand, tc = Math.tanh(cn);
                 double dcTotal = dcv + dhv * o * (1 - tc * tc);          // ∂L/∂c
                 double dCand = dcTotal * i;
-                DG[row + j] = rb.round(dcTotal * cand * i * (1 - i));
-                DG[row + hidden + j] = rb.round(dcTotal * CP[e] * fg * (1 - fg));
-                DG[row + 3 * hidden + j] = rb.round(dhv * tc * o * (1 - o));
+                DG[row + j] = round(dcTotal * cand * i * (1 - i));
+                DG[row + hidden + j] = round(dcTotal * CP[e] * fg * (1 - fg));
+                DG[row + 3 * hidden + j] = round(dhv * tc * o * (1 - o));
                 double dg, dx = 0;
                 switch (cell) {
                     case VANILLA: { double t = Math.tanh(g); dg = dCand * (1 - t * t); break; }
@@ -166,16 +168,16 @@ final class ReferenceModulated {
                     }
                     default: throw new AssertionError(cell);
                 }
-                DG[row + 2 * hidden + j] = rb.round(dg);
-                if (G == 5) DG[row + 4 * hidden + j] = rb.round(dx);
-                DCP[e] = rb.round(dcTotal * fg);
+                DG[row + 2 * hidden + j] = round(dg);
+                if (G == 5) DG[row + 4 * hidden + j] = round(dx);
+                DCP[e] = round(dcTotal * fg);
                 DHP[e] = 0;   // h_{t-1} reaches this step only through the recurrent gemm, which the caller adds
             }
     }
 
     // ---- embedding --------------------------------------------------------------------------------
 
-    static void embeddingForward(ReferenceBackend rb, Buffer table, int[] ids, Buffer out, int n, int vocab, int dim) {
+    @Override default void embeddingForward(Buffer table, int[] ids, Buffer out, int n, int vocab, int dim) {
         String p = "embeddingForward";
         ModulatedArgs.ids(p, ids, n, vocab, dim);
         need(p, "table", table, (long) vocab * dim, vocab + " x " + dim);
@@ -184,7 +186,7 @@ final class ReferenceModulated {
         for (int i = 0; i < n; i++) System.arraycopy(T, ids[i] * dim, O, i * dim, dim);
     }
 
-    static void embeddingBackward(ReferenceBackend rb, int[] ids, Buffer dOut, Buffer dTable, int n, int vocab, int dim) {
+    @Override default void embeddingBackward(int[] ids, Buffer dOut, Buffer dTable, int n, int vocab, int dim) {
         String p = "embeddingBackward";
         ModulatedArgs.ids(p, ids, n, vocab, dim);
         need(p, "dOut", dOut, (long) n * dim, n + " x " + dim);
@@ -197,6 +199,6 @@ final class ReferenceModulated {
             for (int d = 0; d < dim; d++) acc[ids[i] * dim + d] += G[i * dim + d];
         }
         for (int r = 0; r < vocab; r++)
-            if (hit[r]) for (int d = 0; d < dim; d++) DT[r * dim + d] = rb.round(DT[r * dim + d] + acc[r * dim + d]);
+            if (hit[r]) for (int d = 0; d < dim; d++) DT[r * dim + d] = round(DT[r * dim + d] + acc[r * dim + d]);
     }
 }

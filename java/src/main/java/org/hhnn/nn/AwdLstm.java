@@ -74,20 +74,10 @@ public final class AwdLstm extends Module {
     static JsonObject defaults(JsonObject c, String model) {
         c.addProperty("size", "large");
         c.addProperty("vocab", 10000);
-        c.addProperty("embedding", 400);
-        com.google.gson.JsonArray h = new com.google.gson.JsonArray();
-        h.add(1150); h.add(1150); h.add(400);
-        c.add("hidden", h);
         if (model.endsWith("-mod")) c.addProperty("mod_activation", "sigmoid");
-        c.addProperty("dropout", 0.4);     // locked, on the last layer's output
-        c.addProperty("dropouth", 0.25);   // locked, between layers
-        c.addProperty("dropouti", 0.4);    // locked, on the embedding output
-        c.addProperty("dropoute", 0.1);    // whole words of the embedding
-        c.addProperty("wdrop", 0.5);       // DropConnect on each W_hh
+        setShape(c, 400, new int[] {1150, 1150, 400}, 80, 70, 0.4, 0.25, 0.4, 0.1, 0.5);
         c.addProperty("alpha", 2.0);       // AR on the last dropped output
         c.addProperty("beta", 1.0);        // TAR on the last raw output
-        c.addProperty("bptt", 70);
-        c.addProperty("batch", 80);
         c.addProperty("eval_batch", 10);
         c.addProperty("test_batch", 1);
         c.addProperty("lr", 30.0);
@@ -98,12 +88,31 @@ public final class AwdLstm extends Module {
     }
 
     /**
+     * The dropout rates of a preset, in {@link #setShape}'s order: dropout (locked, on the last layer's output), dropouth
+     * (locked, between layers), dropouti (locked, on the embedding output), dropoute (whole words of the embedding) and
+     * wdrop (DropConnect on each W_hh).
+     */
+    static final String[] DROPOUTS = {"dropout", "dropouth", "dropouti", "dropoute", "wdrop"};
+
+    /** Writes the sizes of a preset (embedding, hidden: one per layer, batch, bptt) and its {@link #DROPOUTS} rates. */
+    public static void setShape(JsonObject c, int embedding, int[] hidden, int batch, int bptt, double... dropouts) {
+        if (dropouts.length != DROPOUTS.length)
+            throw new IllegalArgumentException("a preset has " + DROPOUTS.length + " dropout rates, got " + dropouts.length);
+        com.google.gson.JsonArray h = new com.google.gson.JsonArray();
+        for (int n : hidden) h.add(n);
+        c.addProperty("embedding", embedding);
+        c.add("hidden", h);
+        c.addProperty("batch", batch);
+        c.addProperty("bptt", bptt);
+        for (int i = 0; i < dropouts.length; i++) c.addProperty(DROPOUTS[i], dropouts[i]);
+    }
+
+    /**
      * {@code size=small|large}: the sizes and rates of a preset, applied before the other {@code --set} keys. small:
      * embedding = hidden = 200 in every layer, batch 20, BPTT 35 (W6's shape), dropouts scaled down (README: the
      * measurement they come from).
      */
     public static void applySize(JsonObject c, String size) {
-        com.google.gson.JsonArray h = new com.google.gson.JsonArray();
         switch (size) {
             case "large": {
                 JsonObject d = defaults(new JsonObject(), c.get("model").getAsString());
@@ -112,16 +121,7 @@ public final class AwdLstm extends Module {
                 break;
             }
             case "small":
-                c.addProperty("embedding", 200);
-                h.add(200); h.add(200); h.add(200);
-                c.add("hidden", h);
-                c.addProperty("batch", 20);
-                c.addProperty("bptt", 35);
-                c.addProperty("dropout", 0.2);
-                c.addProperty("dropouth", 0.1);
-                c.addProperty("dropouti", 0.2);
-                c.addProperty("dropoute", 0.05);
-                c.addProperty("wdrop", 0.2);
+                setShape(c, 200, new int[] {200, 200, 200}, 20, 35, 0.2, 0.1, 0.2, 0.05, 0.2);
                 break;
             default:
                 throw new IllegalArgumentException("--set size must be small or large, got '" + size + "'");

@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
 import java.util.SplittableRandom;
+import java.util.function.DoubleSupplier;
 import java.util.function.Function;
 import org.hhnn.backend.ReferenceBackend;
 import org.hhnn.tensor.Scope;
@@ -30,6 +31,20 @@ public final class GradCheck {
         double[] a = new double[n];
         for (int i = 0; i < n; i++) a[i] = lo + (hi - lo) * rng.nextDouble();
         return a;
+    }
+
+    /** (L(v_i + h) − L(v_i − h)) / 2h, restoring v_i; v is uploaded to buf (float64) before each read of loss. */
+    public static double central(double[] v, int i, double h, org.hhnn.backend.Buffer buf, DoubleSupplier loss) {
+        double keep = v[i];
+        v[i] = keep + h;
+        F64.uploadDouble(v, buf);
+        double lp = loss.getAsDouble();
+        v[i] = keep - h;
+        F64.uploadDouble(v, buf);
+        double lm = loss.getAsDouble();
+        v[i] = keep;
+        F64.uploadDouble(v, buf);
+        return (lp - lm) / (2 * h);
     }
 
     /** Asserts {@link #maxRelError} ≤ tol, the message naming what and the seed that replays it. */
@@ -59,18 +74,7 @@ public final class GradCheck {
                 double[] x = data.get(i);
                 double[] numeric = new double[x.length];
                 double h = 1e-6;
-                for (int j = 0; j < x.length; j++) {
-                    double keep = x[j];
-                    x[j] = keep + h;
-                    F64.uploadDouble(x, in.buffer());
-                    double lp = value(f, inputs, r);
-                    x[j] = keep - h;
-                    F64.uploadDouble(x, in.buffer());
-                    double lm = value(f, inputs, r);
-                    x[j] = keep;
-                    F64.uploadDouble(x, in.buffer());
-                    numeric[j] = (lp - lm) / (2 * h);
-                }
+                for (int j = 0; j < x.length; j++) numeric[j] = central(x, j, h, in.buffer(), () -> value(f, inputs, r));
                 double num = 0, den = 0;
                 for (int j = 0; j < x.length; j++) {
                     num += (analytic[j] - numeric[j]) * (analytic[j] - numeric[j]);

@@ -255,44 +255,47 @@ public abstract class CoreParityCases extends ParityFixture {
 
     // ---- losses and regularisation ------------------------------------------------------------
 
-    @Test void softmaxCrossEntropyForwardAndBackward() {
-        int[][] shapes = {{1, 1}, {7, 10}, {33, 257}, {257, 7}, {200, 201}};
+    /** The softmax cases' inputs: random logits and labels of one shape at one logit scale, and their tag. */
+    private interface SoftmaxCase { void run(int rows, int cols, Twin logits, int[] labels, String shape); }
+
+    /** Runs body for each shape (rows, cols) at logit scales 1 and 50 (50: logits far beyond exp's float range). */
+    private void softmaxCases(int[][] shapes, SoftmaxCase body) {
         for (int[] s : shapes)
-            for (double scale : new double[] {1, 50}) {   // 50: logits far beyond exp's float range
+            for (double scale : new double[] {1, 50}) {
                 int rows = s[0], cols = s[1];
-                String shape = " rows=" + rows + " cols=" + cols + " logit scale=" + scale;
-                Twin logits = new Twin(randn(rows * cols, scale)), probs = nanTwin(rows * cols), loss = nanTwin(rows);
-                int[] labels = labels(rows, cols);
-                fast().softmaxCrossEntropy(logits.f, labels, probs.f, loss.f, rows, cols);
-                ref.softmaxCrossEntropy(logits.r, labels, probs.r, loss.r, rows, cols);
-                check("softmaxCrossEntropy probs" + shape, probs);
-                check("softmaxCrossEntropy loss" + shape, loss);
-                Twin p = new Twin(probs.refOut()), d = nanTwin(rows * cols);
-                float gradScale = 1f / rows;
-                fast().softmaxCrossEntropyBackward(p.f, labels, gradScale, d.f, rows, cols);
-                ref.softmaxCrossEntropyBackward(p.r, labels, gradScale, d.r, rows, cols);
-                check("softmaxCrossEntropyBackward" + shape, d);
+                Twin logits = new Twin(randn(rows * cols, scale));
+                body.run(rows, cols, logits, labels(rows, cols), " rows=" + rows + " cols=" + cols + " logit scale=" + scale);
             }
     }
 
+    @Test void softmaxCrossEntropyForwardAndBackward() {
+        softmaxCases(new int[][] {{1, 1}, {7, 10}, {33, 257}, {257, 7}, {200, 201}}, (rows, cols, logits, labels, shape) -> {
+            Twin probs = nanTwin(rows * cols), loss = nanTwin(rows);
+            fast().softmaxCrossEntropy(logits.f, labels, probs.f, loss.f, rows, cols);
+            ref.softmaxCrossEntropy(logits.r, labels, probs.r, loss.r, rows, cols);
+            check("softmaxCrossEntropy probs" + shape, probs);
+            check("softmaxCrossEntropy loss" + shape, loss);
+            Twin p = new Twin(probs.refOut()), d = nanTwin(rows * cols);
+            float gradScale = 1f / rows;
+            fast().softmaxCrossEntropyBackward(p.f, labels, gradScale, d.f, rows, cols);
+            ref.softmaxCrossEntropyBackward(p.r, labels, gradScale, d.r, rows, cols);
+            check("softmaxCrossEntropyBackward" + shape, d);
+        });
+    }
+
     @Test void softmaxCrossEntropyGradFused() {
-        int[][] shapes = {{1, 1}, {7, 10}, {33, 257}, {20, 10000}, {200, 201}};
-        for (int[] s : shapes)
-            for (double scale : new double[] {1, 50}) {   // 50: logits far beyond exp's float range
-                int rows = s[0], cols = s[1];
-                String shape = " rows=" + rows + " cols=" + cols + " logit scale=" + scale;
-                Twin logits = new Twin(randn(rows * cols, scale)), loss = nanTwin(rows), d = nanTwin(rows * cols);
-                int[] labels = labels(rows, cols);
-                float gradScale = 1f / rows;
-                fast().softmaxCrossEntropyGrad(logits.f, labels, gradScale, loss.f, d.f, rows, cols);
-                ref.softmaxCrossEntropyGrad(logits.r, labels, gradScale, loss.r, d.r, rows, cols);
-                check("softmaxCrossEntropyGrad loss" + shape, loss);
-                check("softmaxCrossEntropyGrad dlogits" + shape, d);
-                // in place: the logits replaced by their gradient
-                fast().softmaxCrossEntropyGrad(logits.f, labels, gradScale, loss.f, logits.f, rows, cols);
-                ref.softmaxCrossEntropyGrad(logits.r, labels, gradScale, loss.r, logits.r, rows, cols);
-                check("softmaxCrossEntropyGrad in place" + shape, logits);
-            }
+        softmaxCases(new int[][] {{1, 1}, {7, 10}, {33, 257}, {20, 10000}, {200, 201}}, (rows, cols, logits, labels, shape) -> {
+            Twin loss = nanTwin(rows), d = nanTwin(rows * cols);
+            float gradScale = 1f / rows;
+            fast().softmaxCrossEntropyGrad(logits.f, labels, gradScale, loss.f, d.f, rows, cols);
+            ref.softmaxCrossEntropyGrad(logits.r, labels, gradScale, loss.r, d.r, rows, cols);
+            check("softmaxCrossEntropyGrad loss" + shape, loss);
+            check("softmaxCrossEntropyGrad dlogits" + shape, d);
+            // in place: the logits replaced by their gradient
+            fast().softmaxCrossEntropyGrad(logits.f, labels, gradScale, loss.f, logits.f, rows, cols);
+            ref.softmaxCrossEntropyGrad(logits.r, labels, gradScale, loss.r, logits.r, rows, cols);
+            check("softmaxCrossEntropyGrad in place" + shape, logits);
+        });
     }
 
     @Test void badLabelsAreRejectedNamingTheRow() {

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.util.Map;
 import java.util.Random;
 import java.util.SplittableRandom;
+import org.hhnn.autograd.GradCheck;
 import org.hhnn.autograd.GradMode;
 import org.hhnn.autograd.Ops;
 import org.hhnn.autograd.Tape;
@@ -68,7 +69,8 @@ class HHLayerTest {
             double num2 = 0, den2 = 0;
             for (int i = 0; i < v.length; i++) {
                 double h = 1e-6 * Math.max(1, Math.abs(v[i]));
-                double fd = central(fdLayer, x, r, p, v, i, h), fdFine = central(fdLayer, x, r, p, v, i, h / 4);
+                double fd = GradCheck.central(v, i, h, p.buffer(), () -> value(fdLayer, x, r)),
+                        fdFine = GradCheck.central(v, i, h / 4, p.buffer(), () -> value(fdLayer, x, r));
                 // A spike-count change or the readout clamp's kink inside ±h makes the loss non-smooth there:
                 // the two step sizes then disagree, and such a point says nothing about the backward.
                 if (Math.abs(fd - fdFine) > 1e-4 * (Math.abs(fd) + Math.abs(fdFine)) + 1e-9) {
@@ -90,20 +92,6 @@ class HHLayerTest {
         assertTrue(nonSmooth[0] * 10 <= checked[0] + nonSmooth[0],
                 nonSmooth[0] + " of " + (checked[0] + nonSmooth[0]) + " finite differences hit a non-smooth point (seed " + seed + ")");
         return worst;
-    }
-
-    /** (L(v_i + h) − L(v_i − h)) / 2h, restoring v_i. */
-    private static double central(Module layer, Tensor x, double[] r, Tensor p, double[] v, int i, double h) {
-        double keep = v[i];
-        v[i] = keep + h;
-        F64.uploadDouble(v, p.buffer());
-        double lp = value(layer, x, r);
-        v[i] = keep - h;
-        F64.uploadDouble(v, p.buffer());
-        double lm = value(layer, x, r);
-        v[i] = keep;
-        F64.uploadDouble(v, p.buffer());
-        return (lp - lm) / (2 * h);
     }
 
     static Tensor loss(Module layer, Tensor x, double[] r) {
@@ -128,13 +116,18 @@ class HHLayerTest {
         return t;
     }
 
-    /** Three inputs, inhibition and feedback across windows, trainable conductances, a tanh readout. */
-    static HHConfig coupled() {
-        HHConfig c = small(3);
+    /** c with inhibition 0.5, feedback 0.3, trainable conductances and a tanh readout: every path across windows on. */
+    static HHConfig coupling(HHConfig c) {
         c.inhibition = 0.5f;
         c.feedback = 0.3f;
         c.trainConductances = true;
         c.outActivation = org.hhnn.backend.UnaryOp.TANH;
+        return c;
+    }
+
+    /** Three inputs, inhibition and feedback across windows, trainable conductances, a tanh readout. */
+    static HHConfig coupled() {
+        HHConfig c = coupling(small(3));
         // Spike counts are piecewise constant: finite differences see them as constants, so the
         // check runs with the surrogate off (its gradient is checked at the primitive level).
         c.spikeSurrogate = false;

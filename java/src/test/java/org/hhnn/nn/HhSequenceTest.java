@@ -42,12 +42,8 @@ class HhSequenceTest {
         c.window = 50;
         c.stepsPerToken = 100;
         c.degree = 3;
-        c.inhibition = 0.5f;
-        c.feedback = 0.3f;
-        c.trainConductances = true;
-        c.outActivation = org.hhnn.backend.UnaryOp.TANH;
         c.tokenReadout = readout;
-        return c;
+        return HHLayerTest.coupling(c);
     }
 
     static HhSequenceClassifier model(Backend be, HHConfig c, int vocab, int embed, int classes, long seed) {
@@ -232,25 +228,16 @@ class HhSequenceTest {
         assertTrue(n.body instanceof HhSequenceClassifier, "token data must build the sequence model");
         Optimizer opt = new Adam(n.body.namedParameters(), 0.03f, 0.9f, 0.999f, 1e-8f, false);
         Random r = new Random(12);
-        double first = 0, last = 0;
-        for (int it = 0; it < steps; it++) {
-            int[] y = new int[b];
+        double[] fl = SequenceTraining.firstAndLastLoss(n, be, opt, steps, b, maxLen, r, (rng, y) -> {
             float[] x = new float[b * maxLen];
             for (int i = 0; i < b; i++) {
-                int len = 1 + r.nextInt(maxLen);
-                for (int t = 0; t < len; t++) x[i * maxLen + t] = 1 + r.nextInt(vocab - 1);
+                int len = 1 + rng.nextInt(maxLen);
+                for (int t = 0; t < len; t++) x[i * maxLen + t] = 1 + rng.nextInt(vocab - 1);
                 y[i] = (int) x[i * maxLen + len - 1] % 3;
             }
-            try (Scope s = Scope.open()) {
-                Tensor loss = Ops.crossEntropy(n.forward(Tensor.of(be, x, b, maxLen)), y);
-                float l = loss.item();
-                if (it < 10) first += l / 10;
-                if (it >= steps - 10) last += l / 10;
-                Tape.backward(loss);
-            }
-            opt.step();
-            opt.zeroGrad();
-        }
+            return x;
+        });
+        double first = fl[0], last = fl[1];
         System.out.printf("hhnn on tokens (%s): mean loss of the first 10 steps %.3f, of the last 10 %.3f%n", be.name(), first, last);
         assertTrue(last < 0.5 * first, "loss did not fall enough: " + first + " -> " + last);
         opt.free();

@@ -178,21 +178,9 @@ class LstmModelsTest {
             Network n = Models.build(c, be, 2);
             Optimizer opt = new Adam(n.body.namedParameters(), 0.01f, 0.9f, 0.999f, 1e-8f, false);
             Random r = new Random(11);
-            double first = 0, last = 0;
-            int steps = 150;
-            for (int it = 0; it < steps; it++) {
-                int[] y = new int[b];
-                float[] x = batch(r, b, maxLen, vocab, y);
-                try (Scope s = Scope.open()) {
-                    Tensor loss = Ops.crossEntropy(n.forward(Tensor.of(be, x, b, maxLen)), y);
-                    float l = loss.item();
-                    if (it < 10) first += l / 10;
-                    if (it >= steps - 10) last += l / 10;
-                    Tape.backward(loss);
-                }
-                opt.step();
-                opt.zeroGrad();
-            }
+            double[] fl = SequenceTraining.firstAndLastLoss(n, be, opt, 150, b, maxLen, r,
+                    (rng, y) -> batch(rng, b, maxLen, vocab, y));
+            double first = fl[0], last = fl[1];
             System.out.printf("%s on %s: mean loss of the first 10 steps %.3f, of the last 10 %.3f%n", model, be.name(), first, last);
             assertTrue(last < 0.5 * first, model + ": loss did not fall enough: " + first + " -> " + last);
             opt.free();

@@ -53,19 +53,9 @@ class LmTrainerTest {
     static JsonObject tiny(String model) {
         JsonObject c = Models.defaults(model, 0, 12);
         c.addProperty("vocab", 12);
-        c.addProperty("embedding", 16);
-        com.google.gson.JsonArray h = new com.google.gson.JsonArray();
-        h.add(24); h.add(16);
-        c.add("hidden", h);
-        c.addProperty("batch", 4);
-        c.addProperty("bptt", 8);
+        org.hhnn.nn.AwdLstm.setShape(c, 16, new int[] {24, 16}, 4, 8, 0.1, 0.1, 0.1, 0.05, 0.1);
         c.addProperty("eval_batch", 2);
         c.addProperty("lr", 5.0);
-        c.addProperty("dropout", 0.1);
-        c.addProperty("dropouth", 0.1);
-        c.addProperty("dropouti", 0.1);
-        c.addProperty("dropoute", 0.05);
-        c.addProperty("wdrop", 0.1);
         return c;
     }
 

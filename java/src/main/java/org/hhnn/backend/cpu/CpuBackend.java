@@ -1,11 +1,10 @@
 package org.hhnn.backend.cpu;
 
-import java.util.Arrays;
-import org.hhnn.backend.BackendUnavailableException;
 import org.hhnn.backend.Buffer;
 import org.hhnn.backend.CheckedBackend;
 import org.hhnn.backend.ConvGeom;
 import org.hhnn.backend.HhSpec;
+import org.hhnn.backend.ProbedBackend;
 
 /**
  * The native CPU backend: JNI into libhhnn ({@code native/}: OpenMP loops over the shared {@code kernels/*.cuh} math,
@@ -18,30 +17,20 @@ import org.hhnn.backend.HhSpec;
 public final class CpuBackend extends CheckedBackend {
 
     private static final CpuBackend INSTANCE = new CpuBackend();
-    private static final float[] PROBE_A = {1, 2, 3, 4}, PROBE_B = {5, 6, 7, 8}, PROBE_C = {19, 22, 43, 50};
-
-    private static boolean probed;
-    private static Throwable unavailable;   // null when the probe passed
+    private static final ProbedBackend<CpuBackend> PROBED = new ProbedBackend<>(CpuBackend::open);
 
     private CpuBackend() { super(NativeBuffer.class); }
 
     // ---- availability and runtime ---------------------------------------------------------
 
     /** Whether libhhnn loads here and passes its self-test (a 2x2 gemm end to end); probed once. */
-    public static boolean isAvailable() { return probe() == null; }
+    public static boolean isAvailable() { return PROBED.isAvailable(); }
 
     /** Null when available, else one sentence saying what is missing and how to get it. */
-    public static String unavailabilityCause() {
-        Throwable t = probe();
-        return t == null ? null : t.getMessage();
-    }
+    public static String unavailabilityCause() { return PROBED.cause(); }
 
     /** The backend; throws BackendUnavailableException (one sentence) when it cannot run here. */
-    public static CpuBackend get() {
-        Throwable t = probe();
-        if (t != null) throw new BackendUnavailableException(t.getMessage(), t);
-        return INSTANCE;
-    }
+    public static CpuBackend get() { return PROBED.get(cause -> cause); }
 
     /** The file libhhnn was loaded from, or null when it was not loaded. */
     public static String libraryPath() { return NativeLoader.loadedFrom(); }
@@ -65,43 +54,16 @@ public final class CpuBackend extends CheckedBackend {
         setThreads0(n);
     }
 
-    private static synchronized Throwable probe() {
-        if (!probed) {
-            probed = true;
-            unavailable = runProbe();
-        }
-        return unavailable;
-    }
-
-    // Loads the library and runs one tiny real op through the same path every primitive takes.
-    private static Throwable runProbe() {
-        try {
-            NativeLoader.load();
-        } catch (Throwable t) {
-            return t;   // already one sentence
-        }
+    // Loads the library and runs one tiny real op through the same path every primitive takes; fails with one sentence.
+    private static CpuBackend open() {
+        NativeLoader.load();   // its failure is already one sentence
         try {
             String nativeFailure = probe0();
             if (nativeFailure != null) throw new IllegalStateException(nativeFailure);
-            Buffer a = INSTANCE.alloc(4), b = INSTANCE.alloc(4), c = INSTANCE.alloc(4);
-            try {
-                INSTANCE.upload(PROBE_A, a);
-                INSTANCE.upload(PROBE_B, b);
-                INSTANCE.fill(c, Float.NaN, 4);   // beta = 0 must ignore it
-                INSTANCE.gemm(false, false, 2, 2, 2, 1f, a, b, 0f, c);
-                float[] got = new float[4];
-                INSTANCE.download(c, got);
-                if (!Arrays.equals(got, PROBE_C))
-                    throw new IllegalStateException("a 2x2 gemm gave " + Arrays.toString(got) + " instead of " + Arrays.toString(PROBE_C));
-            } finally {
-                INSTANCE.free(a);
-                INSTANCE.free(b);
-                INSTANCE.free(c);
-            }
-            return null;
+            return ProbedBackend.gemmSelfTest(INSTANCE);
         } catch (Throwable t) {
             String why = String.valueOf(t.getMessage()).strip().replaceAll("\\.$", "");
-            return new IllegalStateException("The cpu backend's native library (" + NativeLoader.loadedFrom()
+            throw new IllegalStateException("The cpu backend's native library (" + NativeLoader.loadedFrom()
                     + ") failed its self-test (" + t.getClass().getSimpleName() + ": " + why
                     + "); rebuild it with ./hhnn build or mvn -q package from the repo root.", t);
         }

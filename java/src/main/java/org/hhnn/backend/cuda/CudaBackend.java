@@ -1,12 +1,11 @@
 package org.hhnn.backend.cuda;
 
-import java.util.Arrays;
 import java.util.Objects;
-import org.hhnn.backend.BackendUnavailableException;
 import org.hhnn.backend.Buffer;
 import org.hhnn.backend.CheckedBackend;
 import org.hhnn.backend.ConvGeom;
 import org.hhnn.backend.HhSpec;
+import org.hhnn.backend.ProbedBackend;
 
 /**
  * The cuda backend: every primitive as a launch of a {@code kernels/*.cu} kernel (gemm through cuBLAS) over a
@@ -25,94 +24,44 @@ public final class CudaBackend extends CheckedBackend {
 
     // ---- availability -----------------------------------------------------------------------------------------
 
-    private static final Object LOCK = new Object();
-    private static boolean gpuProbed, emuProbed;
-    private static CudaBackend gpu, emu;
-    private static Throwable gpuFailure, emuFailure;   // message = the cause alone
+    private static final ProbedBackend<CudaBackend> GPU = new ProbedBackend<>(() -> {
+        try {
+            return ProbedBackend.gemmSelfTest(new CudaBackend(CudaProbe.open()));
+        } catch (Throwable t) {
+            throw t instanceof CudaProbe.CudaUnavailableException ? t
+                    : new CudaProbe.CudaUnavailableException("the GPU failed its self-test (" + CudaProbe.firstLine(t) + ")", t);
+        }
+    });
+    private static final ProbedBackend<CudaBackend> EMULATED = new ProbedBackend<>(() -> {
+        try {
+            return ProbedBackend.gemmSelfTest(new CudaBackend(new EmulatedDevice()));
+        } catch (Throwable t) {
+            String m = CudaProbe.firstLine(t);
+            throw new IllegalStateException(t instanceof UnsatisfiedLinkError ? m
+                    : "the emulated device failed its self-test (" + t.getClass().getSimpleName() + ": " + m + ")", t);
+        }
+    });
 
     /** Whether a real NVIDIA GPU is usable here (driver, device, kernels, a 2x2 gemm self-test); probed once. */
-    public static boolean isAvailable() { return probeGpu() == null; }
+    public static boolean isAvailable() { return GPU.isAvailable(); }
 
     /** Null when available, else the cause in one phrase, e.g. "no libcuda.so.1 (no NVIDIA driver)". */
-    public static String unavailabilityCause() {
-        Throwable t = probeGpu();
-        return t == null ? null : t.getMessage();
-    }
+    public static String unavailabilityCause() { return GPU.cause(); }
 
     /** The backend on the GPU; throws BackendUnavailableException (one sentence) when there is none usable. */
     public static CudaBackend get() {
-        Throwable t = probeGpu();
-        if (t != null)
-            throw new BackendUnavailableException("The cuda backend is not available here: " + t.getMessage()
-                    + "; use --backend cpu, or --backend cuda-emulated to run the CUDA kernels on the CPU.", t);
-        return gpu;
+        return GPU.get(cause -> "The cuda backend is not available here: " + cause
+                + "; use --backend cpu, or --backend cuda-emulated to run the CUDA kernels on the CPU.");
     }
 
     /** Whether the emulated backend works here (it needs libhhnn, as the cpu backend does); probed once. */
-    public static boolean isEmulatedAvailable() { return probeEmulated() == null; }
+    public static boolean isEmulatedAvailable() { return EMULATED.isAvailable(); }
 
-    public static String emulatedUnavailabilityCause() {
-        Throwable t = probeEmulated();
-        return t == null ? null : t.getMessage();
-    }
+    public static String emulatedUnavailabilityCause() { return EMULATED.cause(); }
 
     /** The backend on the emulated device; throws BackendUnavailableException (one sentence) without libhhnn. */
     public static CudaBackend emulated() {
-        Throwable t = probeEmulated();
-        if (t != null) throw new BackendUnavailableException("The cuda-emulated backend is not available here: " + t.getMessage() + ".", t);
-        return emu;
-    }
-
-    private static Throwable probeGpu() {
-        synchronized (LOCK) {
-            if (!gpuProbed) {
-                gpuProbed = true;
-                try {
-                    gpu = selfTested(new CudaBackend(CudaProbe.open()));
-                } catch (Throwable t) {
-                    gpuFailure = t instanceof CudaProbe.CudaUnavailableException ? t
-                            : new CudaProbe.CudaUnavailableException("the GPU failed its self-test (" + CudaProbe.firstLine(t) + ")", t);
-                }
-            }
-            return gpuFailure;
-        }
-    }
-
-    private static Throwable probeEmulated() {
-        synchronized (LOCK) {
-            if (!emuProbed) {
-                emuProbed = true;
-                try {
-                    emu = selfTested(new CudaBackend(new EmulatedDevice()));
-                } catch (Throwable t) {
-                    String m = CudaProbe.firstLine(t);
-                    emuFailure = new IllegalStateException(t instanceof UnsatisfiedLinkError ? m
-                            : "the emulated device failed its self-test (" + t.getClass().getSimpleName() + ": " + m + ")", t);
-                }
-            }
-            return emuFailure;
-        }
-    }
-
-    // One tiny real run through the path every primitive takes: upload, a kernel, cuBLAS gemm (NaN in C, beta = 0), download.
-    private static CudaBackend selfTested(CudaBackend b) {
-        float[] want = {19, 22, 43, 50};
-        Buffer x = b.alloc(4), y = b.alloc(4), c = b.alloc(4);
-        try {
-            b.upload(new float[] {1, 2, 3, 4}, x);
-            b.upload(new float[] {5, 6, 7, 8}, y);
-            b.fill(c, Float.NaN, 4);
-            b.gemm(false, false, 2, 2, 2, 1f, x, y, 0f, c);
-            float[] got = new float[4];
-            b.download(c, got);
-            if (!Arrays.equals(got, want))
-                throw new IllegalStateException("a 2x2 gemm gave " + Arrays.toString(got) + " instead of " + Arrays.toString(want));
-        } finally {
-            b.free(x);
-            b.free(y);
-            b.free(c);
-        }
-        return b;
+        return EMULATED.get(cause -> "The cuda-emulated backend is not available here: " + cause + ".");
     }
 
     // ---- the backend ------------------------------------------------------------------------------------------
