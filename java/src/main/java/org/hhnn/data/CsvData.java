@@ -45,8 +45,11 @@ public final class CsvData {
             return new Table(file, head, rows);
         } catch (NoSuchFileException e) {
             throw DataException.of(file, "no such file");
-        } catch (IOException | java.io.UncheckedIOException | IllegalStateException e) {
+        } catch (IOException | IllegalStateException e) {
             throw DataException.of(file, "is not valid CSV: " + e.getMessage(), e);
+        } catch (java.io.UncheckedIOException e) {
+            // The parser's iterator wraps its CSVException; its message is the cause's toString, class name and all.
+            throw DataException.of(file, "is not valid CSV: " + e.getCause().getMessage(), e);
         }
     }
 
@@ -75,7 +78,9 @@ public final class CsvData {
     private static String[] classes(Table... tables) {
         TreeSet<String> names = new TreeSet<>((a, b) -> {
             Double x = number(a), y = number(b);
-            return x != null && y != null ? Double.compare(x, y) : x != null ? -1 : y != null ? 1 : a.compareTo(b);
+            // "1" and "1.0" are two classes: equal numbers are told apart by their text.
+            int byNumber = x != null && y != null ? Double.compare(x, y) : x != null ? -1 : y != null ? 1 : 0;
+            return byNumber != 0 ? byNumber : a.compareTo(b);
         });
         for (Table t : tables) {
             int l = labelColumn(t);
