@@ -59,7 +59,8 @@ public final class CsvData {
         if (Files.isDirectory(path)) {
             Table train = read(path.resolve("train.csv"), true), test = read(path.resolve("test.csv"), true);
             if (!train.header().equals(test.header()))
-                throw DataException.of(test.file(), "has the columns " + test.header() + " but " + train.file() + " has " + train.header());
+                throw DataException.of(test.file(), "has the columns " + Quote.of(String.join(",", test.header())) + " but " + train.file() + " has "
+                        + Quote.of(String.join(",", train.header())));
             String[] classes = classes(train, test);
             return new DataSets.TrainTest(dataset(train, classes, "csv/train"), dataset(test, classes, "csv/test"), path);
         }
@@ -98,7 +99,8 @@ public final class CsvData {
     }
 
     private static Dataset dataset(Table t, String[] classes, String name) {
-        if (t.header().size() < 2) throw DataException.of(t.file(), "needs a label column and at least one feature column, its header has " + t.header());
+        if (t.header().size() < 2) throw DataException.of(t.file(), "needs a label column and at least one feature column, its header has "
+                + Quote.of(String.join(",", t.header())));
         if (t.rows().isEmpty()) throw DataException.of(t.file(), "has a header but no rows");
         int l = labelColumn(t), width = t.header().size(), features = width - 1;
         TreeMap<String, Integer> index = new TreeMap<>();
@@ -126,9 +128,9 @@ public final class CsvData {
         try {
             f = Float.parseFloat(v);
         } catch (NumberFormatException e) {
-            throw DataException.of(file, where + ": column '" + column + "' holds '" + v + "', not a number");
+            throw DataException.of(file, where + ": column " + Quote.of(column) + " holds " + Quote.of(v) + ", not a number");
         }
-        if (!Float.isFinite(f)) throw DataException.of(file, where + ": column '" + column + "' holds " + v + ", not a finite number");
+        if (!Float.isFinite(f)) throw DataException.of(file, where + ": column " + Quote.of(column) + " holds " + Quote.of(v) + ", not a finite number");
         return f;
     }
 
