@@ -150,7 +150,7 @@ public final class CsvData {
         List<float[]> out = new ArrayList<>();
         for (CSVRecord r : rows) {
             String where = "line " + r.getRecordNumber();
-            int n = r.size() - (skip >= 0 ? 1 : 0);
+            int n = r.size() - (skip >= 0 && skip < r.size() ? 1 : 0);   // a short row may end before the label column
             if (n != features)
                 throw DataException.of(file, where + " has " + n + " feature values but the model takes " + features + " features");
             float[] v = new float[features];

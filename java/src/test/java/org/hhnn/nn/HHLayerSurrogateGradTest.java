@@ -39,6 +39,7 @@ class HHLayerSurrogateGradTest {
     @Test void gradientThroughSurrogateDrivenInhibitionAndFeedback() {
         for (HHLayer.Readout readout : new HHLayer.Readout[] {HHLayer.Readout.NEURON, HHLayer.Readout.DENSE, HHLayer.Readout.RATE, HHLayer.Readout.RATE25}) {
             double err = error(coupled(readout), coupled(readout));
+            System.out.println("HHLayerSurrogateGradTest: " + readout + " relative error " + err + " (seed " + seed + ")");
             assertTrue(err < PASS, readout + ": HH layer gradient through the surrogate rates, relative error " + err + " (seed " + seed + ")");
         }
     }
@@ -53,6 +54,8 @@ class HHLayerSurrogateGradTest {
             double fb = error(coupled(readout), weakerFeedback);
             double noSurrogate = error(cut, coupled(readout));
             String tag = readout + " (seed " + seed + "): ";
+            System.out.println("HHLayerSurrogateGradTest: " + tag + "wrong twins' relative errors: inhibition " + inh + ", feedback " + fb
+                    + ", surrogate path cut " + noSurrogate);
             assertTrue(inh > 10 * PASS, tag + "a 20% weaker inhibition went unnoticed: relative error " + inh);
             assertTrue(fb > 10 * PASS, tag + "a 20% weaker feedback went unnoticed: relative error " + fb);
             assertTrue(noSurrogate > 10 * PASS, tag + "a backward without the surrogate path went unnoticed: relative error " + noSurrogate);
