@@ -108,6 +108,9 @@ final class ConfigFile {
             doc = new Load(LoadSettings.builder().setLabel(file.toString()).build()).loadFromString(text);
         } catch (YamlEngineException e) {
             throw new IllegalArgumentException(file + " is not valid YAML or JSON: " + Quote.escape(String.valueOf(e.getMessage()).replace('\n', ' ')));
+        } catch (StackOverflowError e) {
+            // A key that holds itself (? &a [*a]) is hashed before the parser can refuse it.
+            throw new IllegalArgumentException(file + " is not valid YAML or JSON: a key refers to itself, or it nests too deeply");
         }
         if (doc == null) return Map.of();
         if (!(doc instanceof Map<?, ?> m)) throw new IllegalArgumentException(file + " must hold a mapping of flag names to values, not a " + kind(doc));
