@@ -19,6 +19,7 @@ import org.snakeyaml.engine.v2.api.Load;
 import org.snakeyaml.engine.v2.api.LoadSettings;
 import org.snakeyaml.engine.v2.common.FlowStyle;
 import org.snakeyaml.engine.v2.exceptions.YamlEngineException;
+import org.hhnn.data.Quote;
 import org.hhnn.train.TrainConfig;
 import picocli.CommandLine;
 import picocli.CommandLine.Model.CommandSpec;
@@ -78,7 +79,7 @@ final class ConfigFile {
                 fresh = TrainCommand::new;
             }
             if (opt == null) {
-                throw new IllegalArgumentException(file + ": unknown key '" + e.getKey() + "' (not a flag of hhnn " + sub
+                throw new IllegalArgumentException(file + ": unknown key " + Quote.of(e.getKey()) + " (not a flag of hhnn " + sub
                         + "; keys are flag names without the dashes, e.g. epochs, batch-size, set)");
             }
             boolean merges = opt.typeInfo().isMap();
@@ -97,20 +98,26 @@ final class ConfigFile {
             text = Files.readString(file);
         } catch (NoSuchFileException e) {
             throw new IllegalArgumentException("config file " + file + " does not exist");
+        } catch (java.nio.charset.CharacterCodingException e) {
+            throw new IllegalArgumentException("config file " + file + " is not valid UTF-8 text");
         } catch (IOException e) {
-            throw new IllegalArgumentException("could not read config file " + file + ": " + e.getMessage());
+            throw new IllegalArgumentException("could not read config file " + file + ": " + Quote.escape(String.valueOf(e.getMessage())));
         }
         Object doc;
         try {
             doc = new Load(LoadSettings.builder().setLabel(file.toString()).build()).loadFromString(text);
         } catch (YamlEngineException e) {
-            throw new IllegalArgumentException(file + " is not valid YAML or JSON: " + e.getMessage().replace('\n', ' '));
+            throw new IllegalArgumentException(file + " is not valid YAML or JSON: " + Quote.escape(String.valueOf(e.getMessage()).replace('\n', ' ')));
+        } catch (StackOverflowError e) {
+            // A key that holds itself (? &a [*a]) is hashed before the parser can refuse it.
+            throw new IllegalArgumentException(file + " is not valid YAML or JSON: a key refers to itself, or it nests too deeply");
         }
         if (doc == null) return Map.of();
         if (!(doc instanceof Map<?, ?> m)) throw new IllegalArgumentException(file + " must hold a mapping of flag names to values, not a " + kind(doc));
         Map<String, Object> out = new LinkedHashMap<>();
         m.forEach((k, v) -> {
-            if (!(k instanceof String s)) throw new IllegalArgumentException(file + ": key " + k + " is not a flag name");
+            // Not the key itself: a YAML key may be a list or mapping, even one holding itself.
+            if (!(k instanceof String s)) throw new IllegalArgumentException(file + ": the key " + kind(k) + " is not a flag name");
             out.put(s, v);
         });
         return out;
@@ -118,7 +125,7 @@ final class ConfigFile {
 
     /** The flags one entry stands for. */
     private static List<String> toArgs(Path file, String key, String flag, OptionSpec opt, Object v) {
-        String where = file + ": key '" + key + "'";
+        String where = file + ": key " + Quote.of(key);
         if (opt.arity().max() == 0) {
             if (!(v instanceof Boolean b)) throw new IllegalArgumentException(where + " is a switch: give true or false, not " + kind(v));
             return b ? List.of(flag) : List.of();
@@ -127,7 +134,7 @@ final class ConfigFile {
             if (!(v instanceof Map<?, ?> m)) throw new IllegalArgumentException(where + " needs a mapping (e.g. {neurons: 128}), not " + kind(v));
             List<String> out = new ArrayList<>();
             m.forEach((k, x) -> {
-                if (x instanceof Map || x instanceof List) throw new IllegalArgumentException(where + ": '" + k + "' needs a single value");
+                if (x instanceof Map || x instanceof List) throw new IllegalArgumentException(where + ": " + kindOrText(k) + " needs a single value");
                 out.add(flag);
                 out.add(k + "=" + x);
             });
@@ -153,7 +160,7 @@ final class ConfigFile {
         } catch (CommandLine.MissingParameterException e) {
             // compare's required flags may come from the command line; only this entry is checked here
         } catch (CommandLine.ParameterException e) {
-            throw new IllegalArgumentException(file + ": key '" + key + "': " + e.getMessage());
+            throw new IllegalArgumentException(file + ": key " + Quote.of(key) + ": " + Quote.escape(String.valueOf(e.getMessage())));
         }
     }
 
@@ -161,8 +168,11 @@ final class ConfigFile {
         if (v == null) return "nothing";
         if (v instanceof Map) return "mapping";
         if (v instanceof List) return "list";
-        return v.getClass().getSimpleName().toLowerCase() + " " + v;
+        return v.getClass().getSimpleName().toLowerCase() + " " + Quote.of(String.valueOf(v));
     }
+
+    /** A scalar as its quoted text, a list or mapping by its kind (it may hold itself). */
+    private static String kindOrText(Object v) { return v instanceof Map || v instanceof List ? kind(v) : Quote.of(String.valueOf(v)); }
 
     /**
      * A training run's settings as a config file's YAML: flag names without dashes, only what differs from none

@@ -45,8 +45,11 @@ public final class CsvData {
             return new Table(file, head, rows);
         } catch (NoSuchFileException e) {
             throw DataException.of(file, "no such file");
-        } catch (IOException | java.io.UncheckedIOException | IllegalStateException e) {
+        } catch (IOException | IllegalStateException e) {
             throw DataException.of(file, "is not valid CSV: " + e.getMessage(), e);
+        } catch (java.io.UncheckedIOException e) {
+            // The parser's iterator wraps its CSVException; its message is the cause's toString, class name and all.
+            throw DataException.of(file, "is not valid CSV: " + e.getCause().getMessage(), e);
         }
     }
 
@@ -56,7 +59,8 @@ public final class CsvData {
         if (Files.isDirectory(path)) {
             Table train = read(path.resolve("train.csv"), true), test = read(path.resolve("test.csv"), true);
             if (!train.header().equals(test.header()))
-                throw DataException.of(test.file(), "has the columns " + test.header() + " but " + train.file() + " has " + train.header());
+                throw DataException.of(test.file(), "has the columns " + Quote.of(String.join(",", test.header())) + " but " + train.file() + " has "
+                        + Quote.of(String.join(",", train.header())));
             String[] classes = classes(train, test);
             return new DataSets.TrainTest(dataset(train, classes, "csv/train"), dataset(test, classes, "csv/test"), path);
         }
@@ -75,7 +79,9 @@ public final class CsvData {
     private static String[] classes(Table... tables) {
         TreeSet<String> names = new TreeSet<>((a, b) -> {
             Double x = number(a), y = number(b);
-            return x != null && y != null ? Double.compare(x, y) : x != null ? -1 : y != null ? 1 : a.compareTo(b);
+            // "1" and "1.0" are two classes: equal numbers are told apart by their text.
+            int byNumber = x != null && y != null ? Double.compare(x, y) : x != null ? -1 : y != null ? 1 : 0;
+            return byNumber != 0 ? byNumber : a.compareTo(b);
         });
         for (Table t : tables) {
             int l = labelColumn(t);
@@ -93,7 +99,8 @@ public final class CsvData {
     }
 
     private static Dataset dataset(Table t, String[] classes, String name) {
-        if (t.header().size() < 2) throw DataException.of(t.file(), "needs a label column and at least one feature column, its header has " + t.header());
+        if (t.header().size() < 2) throw DataException.of(t.file(), "needs a label column and at least one feature column, its header has "
+                + Quote.of(String.join(",", t.header())));
         if (t.rows().isEmpty()) throw DataException.of(t.file(), "has a header but no rows");
         int l = labelColumn(t), width = t.header().size(), features = width - 1;
         TreeMap<String, Integer> index = new TreeMap<>();
@@ -121,9 +128,9 @@ public final class CsvData {
         try {
             f = Float.parseFloat(v);
         } catch (NumberFormatException e) {
-            throw DataException.of(file, where + ": column '" + column + "' holds '" + v + "', not a number");
+            throw DataException.of(file, where + ": column " + Quote.of(column) + " holds " + Quote.of(v) + ", not a number");
         }
-        if (!Float.isFinite(f)) throw DataException.of(file, where + ": column '" + column + "' holds " + v + ", not a finite number");
+        if (!Float.isFinite(f)) throw DataException.of(file, where + ": column " + Quote.of(column) + " holds " + Quote.of(v) + ", not a finite number");
         return f;
     }
 
@@ -143,7 +150,7 @@ public final class CsvData {
         List<float[]> out = new ArrayList<>();
         for (CSVRecord r : rows) {
             String where = "line " + r.getRecordNumber();
-            int n = r.size() - (skip >= 0 ? 1 : 0);
+            int n = r.size() - (skip >= 0 && skip < r.size() ? 1 : 0);   // a short row may end before the label column
             if (n != features)
                 throw DataException.of(file, where + " has " + n + " feature values but the model takes " + features + " features");
             float[] v = new float[features];

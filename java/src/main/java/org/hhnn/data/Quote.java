@@ -11,9 +11,17 @@ public final class Quote {
     private Quote() {}
 
     public static String of(String s) {
-        StringBuilder sb = new StringBuilder(Math.min(s.length(), MAX_CHARS) + 16).append('\'');
         int shown = Math.min(s.length(), MAX_CHARS);
-        for (int i = 0; i < shown; i++) {
+        StringBuilder sb = escape(s, shown, new StringBuilder(shown + 16).append('\'')).append('\'');
+        if (shown < s.length()) sb.append(" (cut; ").append(s.length()).append(" characters)");
+        return sb.toString();
+    }
+
+    /** s with its control characters escaped, whole and unquoted: a library's message that may echo input text. */
+    public static String escape(String s) { return escape(s, s.length(), new StringBuilder(s.length() + 16)).toString(); }
+
+    private static StringBuilder escape(String s, int n, StringBuilder sb) {
+        for (int i = 0; i < n; i++) {
             char c = s.charAt(i);
             switch (c) {
                 case '\n' -> sb.append("\\n");
@@ -25,8 +33,6 @@ public final class Quote {
                 }
             }
         }
-        sb.append('\'');
-        if (shown < s.length()) sb.append(" (cut; ").append(s.length()).append(" characters)");
-        return sb.toString();
+        return sb;
     }
 }

@@ -109,7 +109,9 @@ public final class RunRecord {
             if (e.isJsonObject()) return e.getAsJsonObject();
             throw new CheckpointException(file + " does not hold a JSON object");
         } catch (IOException | com.google.gson.JsonParseException e) {
-            throw new CheckpointException(file + " is not a readable JSON object: " + e.getMessage(), e);
+            throw new CheckpointException(file + " is not a readable JSON object"
+                    + (e instanceof java.nio.charset.CharacterCodingException ? " (not valid UTF-8)"
+                    : e instanceof IOException ? " (" + e.getMessage() + ")" : Safetensors.jsonPosition(e)), e);
         }
     }
 

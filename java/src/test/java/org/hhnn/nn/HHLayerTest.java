@@ -107,11 +107,14 @@ class HHLayerTest {
         }
     }
 
-    static Tensor input(int b, int n, long seed) {
+    static Tensor input(int b, int n, long seed) { return input(F64, b, n, seed); }
+
+    /** The same input on {@code backend} (a float64 reference one), so the layer's ops run there. */
+    static Tensor input(org.hhnn.backend.Backend backend, int b, int n, long seed) {
         Random rng = new Random(seed);
         double[] x = new double[b * n];
         for (int i = 0; i < x.length; i++) x[i] = rng.nextGaussian();
-        Tensor t = Tensor.persistentZeros(F64, b, n);
+        Tensor t = Tensor.persistentZeros(backend, b, n);
         F64.uploadDouble(x, t.buffer());
         return t;
     }

@@ -21,8 +21,9 @@ import org.hhnn.nn.Network;
  * a JVM with a fixed, pre-touched heap, so that RSS moves only with what is not the Java heap:
  * {@code tools/soak [EPOCHS] [MODEL]} (200 epochs of hhnn by default); {@link SoakTest} runs a short one in CI.
  *
- * <p>Output: one line per epoch, {@code epoch N rss_kb R}, then {@code growth_kb G after warm-up W}: the largest RSS
- * of the epochs after W minus the RSS at epoch W.
+ * <p>Output: one line per epoch, {@code epoch N rss_kb R} and the JVM's own parts ({@link JvmMemory#columns}), then, with
+ * {@code -XX:NativeMemoryTracking=summary}, what the JVM's native memory did from warm-up to the end by category, and
+ * {@code growth_kb G after warm-up W}: the largest RSS of the epochs after W minus the RSS at epoch W.
  */
 public final class Soak {
     private Soak() {}
@@ -53,7 +54,7 @@ public final class Soak {
     }
 
     /** RSS (kB) after each of {@code epochs} epochs of {@code model} on blobs; the log lines go to {@code report}. */
-    static long[] run(String model, int epochs, PrintStream report) {
+    static long[] run(String model, int epochs, int warmup, PrintStream report) {
         Backend backend = CpuBackend.get();
         Dataset data = blobs(512, 32, 4);
         Dataset.Split split = data.split(0.25, 1);
@@ -72,7 +73,8 @@ public final class Soak {
                 if (line.startsWith("epoch ")) {
                     long kb = rssKb();
                     rss.add(kb);
-                    report.println("epoch " + rss.size() + " rss_kb " + kb + "  (" + line + ")");
+                    report.println("epoch " + rss.size() + " rss_kb " + kb + " " + JvmMemory.columns() + "  (" + line + ")");
+                    if (rss.size() == warmup) JvmMemory.baseline();
                 }
             }
         };
@@ -92,7 +94,9 @@ public final class Soak {
         int epochs = args.length > 0 ? Integer.parseInt(args[0]) : 200;
         String model = args.length > 1 ? args[1] : "hhnn";
         int warmup = args.length > 2 ? Integer.parseInt(args[2]) : Math.max(1, epochs / 10);
-        long[] rss = run(model, epochs, System.out);
+        long[] rss = run(model, epochs, warmup, System.out);
+        String diff = JvmMemory.diffSinceBaseline();
+        if (!diff.isEmpty()) System.out.println("jvm native memory since warm-up (NMT): " + diff);
         System.out.println("growth_kb " + growthKb(rss, warmup) + " after warm-up " + warmup + " (rss_kb at it " + rss[warmup - 1]
                 + ", at the end " + rss[rss.length - 1] + ")");
     }
