@@ -119,29 +119,34 @@ public final class Presets {
                 "test", false, pairs, curves, published, defaultScale, Map.of());
     }
 
-    static Preset table4Names(Path data) {
-        return table4("modulation-table4-names", "names", data, 30, List.of(
-                "Simple-LSTM (§3.2): embedding 128, hidden 32, dropout 0.2 on the last hidden state, sigmoid modulator; SGD lr 0.01 "
-                        + "with Keras-style decay 1e-4, batch 32, constant schedule otherwise, 100 epochs, 30 runs per model.",
-                "Data: NAMES from ../shared/data/names; hhnn's loader holds out a seeded 10% for testing (the paper: about 10%), "
-                        + "and 10% of the rest validates each epoch."),
-                "Modulation paper, Table 4 (NAMES, Simple-LSTM, n = 30): the modulated LSTM against three controls",
-                "§3.2, Table 4: the modulated Simple-LSTM's mean test accuracy (0.77898) is above all three controls', significant "
-                        + "against Controls 1 and 2 (p < .006, p < .007) and not quite against Control 3 (p < .06).",
-                Published.table4Names(), 0.4, c -> c.epochs = 100);   // the paper's 100 (hhnn's train default on NAMES is 150)
-    }
+    static Preset table4Names(Path data) { return table4(true, data); }
 
-    static Preset table4Sst2(Path data) {
-        return table4("modulation-table4-sst2", "sst2", data, 100, List.of(
-                "Advanced-LSTM (§3.2): embedding 300, hidden 150, no dropout, tanhshrink modulator; Adam lr 1e-3, no decay, "
+    static Preset table4Sst2(Path data) { return table4(false, data); }
+
+    /** Table 4's two halves: NAMES with the Simple-LSTM (n = 30) or SST-2 with the Advanced-LSTM (n = 100). */
+    private static Preset table4(boolean names, Path data) {
+        String net = names ? "Simple-LSTM" : "Advanced-LSTM";
+        List<String> notes = List.of(names
+                ? net + " (§3.2): embedding 128, hidden 32, dropout 0.2 on the last hidden state, sigmoid modulator; SGD lr 0.01 "
+                        + "with Keras-style decay 1e-4, batch 32, constant schedule otherwise, 100 epochs, 30 runs per model."
+                : net + " (§3.2): embedding 300, hidden 150, no dropout, tanhshrink modulator; Adam lr 1e-3, no decay, "
                         + "batch 5, 100 epochs, 100 runs per model.",
-                "Data: SST-2 (Kim 2014 split) from ../shared/data/sst2: train.tsv trains (10% validates each epoch), test.tsv tests; "
-                        + "the paper held out about 20% of its data for testing."),
-                "Modulation paper, Table 4 (SST-2, Advanced-LSTM, n = 100): the modulated LSTM against three controls",
-                "§3.2, Table 4: the modulated Advanced-LSTM's mean test accuracy (0.77482) is above all three controls' (0.736-0.743) "
-                        + "with p < .001 against each, and its variance is the lowest.",
-                Published.table4Sst2(), 0.03, c -> {
-                    c.epochs = 100;
+                names ? "Data: NAMES from ../shared/data/names; hhnn's loader holds out a seeded 10% for testing (the paper: about "
+                        + "10%), and 10% of the rest validates each epoch."
+                : "Data: SST-2 (Kim 2014 split) from ../shared/data/sst2: train.tsv trains (10% validates each epoch), test.tsv "
+                        + "tests; the paper held out about 20% of its data for testing.");
+        String claim = names
+                ? "the modulated " + net + "'s mean test accuracy (0.77898) is above all three controls', significant against "
+                        + "Controls 1 and 2 (p < .006, p < .007) and not quite against Control 3 (p < .06)."
+                : "the modulated " + net + "'s mean test accuracy (0.77482) is above all three controls' (0.736-0.743) with "
+                        + "p < .001 against each, and its variance is the lowest.";
+        int runs = names ? 30 : 100;
+        return table4("modulation-table4-" + (names ? "names" : "sst2"), names ? "names" : "sst2", data, runs, notes,
+                "Modulation paper, Table 4 (" + (names ? "NAMES" : "SST-2") + ", " + net + ", n = " + runs
+                        + "): the modulated LSTM against three controls", "§3.2, Table 4: " + claim,
+                names ? Published.table4Names() : Published.table4Sst2(), names ? 0.4 : 0.03, c -> {
+                    c.epochs = 100;   // the paper's (hhnn's train defaults: 150 on NAMES, 4 on SST-2)
+                    if (names) return;
                     c.batchSize = 5;
                     c.lrSteps = new double[0];   // "no learning rate decay" (hhnn's train default on SST-2 drops at 50%, 80%)
                 });

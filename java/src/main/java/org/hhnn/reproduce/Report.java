@@ -23,17 +23,18 @@ final class Report {
 
     static final double ALPHA = 0.05;
 
-    static void write(Path out, Preset p, JsonObject r, Map<String, List<JsonObject>> runs) throws IOException {
+    static void write(Path out, Preset p, JsonObject r, Map<String, List<JsonObject>> runs, List<String> extra) throws IOException {
         StringBuilder md = new StringBuilder();
         md.append("# ").append(p.title()).append("\n\n");
         md.append("**Claim.** ").append(p.claim()).append("\n\n");
         md.append(String.format(Locale.ROOT, "**Scale %s**: %d run(s) per model; epochs are the full protocol's times the scale "
                 + "(`--scale 1` runs the paper's full protocol).%s Training time measured by the runs: %.0f s in all "
-                + "(this invocation's wall time: %.0f s, on a machine that may have been shared).%n%n",
+                + "(this invocation: %.0f s wall time, %s s of CPU time; the machine may have been shared).%n%n",
                 Reproduction.fmtScale(r.get("scale").getAsDouble()), r.get("runs_per_arm").getAsInt(),
                 r.get("limit_train").getAsInt() > 0 ? " Every run trained on only the first " + r.get("limit_train").getAsInt()
                         + " training items (--limit-train): a trial, not a reproduction." : "",
-                r.get("train_seconds").getAsDouble(), r.get("wall_seconds_this_session").getAsDouble()));
+                r.get("train_seconds").getAsDouble(), r.get("wall_seconds_this_session").getAsDouble(),
+                r.has("cpu_seconds_this_session") ? String.format(Locale.ROOT, "%.0f", r.get("cpu_seconds_this_session").getAsDouble()) : "?"));
         for (String note : p.notes()) if (note.startsWith("Stand-in")) md.append("**").append(note).append("**\n\n");
 
         md.append("## Published beside ours\n\n");
@@ -47,6 +48,8 @@ final class Report {
         }
         md.append("## Figures\n\n");
         for (String line : curves(out, p, r, runs)) md.append(line).append("\n\n");
+        for (String line : extra) md.append(line).append('\n');
+        if (!extra.isEmpty()) md.append('\n');
         md.append("## Protocol\n\n");
         for (String note : p.notes()) if (!note.startsWith("Stand-in")) md.append("- ").append(note).append('\n');
         md.append('\n');
@@ -183,12 +186,13 @@ final class Report {
             Published pt = published(p, pr[0], p.metric()), pc = published(p, pr[1], p.metric());
             String paper = pt != null && pc != null
                     ? String.format(Locale.ROOT, "paper %s vs %s", fmt(p, pt.value()), fmt(p, pc.value())) : "the paper prints no figure for both";
-            String sig = Double.isNaN(pv) ? "no test (fewer than 2 runs per model)"
-                    : pv < ALPHA ? "significant (p = " + sig3(pv) + " < " + ALPHA + ")"
-                    : "not significant (p = " + sig3(pv) + " >= " + ALPHA + ")";
-            out.add(String.format(Locale.ROOT, "`%s` %s `%s` (%s; ours %s vs %s): **%s**, %s.", pr[0],
-                    p.lowerIsBetter() ? "below" : "above", pr[1], paper, fmt(p, mt), fmt(p, mc),
-                    better ? "holds in direction" : "does not hold", sig));
+            String verdict = Double.isNaN(pv) ? (better ? "holds in direction" : "does not hold") + "**, no test (fewer than 2 runs per model)"
+                    : pv < ALPHA ? (better ? "holds**, significant" : "does not hold**: the control is significantly better")
+                            + " (p = " + sig3(pv) + " < " + ALPHA + ")"
+                    : (better ? "holds in direction**, not significant" : "does not hold**, no significant difference")
+                            + " (p = " + sig3(pv) + " >= " + ALPHA + ")";
+            out.add(String.format(Locale.ROOT, "`%s` %s `%s` (%s; ours %s vs %s): **%s.", pr[0],
+                    p.lowerIsBetter() ? "below" : "above", pr[1], paper, fmt(p, mt), fmt(p, mc), verdict));
         }
         return out;
     }

@@ -46,6 +46,7 @@ public final class Reproduction {
     private int limitTrain;
     private PrintStream log = System.err;
     private List<String> argv = List.of();
+    private java.util.function.Function<Path, List<String>> extra;
 
     public Reproduction(Preset preset, double scale, Backend backend, Path out) {
         if (!(scale > 0 && scale <= 1)) throw new IllegalArgumentException("--scale must be in (0, 1], got " + scale);
@@ -67,6 +68,12 @@ public final class Reproduction {
 
     /** The command line recorded in the report and run.json. */
     public Reproduction argv(List<String> a) { argv = List.copyOf(a); return this; }
+
+    /**
+     * A section the report gets after the tables: section is given the output folder once the runs are done and
+     * returns Markdown lines (the CLI's Table 5 activation picture).
+     */
+    public Reproduction extraSection(java.util.function.Function<Path, List<String>> section) { extra = section; return this; }
 
     /** The arms' settings at this reproduction's scale and training limit. */
     public List<Arm> arms() {
@@ -130,18 +137,9 @@ public final class Reproduction {
 
     /** Trains the missing runs and writes report.json, REPORT.md and the figures; returns the report's JSON. */
     public JsonObject run() {
-        try {
-            return runOrThrow();
-        } catch (IOException e) {
-            throw new UncheckedIOException("reproduce: could not write to " + out + ": " + e.getMessage(), e);
-        }
-    }
-
-    private JsonObject runOrThrow() throws IOException {
-        Files.createDirectories(out);
         checkSettings();
         RunRecord record = new RunRecord(argv).backend(backend, CpuBackend.isAvailable() ? CpuBackend.threads() : 1).seed(1);
-        long t0 = System.nanoTime();
+        long t0 = System.nanoTime(), cpu0 = processCpuNanos();
         int n = runs();
         Map<String, List<JsonObject>> runs = new LinkedHashMap<>();
         for (Arm a : arms()) {
@@ -154,6 +152,9 @@ public final class Reproduction {
         }
         double wall = (System.nanoTime() - t0) / 1e9;
         JsonObject result = summarise(runs, wall);
+        long cpu1 = processCpuNanos();
+        // CPU time beside wall time: on a shared machine the wall time says more about the load than about the work.
+        if (cpu0 >= 0 && cpu1 >= 0) result.addProperty("cpu_seconds_this_session", (cpu1 - cpu0) / 1e9);
         // Data files with their sha256, once per folder the runs read.
         JsonArray files = new JsonArray();
         Set<String> dirs = new LinkedHashSet<>();
@@ -167,32 +168,53 @@ public final class Reproduction {
         JsonArray commands = new JsonArray();
         for (Arm a : arms()) commands.add(compareCommand(a));
         result.add("compare_commands", commands);
-        AtomicFiles.writeJson(out.resolve("report.json"), result);
-        Report.write(out, preset, result, runs);
+        try {
+            AtomicFiles.writeJson(out.resolve("report.json"), result);
+            Report.write(out, preset, result, runs, extra == null ? List.of() : extra.apply(out));
+        } catch (IOException e) {
+            throw new UncheckedIOException("reproduce: could not write the report in " + out + ": " + e.getMessage(), e);
+        }
         log.println("INFO report in " + out.resolve("REPORT.md") + " (and report.json, run.json, the figures' PNGs, runs/)");
         return result;
     }
 
+    /** This process's CPU time in ns, or -1 where the JVM does not say. */
+    private static long processCpuNanos() {
+        return java.lang.management.ManagementFactory.getOperatingSystemMXBean() instanceof com.sun.management.OperatingSystemMXBean os
+                ? os.getProcessCpuTime() : -1;
+    }
+
     /** reproduction.json: the preset, scale and training limit every run here shares; a resumed one must match it. */
-    private void checkSettings() throws IOException {
+    private void checkSettings() {
         JsonObject s = new JsonObject();
         s.addProperty("preset", preset.name());
         s.addProperty("scale", scale);
         s.addProperty("limit_train", limitTrain);
         Path f = out.resolve(SETTINGS);
-        if (Files.exists(f)) {
+        try {
+            if (!Files.exists(f)) {
+                Files.createDirectories(out);
+                AtomicFiles.writeJson(f, s);
+                return;
+            }
             JsonObject old = readJson(f);
             if (!old.equals(s))
                 throw new IllegalArgumentException(out + " holds a reproduction with other settings (" + old + ", now " + s
                         + "): give the same --scale and --limit-train to resume it, or another --out");
-        } else {
-            AtomicFiles.writeJson(f, s);
+        } catch (IOException e) {
+            throw new UncheckedIOException("reproduce: could not read or write " + f + ": " + e.getMessage(), e);
         }
     }
 
-    private static JsonObject readJson(Path f) throws IOException {
+    private static JsonObject readJson(Path f) {
+        String text;
         try {
-            return JsonParser.parseString(Files.readString(f)).getAsJsonObject();
+            text = Files.readString(f);
+        } catch (IOException e) {
+            throw new UncheckedIOException("reproduce: could not read " + f + ": " + e.getMessage(), e);
+        }
+        try {
+            return JsonParser.parseString(text).getAsJsonObject();
         } catch (RuntimeException e) {
             throw new IllegalArgumentException(f + ": not a JSON object (" + e.getMessage() + "); delete it to redo that run", e);
         }

@@ -67,6 +67,10 @@ class ReproduceCommandTest {
         assertTrue(md.contains("![Validation accuracy per epoch (mean over runs)](validation.png)"), md);
         assertTrue(Files.size(out.resolve("validation.png")) > 1000);
         assertTrue(md.contains("./hhnn compare --dataset names --models lstm-control2 --runs 2"), md);
+        // Table 5: the activation picture of a kept lstm-mod checkpoint, in the report.
+        assertTrue(md.contains("## Table 5: activation picture (control beside modulated)") && md.contains("![node 1](table5/node1.png)"), md);
+        assertTrue(Files.size(out.resolve("table5/node1.png")) > 1000 && Files.exists(out.resolve("table5/run/checkpoint/latest")));
+        assertTrue(md.contains("CPU time"), md);
         assertTrue(md.contains("Alpha.txt") && md.matches("(?s).*`[0-9a-f]{64}`.*"), "data files with their sha256:\n" + md);
 
         // Our column is the runs' mean: recomputed from the runs' own metrics files.
@@ -86,6 +90,7 @@ class ReproduceCommandTest {
         CliRun.Result again = CliRun.run(reproduce(out));
         assertEquals(0, again.code(), again.err());
         assertEquals(8, again.err().split("already done", -1).length - 1, again.err());
+        assertFalse(again.err().contains("INFO Table 5: one more"), "the kept checkpoint is drawn again, not retrained");
         assertEquals(before, Files.getLastModifiedTime(out.resolve("runs/lstm-mod/lstm-mod/seed-1.json")));
         String table = md.substring(md.indexOf("## Published beside ours"), md.indexOf("## Figures"));
         String md2 = Files.readString(out.resolve("REPORT.md"));
