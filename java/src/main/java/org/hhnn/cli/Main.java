@@ -14,7 +14,7 @@ import picocli.CommandLine.Command;
 @Command(name = "hhnn", mixinStandardHelpOptions = true, versionProvider = Version.class,
         description = "Train Hodgkin-Huxley and modulated neural networks fast.",
         subcommands = {TrainCommand.class, EvalCommand.class, PredictCommand.class, InfoCommand.class, DemoCommand.class,
-                BenchCommand.class, SimulateCommand.class, CompareCommand.class, VizCommand.class, GpuCheckCommand.class,
+                BenchCommand.class, SimulateCommand.class, CompareCommand.class, ReproduceCommand.class, VizCommand.class, GpuCheckCommand.class,
                 CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
 
