@@ -147,7 +147,8 @@ public final class CompareCommand implements Callable<Integer> {
         if (summary == null) return 0;   // a rank other than 0: rank 0 prints the table and writes the record
         System.out.print(Comparison.table(summary));
         record.finish(dir);
-        System.err.println("INFO results in " + dir + ": run.json, compare.json, compare.csv, compare.png and one metrics file per run");
+        System.err.println("INFO results in " + dir + ": run.json, compare.json, compare.csv, compare.png, curves-*.png and one metrics file"
+                + " (and its test probabilities) per run" + (search != null ? "; the search runs in search/" : ""));
         return 0;
     }
 

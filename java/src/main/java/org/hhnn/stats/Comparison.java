@@ -555,16 +555,18 @@ public final class Comparison {
         StringBuilder sb = new StringBuilder(String.format(Locale.ROOT, "search: %s; each setting's %s (mean of %d run(s), trained without the test set); * chosen%n",
                 summary.get("search_method").getAsString(), rows.get(0).getAsJsonObject().get("chosen_on").getAsString().replace('_', ' '),
                 summary.get("search_runs").getAsInt()));
-        int width = 8;
-        for (JsonElement r : rows)
+        int width = 8, modelWidth = 8;
+        for (JsonElement r : rows) {
+            modelWidth = Math.max(modelWidth, r.getAsJsonObject().get("model").getAsString().length() + 2);
             for (JsonElement t : r.getAsJsonObject().getAsJsonArray("tried"))
                 width = Math.max(width, t.getAsJsonObject().get("setting").getAsString().length() + 2);
+        }
         for (JsonElement r : rows) {
             JsonObject row = r.getAsJsonObject();
             for (JsonElement t : row.getAsJsonArray("tried")) {
                 JsonObject tried = t.getAsJsonObject();
                 JsonElement v = tried.get("validation");
-                sb.append(String.format(Locale.ROOT, "  %-16s %-" + width + "s %10s %s%n", row.get("model").getAsString(),
+                sb.append(String.format(Locale.ROOT, "  %-" + modelWidth + "s%-" + width + "s %10s %s%n", row.get("model").getAsString(),
                         tried.get("setting").getAsString(), v.isJsonNull() ? "n/a" : String.format(Locale.ROOT, "%.5f", v.getAsDouble()),
                         tried.get("spec").getAsString().equals(row.get("chosen").getAsString()) ? "*" : ""));
             }
