@@ -13,6 +13,8 @@ import org.hhnn.dist.Distributed;
 import org.hhnn.dist.Mpi;
 import org.hhnn.dist.RunSpread;
 import org.hhnn.stats.Comparison;
+import org.hhnn.stats.ModelSpec;
+import org.hhnn.stats.Search;
 import org.hhnn.train.RunRecord;
 import org.hhnn.train.TrainConfig;
 import picocli.CommandLine;
@@ -40,11 +42,14 @@ public final class CompareCommand implements Callable<Integer> {
     Path data;
 
     @Option(names = "--models", required = true, split = ",", paramLabel = "A,B,...",
-            description = "models to compare; the first is compared with each other one")
+            description = {"models to compare; the first is compared with each other one. Each may carry its own settings, "
+                + "name:key=value:key=value (keys of --set, or training settings such as lr, weight_decay, batch_size), "
+                + "e.g. 'densenet:growth=10,densenet-mod:growth=10'; the same model with other settings is another row"})
     List<String> models;
 
     @Option(names = "--metric", defaultValue = "test_accuracy", paramLabel = "NAME",
-            description = "the figure of each run's metrics compared, e.g. test_ppl for the language models (default: ${DEFAULT-VALUE})")
+            description = "the figure of each run's metrics compared: test_accuracy, val_accuracy, train_accuracy (the last epoch's), "
+                + "test_ppl for the language models, or any other figure of the metrics files (default: ${DEFAULT-VALUE})")
     String metric;
 
     @Option(names = "--lower-is-better", description = "the metric improves downwards (perplexity, loss): Hedges' g and Welch's t are then "
@@ -68,6 +73,24 @@ public final class CompareCommand implements Callable<Integer> {
 
     @Option(names = "--ci-level", defaultValue = "0.95", description = "level of the bootstrap interval (default: ${DEFAULT-VALUE})")
     double ciLevel;
+
+    @Option(names = "--ensemble", description = "also each model's ensemble: its runs' test-set class probabilities averaged, "
+            + "reported as a row of its own (the HHNN paper's section 4.4)")
+    boolean ensemble;
+
+    @Option(names = "--grid", arity = "1..*", paramLabel = "KEY=a,b,c", parameterConsumer = UpToNextFlag.class,
+            description = "search each model's settings first: every combination of these values (keys as in --models specs), "
+                + "each trained without the test set, the best on validation kept and then tested (the HHNN paper's section 4.2)")
+    List<String> grid;
+
+    @Option(names = "--random", arity = "2..*", paramLabel = "N KEY=lo:hi", parameterConsumer = UpToNextFlag.class,
+            description = "search as --grid, over N random draws of the ranges: rates (lr, weight_decay, lr_decay, keys ending in _rate "
+                + "or _lr) log-uniform, other keys uniform (whole numbers when both ends are)")
+    List<String> random;
+
+    @Option(names = "--search-runs", defaultValue = "1", paramLabel = "K",
+            description = "runs per searched setting; the setting with the best mean validation figure wins (default: ${DEFAULT-VALUE})")
+    int searchRuns;
 
     @Option(names = "--out", paramLabel = "DIR",
             description = "where runs and results go; an existing one is resumed (default: runs/compare-<timestamp>)")
@@ -99,6 +122,8 @@ public final class CompareCommand implements Callable<Integer> {
         base.dataDir = data;
         base.seed = seed;
         base.validate(); // fails now, not after hours, on a bad train flag
+        List<ModelSpec> specs = ModelSpec.parseAll(models);   // and on a bad model spec
+        Search search = search(seed);   // and on an empty grid or a bad range
         if (t.options.printConfig) {
             System.out.print(ConfigFile.yaml(spec, base));
             return 0;
@@ -116,15 +141,48 @@ public final class CompareCommand implements Callable<Integer> {
         RunRecord record = new RunRecord(spec.commandLine().getParseResult().originalArgs())
                 .backend(backend, org.hhnn.backend.cpu.CpuBackend.isAvailable() ? org.hhnn.backend.cpu.CpuBackend.threads() : 1).seed(seed);
         if (data != null) record.dataFiles(data);
-        Comparison c = new Comparison(models, base, backend, dir).bootstrap(bootstrap, ciLevel).metric(metric, lowerIsBetter);
+        Comparison c = Comparison.of(specs, base, backend, dir).bootstrap(bootstrap, ciLevel).metric(metric, lowerIsBetter);
         if (folds != null) c.folds(folds);
         if (runs != null) c.runs(runs);
+        if (ensemble) c.ensemble(true);
+        if (search != null) c.search(search, searchRuns);
         if (mpi != null) c.spread(new RunSpread(mpi));
         JsonObject summary = c.run();
         if (summary == null) return 0;   // a rank other than 0: rank 0 prints the table and writes the record
         System.out.print(Comparison.table(summary));
         record.finish(dir);
-        System.err.println("INFO results in " + dir + ": run.json, compare.json, compare.csv, compare.png and one metrics file per run");
+        System.err.println("INFO results in " + dir + ": run.json, compare.json, compare.csv, compare.png, curves-*.png and one metrics file"
+                + " (and its test probabilities) per run" + (search != null ? "; the search runs in search/" : ""));
         return 0;
+    }
+
+    /** --grid or --random as a {@link Search}; null without either. */
+    private Search search(long seed) {
+        if (grid != null && random != null) throw new IllegalArgumentException("give either --grid or --random, not both");
+        if (grid != null) return Search.grid(grid);
+        if (random == null) return null;
+        int n;
+        try {
+            n = Integer.parseInt(random.get(0));
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("--random takes the number of draws first (--random N KEY=lo:hi ...), not '" + random.get(0) + "'");
+        }
+        return Search.random(n, random.subList(1, random.size()), seed);
+    }
+
+    /**
+     * Takes an option's values up to the next flag: picocli would otherwise take a training flag it does not know
+     * (--val-split, passed through to the runs) as one more KEY=values.
+     */
+    static final class UpToNextFlag implements CommandLine.IParameterConsumer {
+        @Override public void consumeParameters(java.util.Stack<String> args, CommandLine.Model.ArgSpec arg, CommandLine.Model.CommandSpec cmd) {
+            List<String> values = new ArrayList<>();
+            while (!args.isEmpty() && !args.peek().startsWith("--")) values.add(args.pop());
+            String flag = ((CommandLine.Model.OptionSpec) arg).longestName();
+            if (values.isEmpty()) throw new CommandLine.ParameterException(cmd.commandLine(), flag + " needs at least one value");
+            List<String> all = arg.getValue() == null ? new ArrayList<>() : new ArrayList<>(arg.<List<String>>getValue());
+            all.addAll(values);
+            arg.setValue(all);
+        }
     }
 }

@@ -190,7 +190,8 @@ public final class Models {
         return r;
     }
 
-    private static java.util.List<String> settingNames(JsonObject config) {
+    /** The keys applyOverrides accepts for this config: its own and, for an HHNN, its HH layers'. */
+    public static java.util.List<String> settingNames(JsonObject config) {
         java.util.List<String> names = new java.util.ArrayList<>(config.keySet());
         if (config.has("hh_layers")) names.addAll(new HHConfig().toJson().keySet());
         names.removeAll(java.util.List.of("model", "in_features", "classes"));

@@ -15,6 +15,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import org.hhnn.backend.Backend;
 import org.hhnn.data.DataSets;
 import org.hhnn.data.Dataset;
@@ -50,7 +51,7 @@ public final class Comparison {
 
     private static final Gson JSON = new GsonBuilder().setPrettyPrinting().serializeNulls().disableHtmlEscaping().create();
 
-    private final List<String> models;
+    private final List<ModelSpec> models;
     private final TrainConfig base;
     private final Backend backend;
     private final Path out;
@@ -65,6 +66,9 @@ public final class Comparison {
     private boolean lowerIsBetter;
     private Spread spread;
     private List<KFold.Fold> foldIdx;
+    private Search search;
+    private int searchRuns = 1;
+    private boolean ensemble;
 
     /**
      * Where the runs are carried out: by default one after another in this process; {@code org.hhnn.dist.RunSpread}
@@ -82,16 +86,27 @@ public final class Comparison {
     }
 
     /** One model's results in run order. */
-    private record ModelRuns(String model, List<String> labels, double[] accuracies, long params) {}
+    private record ModelRuns(String model, List<String> labels, double[] accuracies, long params, List<JsonObject> metrics) {}
 
     /**
      * Compares models trained with base's settings (its model is replaced by each of models, its seed by each run's)
-     * on backend; everything goes to out. The first seed is base's.
+     * on backend; everything goes to out. The first seed is base's. Each model is a {@link ModelSpec} as written,
+     * e.g. {@code densenet:growth=10}.
      */
     public Comparison(List<String> models, TrainConfig base, Backend backend, Path out) {
-        if (models.isEmpty()) throw new IllegalArgumentException("--models names no model");
-        if (new LinkedHashSet<>(models).size() != models.size()) throw new IllegalArgumentException("--models lists a model twice: " + models);
-        this.models = List.copyOf(models);
+        this(ModelSpec.parseAll(models).toArray(new ModelSpec[0]), base, backend, out);
+    }
+
+    /** As the constructor, with the rows given as specs. */
+    public static Comparison of(List<ModelSpec> models, TrainConfig base, Backend backend, Path out) {
+        return new Comparison(models.toArray(new ModelSpec[0]), base, backend, out);
+    }
+
+    private Comparison(ModelSpec[] models, TrainConfig base, Backend backend, Path out) {
+        if (models.length == 0) throw new IllegalArgumentException("--models names no model");
+        if (new LinkedHashSet<>(List.of(models)).size() != models.length)
+            throw new IllegalArgumentException("--models lists a model twice: " + List.of(models));
+        this.models = List.of(models);
         this.base = base;
         this.backend = backend;
         this.out = out;
@@ -132,6 +147,25 @@ public final class Comparison {
         return this;
     }
 
+    /**
+     * Search each model's settings first ({@link Search}: --grid or --random): every setting trained runsPerSetting
+     * times on the training part without the test set, the best mean validation figure (the metric's validation
+     * counterpart: val_accuracy for the accuracies, val_ppl for test_ppl) chosen per model, and only the chosen
+     * setting's runs tested. compare.json's "search" lists every setting tried with its validation figure.
+     */
+    public Comparison search(Search s, int runsPerSetting) {
+        if (runsPerSetting < 1) throw new IllegalArgumentException("--search-runs must be at least 1, got " + runsPerSetting);
+        search = s;
+        searchRuns = runsPerSetting;
+        return this;
+    }
+
+    /**
+     * Also each model's ensemble (the HHNN paper's §4.4): its runs' test-set class probabilities averaged, reported as
+     * a row of its own ("model (ensemble)") with the ensemble's test accuracy.
+     */
+    public Comparison ensemble(boolean on) { ensemble = on; return this; }
+
     /** Train and test on this data instead of loading the base config's data set. */
     public Comparison data(DataSets.TrainTest d) { data = d; return this; }
 
@@ -155,6 +189,7 @@ public final class Comparison {
 
     private JsonObject runOrThrow() throws IOException {
         base.validate();
+        checkModes();
         Files.createDirectories(out);
         if (spread == null) checkSettings();
         else spread.agree(() -> {
@@ -164,38 +199,36 @@ public final class Comparison {
                 throw new UncheckedIOException(e);
             }
         });
+        JsonArray searched = search != null ? new JsonArray() : null;
+        List<ModelSpec> rows = search != null ? searchAll(searched) : models;
         List<String> labels = new ArrayList<>();
         int n = folds != null ? folds : runs;
         for (int i = 0; i < n; i++) labels.add(folds != null ? "fold-" + (i + 1) : "seed-" + (seed + i));
 
-        int total = models.size() * n;   // run k: model k / n, label k % n
-        java.util.function.IntFunction<JsonObject> task = k -> {
-            try {
-                return runOne(models.get(k / n), k % n, labels.get(k % n), k + 1, total);
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
-            }
-        };
-        JsonObject[] metrics = new JsonObject[total];
-        if (spread == null) for (int k = 0; k < total; k++) metrics[k] = task.apply(k);
-        else metrics = spread.run(total, task);
+        JsonObject[] metrics = runAll(rows, labels, out, false);
         if (metrics == null) return null;
         List<ModelRuns> results = new ArrayList<>();
-        for (int j = 0; j < models.size(); j++) {
+        for (int j = 0; j < rows.size(); j++) {
             double[] acc = new double[n];
             long params = -1;
+            List<JsonObject> runsOfRow = new ArrayList<>();
             for (int i = 0; i < n; i++) {
                 JsonObject m = metrics[j * n + i];
-                if (!m.has(metric))
-                    throw new IllegalArgumentException(out.resolve(models.get(j)).resolve(labels.get(i) + ".json")
-                            + ": the run's metrics have no '" + metric + "' (it has: " + String.join(", ", m.keySet()) + ")");
-                acc[i] = number(m.get(metric));
+                acc[i] = figure(m, metric, runFile(out, rows.get(j), labels.get(i)));
                 if (m.has("params")) params = m.get("params").getAsLong();
+                runsOfRow.add(m);
             }
-            results.add(new ModelRuns(models.get(j), labels, acc, params));
+            results.add(new ModelRuns(rows.get(j).toString(), labels, acc, params, runsOfRow));
         }
 
         JsonObject summary = summarise(results);
+        if (searched != null) {
+            summary.addProperty("search_method", search.describe());
+            summary.addProperty("search_runs", searchRuns);
+            summary.add("search", searched);
+        }
+        if (ensemble) addEnsembles(summary, rows, labels);
+        addCurves(summary, results);
         // Nulls kept (AtomicFiles.writeJson drops them): a figure that does not exist, e.g. the std of one run, stays visible.
         AtomicFiles.writeString(out.resolve("compare.json"), JSON.toJson(summary) + "\n");
         AtomicFiles.writeString(out.resolve("compare.csv"), csv(summary));
@@ -203,11 +236,133 @@ public final class Comparison {
         return summary;
     }
 
-    /** Run i of a model: its metrics file when an earlier comparison wrote it, else a training run that writes it. */
-    private JsonObject runOne(String model, int i, String label, int number, int total) throws IOException {
-        Path metrics = out.resolve(model).resolve(label + ".json");
+    /** Refuses, in one sentence and before any training, a combination of modes that cannot work. */
+    private void checkModes() {
+        boolean lm = LmRun.applies(base);
+        if (ensemble) {
+            if (folds != null) throw new IllegalArgumentException("--ensemble averages runs on the same test set, but each fold tests on its own; use --runs");
+            if (lm) throw new IllegalArgumentException("--ensemble averages class probabilities; " + base.dataset + " runs are language models (no classes to average)");
+            if (!metric.equals("test_accuracy"))
+                throw new IllegalArgumentException("--ensemble reports the ensemble's test accuracy, so it goes with --metric test_accuracy, not " + metric);
+        }
+        if (search != null) {
+            if (folds != null) throw new IllegalArgumentException("--grid/--random choose on the validation split; with --folds use --runs instead");
+            if (!lm && base.valFraction == 0)
+                throw new IllegalArgumentException("--grid/--random choose each model's setting on the validation split: give a --val-split above 0");
+            for (ModelSpec m : models)
+                for (Map<String, String> s : search.settings()) m.with(s);   // an unknown key: one sentence now, not after hours
+        }
+    }
+
+    /** Every run of rows x labels under dir, spread when a {@link Spread} is set; null in a process that does not summarise. */
+    private JsonObject[] runAll(List<ModelSpec> rows, List<String> labels, Path dir, boolean searching) {
+        int n = labels.size(), total = rows.size() * n;   // run k: row k / n, label k % n
+        java.util.function.IntFunction<JsonObject> task = k -> {
+            try {
+                return runOne(rows.get(k / n), k % n, labels.get(k % n), k + 1, total, dir, searching);
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        };
+        if (spread != null) return spread.run(total, task);
+        JsonObject[] metrics = new JsonObject[total];
+        for (int k = 0; k < total; k++) metrics[k] = task.apply(k);
+        return metrics;
+    }
+
+    private static Path runFile(Path dir, ModelSpec row, String label) {
+        return dir.resolve(row.dirName()).resolve(label + ".json");
+    }
+
+    /**
+     * The search (the HHNN paper's §4.2): each model with each setting, trained {@link #searchRuns} times without
+     * the test set, and the setting of the best mean validation figure kept. Fills searched with every setting tried.
+     */
+    private List<ModelSpec> searchAll(JsonArray searched) throws IOException {
+        List<ModelSpec> candidates = new ArrayList<>();
+        for (ModelSpec m : models) for (Map<String, String> s : search.settings()) candidates.add(m.with(s));
+        List<String> labels = new ArrayList<>();
+        for (int i = 0; i < searchRuns; i++) labels.add("seed-" + (seed + i));
+        Path dir = out.resolve("search");
+        log.printf("INFO search: %s; %d setting(s) x %d model(s) x %d run(s), chosen on %s%n", search.describe(),
+                search.settings().size(), models.size(), searchRuns, validationKey());
+        runAll(candidates, labels, dir, true);
+        // Read back from the files on every process (each rank trained some), so all ranks choose the same rows.
+        String key = validationKey();
+        List<ModelSpec> chosen = new ArrayList<>();
+        int per = search.settings().size();
+        for (int j = 0; j < models.size(); j++) {
+            JsonObject row = new JsonObject();
+            row.addProperty("model", models.get(j).toString());
+            row.addProperty("chosen_on", key);
+            JsonArray tried = new JsonArray();
+            int best = -1;
+            double bestValue = Double.NaN;
+            for (int c = 0; c < per; c++) {
+                ModelSpec cand = candidates.get(j * per + c);
+                double[] v = new double[searchRuns];
+                for (int i = 0; i < searchRuns; i++) {
+                    Path f = runFile(dir, cand, labels.get(i));
+                    v[i] = figure(readJson(f), key, f);
+                }
+                double mean = Stats.mean(v);
+                JsonObject t = new JsonObject();
+                t.addProperty("setting", settingText(search.settings().get(c)));
+                t.addProperty("spec", cand.toString());
+                t.add("validation", Trainer.num(mean));
+                t.add("validation_std", Trainer.num(Stats.std(v)));
+                tried.add(t);
+                if (Double.isFinite(mean) && (best < 0 || (lowerIsBetter ? mean < bestValue : mean > bestValue))) {
+                    best = c;
+                    bestValue = mean;
+                }
+            }
+            if (best < 0) throw new IllegalArgumentException("search: no setting of " + models.get(j) + " gave a finite " + key + "; see " + dir);
+            row.add("tried", tried);
+            row.addProperty("chosen", candidates.get(j * per + best).toString());
+            searched.add(row);
+            chosen.add(candidates.get(j * per + best));
+            log.printf("INFO search: %s chose %s (%s %.5f)%n", models.get(j), settingText(search.settings().get(best)), key, bestValue);
+        }
+        if (new LinkedHashSet<>(chosen).size() != chosen.size())
+            throw new IllegalArgumentException("search: two --models rows chose the same setting (" + chosen + "); give models that differ in more than the searched keys");
+        return chosen;
+    }
+
+    /** The validation figure a search chooses on: the metric's validation counterpart (val_accuracy, val_ppl, ...). */
+    private String validationKey() {
+        if (metric.startsWith("test_")) return "val_" + metric.substring(5);
+        if (metric.startsWith("train_")) return "val_" + metric.substring(6);
+        return metric;
+    }
+
+    private static String settingText(Map<String, String> s) {
+        List<String> parts = new ArrayList<>();
+        s.forEach((k, v) -> parts.add(k + "=" + v));
+        return String.join(" ", parts);
+    }
+
+    /**
+     * A run's figure: a number, or for a per-epoch array (val_accuracy, train_accuracy, ...) its last epoch's; one
+     * sentence naming the file when the run's metrics have no such figure.
+     */
+    static double figure(JsonObject m, String key, Path file) {
+        JsonElement e = m.get(key);
+        if (e == null)
+            throw new IllegalArgumentException(file + ": the run's metrics have no '" + key + "' (it has: " + String.join(", ", m.keySet()) + ")");
+        if (e.isJsonArray()) {
+            JsonArray a = e.getAsJsonArray();
+            return a.isEmpty() ? Double.NaN : number(a.get(a.size() - 1));
+        }
+        return number(e);
+    }
+
+    /** Run i of a row: its metrics file when an earlier comparison wrote it, else a training run that writes it. */
+    private JsonObject runOne(ModelSpec model, int i, String label, int number, int total, Path dir, boolean searching) throws IOException {
+        Path metrics = runFile(dir, model, label);
+        String what = searching ? "search run" : "run";
         if (Files.exists(metrics)) {
-            log.printf("INFO run %d/%d: %s %s already done (%s)%n", number, total, model, label, metrics);
+            log.printf("INFO %s %d/%d: %s %s already done (%s)%n", what, number, total, model, label, metrics);
             return readJson(metrics);
         }
         boolean lm = LmRun.applies(base);   // a language-model run reads its own corpus
@@ -216,14 +371,57 @@ public final class Comparison {
         // The data is loaded once, and only when some run is still to do.
         if (data == null && !lm) data = DataSets.load(base.dataset, base.dataDir);
         if (folds != null && foldIdx == null) foldIdx = KFold.split(data.train().size(), folds, seed);
-        log.printf("INFO run %d/%d: %s %s%n", number, total, model, label);
+        log.printf("INFO %s %d/%d: %s %s%n", what, number, total, model, label);
         Files.createDirectories(metrics.getParent());
-        TrainConfig c = base.copy();
-        c.model = model;
+        TrainConfig c = model.apply(base);
         c.seed = folds != null ? seed : seed + i;
+        // A language-model run always tests too; a search reads only its validation figure.
         if (lm) return new LmRun(c, backend).log(log).metricsOut(metrics).run().metrics();
-        return new TrainingRun(c, backend).log(log).metricsOut(metrics)
-                .data(folds == null ? data : foldData(data, foldIdx.get(i))).run().metrics();
+        DataSets.TrainTest d = folds != null ? foldData(data, foldIdx.get(i))
+                : searching ? new DataSets.TrainTest(data.train(), data.test().take(new int[0]), data.dir())   // never the test set
+                : data;
+        TrainingRun.Result r = new TrainingRun(c, backend).log(log).data(d).run();
+        // The test probabilities first: the metrics file is what marks a run done.
+        if (!searching && folds == null) Ensemble.save(metrics, r.trainer().network(), backend, d.test());
+        AtomicFiles.writeJson(metrics, r.metrics());
+        log.println("INFO metrics written to " + metrics);
+        return r.metrics();
+    }
+
+    /** One row per model after the models' own: the accuracy of its runs' averaged test probabilities. */
+    private void addEnsembles(JsonObject summary, List<ModelSpec> rows, List<String> labels) {
+        JsonArray ms = summary.getAsJsonArray("models");
+        for (int j = 0; j < rows.size(); j++) {
+            List<Path> files = new ArrayList<>();
+            for (String l : labels) files.add(runFile(out, rows.get(j), l));
+            Ensemble.Result e = Ensemble.of(files);
+            JsonObject m = new JsonObject();
+            JsonObject of = ms.get(j).getAsJsonObject();
+            m.addProperty("model", of.get("model").getAsString() + " (ensemble)");
+            m.addProperty("ensemble", true);
+            if (of.has("params")) m.add("params", of.get("params"));
+            m.addProperty("n", e.members());
+            m.add("mean", Trainer.num(e.accuracy()));
+            m.add("ensemble_nll", Trainer.num(e.nll()));
+            ms.add(m);
+        }
+    }
+
+    /** Per-epoch curves of every row's runs, overlaid with a mean ± std band: curves-KEY.png and compare.json's "curves". */
+    private void addCurves(JsonObject summary, List<ModelRuns> results) throws IOException {
+        JsonObject all = new JsonObject();
+        for (String key : Curves.KEYS) {
+            List<Curves.Band> bands = new ArrayList<>();
+            for (ModelRuns r : results) {
+                double[][] runsOf = Curves.runs(r.metrics(), key);
+                if (runsOf != null) bands.add(new Curves.Band(r.model(), runsOf));
+            }
+            if (bands.isEmpty()) continue;
+            all.add(key, Curves.json(bands));
+            Curves.plot(out.resolve("curves-" + key + ".png"), key, key.replace("_per_epoch", "").replace('_', ' ') + " per epoch on "
+                    + base.dataset + " (each run, mean ± std)", bands);
+        }
+        summary.add("curves", all);
     }
 
     /** The fold's training items train the run (its validation part comes from them); the fold itself is the test part. */
@@ -318,12 +516,16 @@ public final class Comparison {
         return o;
     }
 
-    /** Table 4 of the paper: one column per model, rows mean, std, then the tests against the first model. */
+    /**
+     * Table 4 of the paper: one column per model, rows mean, std, then the tests against the first model. After a
+     * search, first every setting tried with its validation figure, the chosen one marked.
+     */
     public static String table(JsonObject summary) {
         JsonArray ms = summary.getAsJsonArray("models");
         int width = 12;
         for (JsonElement e : ms) width = Math.max(width, e.getAsJsonObject().get("model").getAsString().length() + 2);
         StringBuilder sb = new StringBuilder();
+        if (summary.has("search")) sb.append(searchTable(summary)).append('\n');
         boolean lower = summary.has("lower_is_better") && summary.get("lower_is_better").getAsBoolean();
         sb.append(String.format(Locale.ROOT, "%s: %s%s over %d %s per model; tests: %s against each other model%n",
                 summary.get("dataset").getAsString(), (summary.has("metric") ? summary.get("metric").getAsString() : "test_accuracy").replace('_', ' '),
@@ -343,6 +545,31 @@ public final class Comparison {
             sb.append('\n').append(String.format(Locale.ROOT, "%-12s", Math.round(c0.get("level").getAsDouble() * 100) + "% CI high"));
             for (JsonElement e : ms) sb.append(String.format("%" + width + "s", ci(e.getAsJsonObject(), "upper")));
             sb.append('\n');
+        }
+        return sb.toString();
+    }
+
+    /** Every setting tried per model with its mean validation figure; * marks the chosen one. */
+    private static String searchTable(JsonObject summary) {
+        JsonArray rows = summary.getAsJsonArray("search");
+        StringBuilder sb = new StringBuilder(String.format(Locale.ROOT, "search: %s; each setting's %s (mean of %d run(s), trained without the test set); * chosen%n",
+                summary.get("search_method").getAsString(), rows.get(0).getAsJsonObject().get("chosen_on").getAsString().replace('_', ' '),
+                summary.get("search_runs").getAsInt()));
+        int width = 8, modelWidth = 8;
+        for (JsonElement r : rows) {
+            modelWidth = Math.max(modelWidth, r.getAsJsonObject().get("model").getAsString().length() + 2);
+            for (JsonElement t : r.getAsJsonObject().getAsJsonArray("tried"))
+                width = Math.max(width, t.getAsJsonObject().get("setting").getAsString().length() + 2);
+        }
+        for (JsonElement r : rows) {
+            JsonObject row = r.getAsJsonObject();
+            for (JsonElement t : row.getAsJsonArray("tried")) {
+                JsonObject tried = t.getAsJsonObject();
+                JsonElement v = tried.get("validation");
+                sb.append(String.format(Locale.ROOT, "  %-" + modelWidth + "s%-" + width + "s %10s %s%n", row.get("model").getAsString(),
+                        tried.get("setting").getAsString(), v.isJsonNull() ? "n/a" : String.format(Locale.ROOT, "%.5f", v.getAsDouble()),
+                        tried.get("spec").getAsString().equals(row.get("chosen").getAsString()) ? "*" : ""));
+            }
         }
         return sb.toString();
     }

@@ -106,7 +106,7 @@ public final class Plots {
     }
 
     /** XChart draws NaN as a gap but lets ±Infinity blow up the axis range; make both gaps. */
-    private static double[] gaps(double[] ys) {
+    public static double[] gaps(double[] ys) {
         double[] out = ys.clone();
         for (int i = 0; i < out.length; i++) if (!Double.isFinite(out[i])) out[i] = Double.NaN;
         return out;

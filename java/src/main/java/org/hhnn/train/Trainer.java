@@ -50,6 +50,10 @@ public final class Trainer {
     private int startEpoch, startBatch;
     private double startLossSum, startSeconds;
     private long startSeen;
+    /** The epoch's correct training predictions and the samples they were counted over (this rank's, in a data-parallel job). */
+    private double startCorrect;
+    private long startCounted;
+    private long stepCorrect;
     private volatile boolean stopRequested;
     /** Counted down when fit leaves, so the shutdown hook lets the JVM exit only after the save. */
     private CountDownLatch hookLatch;
@@ -131,7 +135,7 @@ public final class Trainer {
             for (var el : c.getAsJsonArray("history")) {
                 JsonObject h = el.getAsJsonObject();
                 history.add(new EpochStats(h.get("epoch").getAsInt(), num(h, "train_loss"), num(h, "val_loss"),
-                        num(h, "val_accuracy"), num(h, "seconds"), num(h, "samples_per_s")));
+                        num(h, "val_accuracy"), num(h, "seconds"), num(h, "samples_per_s"), num(h, "train_accuracy")));
             }
             if (c.has("position")) {
                 JsonObject p = c.getAsJsonObject("position");
@@ -139,6 +143,8 @@ public final class Trainer {
                 startLossSum = p.get("loss_sum").getAsDouble();
                 startSeen = p.get("seen").getAsLong();
                 startSeconds = p.get("seconds").getAsDouble();
+                startCorrect = num(p, "correct");   // NaN from a checkpoint that did not record it
+                startCounted = p.has("counted") ? p.get("counted").getAsLong() : 0;
             }
         } catch (RuntimeException e) {
             throw new CheckpointException(ck.file(Checkpoint.CONFIG_FILE) + ": the training position (epochs_done, step, dropout_counter, "
@@ -204,8 +210,8 @@ public final class Trainer {
         for (int epoch = startEpoch; epoch < cfg.epochs; epoch++) {
             net.body.train(true);
             long t0 = System.nanoTime();
-            double lossSum = startLossSum, priorSeconds = startSeconds;
-            long seen = startSeen;
+            double lossSum = startLossSum, priorSeconds = startSeconds, correct = startCorrect;
+            long seen = startSeen, counted = startCounted;
             int batch = startBatch;
             ProgressBar bar = cfg.progress
                     ? ProgressBar.on(log, "epoch " + (epoch + 1) + "/" + cfg.epochs, train.size())
@@ -228,6 +234,8 @@ public final class Trainer {
                             + (cfg.checkpointDir != null ? "; the last good checkpoint in " + cfg.checkpointDir + " is kept" : ""));
                 lossSum += (double) loss * global.size();
                 seen += global.size();
+                correct += stepCorrect;
+                counted += b.size();
                 batch++;
                 for (TrainingListener l : listeners) l.onStep(this, epoch, batch - 1, opt.stepCount(), loss);
                 double secs = priorSeconds + (System.nanoTime() - t0) / 1e9;
@@ -240,6 +248,8 @@ public final class Trainer {
                     startLossSum = lossSum;
                     startSeen = seen;
                     startSeconds = secs;
+                    startCorrect = correct;
+                    startCounted = counted;
                     saveCheckpoint(cfg.checkpointDir, epoch);
                 }
                 if (!last && stopRequested) {
@@ -253,9 +263,12 @@ public final class Trainer {
             startLossSum = 0;
             startSeen = 0;
             startSeconds = 0;
+            startCorrect = 0;
+            startCounted = 0;
             double seconds = priorSeconds + (System.nanoTime() - t0) / 1e9;
             EvalResult v = val != null && val.size() > 0 ? evaluate(val) : new EvalResult(Double.NaN, Double.NaN, 0);
-            EpochStats s = new EpochStats(epoch + 1, lossSum / seen, v.loss(), v.accuracy(), seconds, seen / seconds);
+            EpochStats s = new EpochStats(epoch + 1, lossSum / seen, v.loss(), v.accuracy(), seconds, seen / seconds,
+                    counted > 0 ? correct / counted : Double.NaN);
             history.add(s);
             startEpoch = epoch + 1;
             String summary = String.format("epoch %d/%d  train_loss %.4f  val_loss %.4f  val_acc %.4f  %.1fs  %,.0f samples/s",
@@ -309,9 +322,12 @@ public final class Trainer {
         try (Scope s = Scope.open()) {
             opt.zeroGrad();
             float l = 0f;
+            stepCorrect = 0;
             if (b.size() > 0) {   // a rank's shard of a last, short batch may be empty
-                Tensor loss = Ops.crossEntropy(net.forward(Tensor.of(backend, b.x(), b.size(), features)), b.y());
+                Tensor logits = net.forward(Tensor.of(backend, b.x(), b.size(), features));
+                Tensor loss = Ops.crossEntropy(logits, b.y());
                 l = loss.item();
+                stepCorrect = correct(logits, b.y());   // the training accuracy, from this forward pass
                 if (Float.isFinite(l)) Tape.backward(loss);
                 else Tape.clear();
             }
@@ -345,19 +361,26 @@ public final class Trainer {
                 try (Scope s = Scope.open()) {
                     Tensor logits = net.forward(Tensor.of(backend, b.x(), b.size(), d.features()));
                     lossSum += (double) Ops.crossEntropy(logits, b.y()).item() * b.size();
-                    float[] z = logits.toArray();
-                    int c = logits.dim(1);
-                    for (int i = 0; i < b.size(); i++) {
-                        int arg = 0;
-                        for (int j = 1; j < c; j++) if (z[i * c + j] > z[i * c + arg]) arg = j;
-                        if (arg == b.y()[i]) correct++;
-                    }
+                    correct += correct(logits, b.y());
                 }
             }
         } finally {
             net.body.train(was);
         }
         return new EvalResult(lossSum / d.size(), (double) correct / d.size(), d.size());
+    }
+
+    /** How many rows of logits (rows, classes) have their largest value (the first of equals) at the label y. */
+    static long correct(Tensor logits, int[] y) {
+        float[] z = logits.toArray();
+        int c = logits.dim(1);
+        long n = 0;
+        for (int i = 0; i < logits.dim(0); i++) {
+            int arg = 0;
+            for (int j = 1; j < c; j++) if (z[i * c + j] > z[i * c + arg]) arg = j;
+            if (arg == y[i]) n++;
+        }
+        return n;
     }
 
     /**
@@ -384,6 +407,8 @@ public final class Trainer {
             p.addProperty("loss_sum", startLossSum);   // the epoch's sums so far: its train_loss comes out the same
             p.addProperty("seen", startSeen);
             p.addProperty("seconds", startSeconds);
+            p.add("correct", num(startCorrect));
+            p.addProperty("counted", startCounted);
             c.add("position", p);
         }
         c.addProperty("params", net.body.parameterCount());
@@ -403,6 +428,7 @@ public final class Trainer {
             h.add("train_loss", num(s.trainLoss()));
             h.add("val_loss", num(s.valLoss()));
             h.add("val_accuracy", num(s.valAccuracy()));
+            h.add("train_accuracy", num(s.trainAccuracy()));
             h.addProperty("seconds", s.seconds());
             h.addProperty("samples_per_s", s.samplesPerSec());
             a.add(h);

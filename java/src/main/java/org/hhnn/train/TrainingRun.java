@@ -255,14 +255,17 @@ public final class TrainingRun {
         m.addProperty("optimizer", trainer.optimizer().describe());
         m.add("test_accuracy", Trainer.num(test.accuracy()));
         m.add("test_loss", Trainer.num(test.loss()));
-        JsonArray trainLoss = new JsonArray(), valAcc = new JsonArray(), valLoss = new JsonArray(), secs = new JsonArray();
+        JsonArray trainLoss = new JsonArray(), trainAcc = new JsonArray(), valAcc = new JsonArray(), valLoss = new JsonArray(),
+                secs = new JsonArray();
         for (EpochStats s : history) {
             trainLoss.add(Trainer.num(s.trainLoss()));
+            trainAcc.add(Trainer.num(s.trainAccuracy()));
             valAcc.add(Trainer.num(s.valAccuracy()));
             valLoss.add(Trainer.num(s.valLoss()));
             secs.add(Trainer.num(s.seconds()));
         }
         m.add("train_loss", trainLoss);
+        m.add("train_accuracy", trainAcc);
         m.add("val_accuracy", valAcc);
         m.add("val_loss", valLoss);
         m.add("seconds", secs);
