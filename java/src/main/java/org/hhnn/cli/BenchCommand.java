@@ -31,8 +31,7 @@ public final class BenchCommand implements Callable<Integer> {
     @Option(names = "--warmup", defaultValue = "2", description = "untimed warm-up repetitions (default: ${DEFAULT-VALUE})")
     int warmup;
 
-    @Option(names = "--json", description = "print one JSON object")
-    boolean json;
+    @Mixin JsonOption json = new JsonOption();   // one object a line
 
     @Override public Integer call() {
         if (repeats < 1) throw new IllegalArgumentException("--repeats must be at least 1, got " + repeats);
@@ -43,7 +42,7 @@ public final class BenchCommand implements Callable<Integer> {
             try (Workload w = Workloads.create(workload, backend, sz, steps)) {
                 Workloads.Summary s = Workloads.Summary.of(Workloads.measure(w, warmup, repeats));
                 double latencyMs = w instanceof org.hhnn.workload.PredictWorkload p ? 1000 * p.batch() / s.median() : Double.NaN;
-                if (json) {
+                if (json.json) {
                     JsonObject o = new JsonObject();
                     o.addProperty("workload", w.name());
                     o.addProperty("backend", backend.name());

@@ -26,8 +26,7 @@ import picocli.CommandLine.Option;
 public final class PredictCommand implements Callable<Integer> {
     @Mixin BackendOptions backendOptions = new BackendOptions();
 
-    @Option(names = "--checkpoint", required = true, paramLabel = "DIR", description = "checkpoint directory (model.safetensors + config.json)")
-    Path checkpoint;
+    @Mixin CheckpointOption checkpoint = new CheckpointOption();
 
     @Option(names = "--input", required = true, paramLabel = "FILE",
             description = "IDX images (*-ubyte, *-ubyte.gz; scaled to [0, 1] as in training) or CSV rows of feature values (a header row is skipped, a 'label' column left out)")
@@ -42,10 +41,10 @@ public final class PredictCommand implements Callable<Integer> {
     @Override public Integer call() throws IOException {
         if (batchSize < 1) throw new IllegalArgumentException("--batch-size must be at least 1, got " + batchSize);
         Backend backend = backendOptions.resolve();
-        Checkpoint.Loaded ck = Checkpoint.load(checkpoint);
+        Checkpoint.Loaded ck = checkpoint.load();
         Network net = ck.network(backend, 0);
         int features = ck.config().getAsJsonObject("model").get("in_features").getAsInt();
-        float[] x = read(input, features, checkpoint);
+        float[] x = read(input, features, checkpoint.checkpoint);
         float[][] p = new Predictor(net, backend, features).probabilities(x, batchSize);
 
         StringWriter text = new StringWriter();

@@ -6,6 +6,7 @@ import java.nio.file.Path;
 import java.util.Map;
 import org.hhnn.train.TrainConfig;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
@@ -19,11 +20,7 @@ public final class TrainOptions {
             completionCandidates = ModelNames.class)
     String model;
 
-    @Option(names = "--dataset", description = "data set: fashion-mnist, names, sst2, cifar10, ptb (default: ${bundle:default.dataset})")
-    String dataset;
-
-    @Option(names = "--data", paramLabel = "DIR", description = "directory holding the data set's files (default: its standard location)")
-    Path data;
+    @Mixin DataOptions data = new DataOptions();
 
     @Option(names = "--epochs", description = "epochs (default: ${bundle:default.epochs})")
     Integer epochs;
@@ -120,8 +117,8 @@ public final class TrainOptions {
     JsonObject settings() {
         JsonObject o = new JsonObject();
         if (model != null) o.addProperty("model", model);
-        if (dataset != null) o.addProperty("dataset", dataset);
-        if (data != null) o.addProperty("data_dir", data.toString());
+        if (data.dataset != null) o.addProperty("dataset", data.dataset);
+        if (data.data != null) o.addProperty("data_dir", data.data.toString());
         if (epochs != null) o.addProperty("epochs", epochs);
         if (batchSize != null) o.addProperty("batch_size", batchSize);
         if (lr != null) o.addProperty("lr", lr);

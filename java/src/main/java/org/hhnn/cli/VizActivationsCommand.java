@@ -1,17 +1,13 @@
 package org.hhnn.cli;
 
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.LocalDateTime;
-import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import org.hhnn.backend.Backend;
-import org.hhnn.data.DataSets;
 import org.hhnn.data.Dataset;
 import org.hhnn.nn.LstmClassifier;
 import org.hhnn.nn.Network;
@@ -39,14 +35,9 @@ public final class VizActivationsCommand implements Callable<Integer> {
 
     @Mixin BackendOptions backendOptions = new BackendOptions();
 
-    @Option(names = "--checkpoint", required = true, paramLabel = "DIR", description = "checkpoint directory of a trained " + MODEL + " model")
-    Path checkpoint;
+    @Mixin CheckpointOption checkpoint = new CheckpointOption();
 
-    @Option(names = "--dataset", description = "data set whose test inputs are shown (default: the one the checkpoint was trained on)")
-    String dataset;
-
-    @Option(names = "--data", paramLabel = "DIR", description = "directory holding the data set's files (default: its standard location)")
-    Path data;
+    @Mixin DataOptions data = new DataOptions();   // whose test inputs are shown
 
     @Option(names = "--nodes", defaultValue = "4", paramLabel = "N", description = "hidden nodes to plot, the first N (default: ${DEFAULT-VALUE})")
     int nodes;
@@ -54,27 +45,25 @@ public final class VizActivationsCommand implements Callable<Integer> {
     @Option(names = "--inputs", defaultValue = "8", paramLabel = "K", description = "test inputs, the first K, one curve each (default: ${DEFAULT-VALUE})")
     int inputs;
 
-    @Option(names = "--out", paramLabel = "DIR", description = "where the PNG and CSV files go (default: runs/viz-activations-<timestamp>)")
-    Path out;
+    @Mixin OutDirOption out = new OutDirOption();
 
     @Override public Integer call() throws IOException {
         if (nodes < 1) throw new IllegalArgumentException("--nodes must be at least 1, got " + nodes);
         if (inputs < 1) throw new IllegalArgumentException("--inputs must be at least 1, got " + inputs);
         Backend backend = backendOptions.resolve();
-        Checkpoint.Loaded ck = Checkpoint.load(checkpoint);
+        Checkpoint.Loaded ck = checkpoint.load();
         // Checked before the rebuild so that any other model gets this sentence, not a shape or cast error.
         com.google.gson.JsonElement mc = ck.config().get("model");
         com.google.gson.JsonElement name = mc != null && mc.isJsonObject() ? mc.getAsJsonObject().get("model") : null;
         String model = name != null && name.isJsonPrimitive() && name.getAsJsonPrimitive().isString() ? name.getAsString() : null;
         if (!MODEL.equals(model))
             throw new IllegalArgumentException("viz activations needs a modulated LSTM (" + MODEL + ") checkpoint, but "
-                    + checkpoint + " holds " + (model == null ? "no model name" : "model '" + model + "'"));
+                    + checkpoint.checkpoint + " holds " + (model == null ? "no model name" : "model '" + model + "'"));
         Network net = ck.network(backend, 0);
         net.body.eval();
         LstmClassifier clf = (LstmClassifier) net.body;
-        String ds = dataset != null ? dataset
-                : ck.dataset() != null ? ck.dataset() : "names";
-        Dataset test = DataSets.load(ds, data).test();
+        String ds = data.dataset(ck, "names");
+        Dataset test = data.load(ds).test();
         int k = Math.min(inputs, test.size()), n = Math.min(nodes, clf.lstm.hidden), len = test.features();
 
         float[] s = modulation(clf, test, k);   // (k, hidden)
@@ -82,8 +71,7 @@ public final class VizActivationsCommand implements Callable<Integer> {
         for (int i = 0; i < k; i++) texts[i] = text(test, i, ds.equals("names") ? "" : " ");
         String act = ck.config().getAsJsonObject("model").get("mod_activation").getAsString();
 
-        Path dir = out != null ? out : Path.of("runs", "viz-activations-" + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")));
-        Files.createDirectories(dir);
+        Path dir = out.create("viz-activations");
         double[] v = new double[POINTS];
         for (int p = 0; p < POINTS; p++) v[p] = -V_MAX + 2 * V_MAX * p / (POINTS - 1);
         List<Path> written = new ArrayList<>();
