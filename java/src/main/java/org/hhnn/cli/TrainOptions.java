@@ -1,6 +1,6 @@
 package org.hhnn.cli;
 
-import com.google.gson.JsonArray;
+import com.google.gson.Gson;
 import com.google.gson.JsonObject;
 import java.nio.file.Path;
 import java.util.Map;
@@ -16,6 +16,8 @@ import picocli.CommandLine.Option;
  */
 @Command(resourceBundle = "org.hhnn.cli.TrainDefaults")
 public final class TrainOptions {
+    private static final Gson JSON = new Gson();
+
     @Option(names = "--model", description = "model name: ${COMPLETION-CANDIDATES} (default: ${bundle:default.model})",
             completionCandidates = ModelNames.class)
     String model;
@@ -126,11 +128,7 @@ public final class TrainOptions {
         if (momentum != null) o.addProperty("momentum", momentum);
         if (weightDecay != null) o.addProperty("weight_decay", weightDecay);
         if (lrDecay != null) o.addProperty("lr_decay", lrDecay);
-        if (lrSteps != null) {
-            JsonArray a = new JsonArray();
-            for (double f : TrainConfig.parseLrSteps(lrSteps)) a.add(f);
-            o.add("lr_steps", a);
-        }
+        if (lrSteps != null) o.add("lr_steps", JSON.toJsonTree(TrainConfig.parseLrSteps(lrSteps)));
         if (clipNorm != null) o.addProperty("clip_norm", clipNorm);
         if (seed != null) o.addProperty("seed", seed);
         if (valSplit != null) o.addProperty("val_fraction", valSplit);
@@ -138,17 +136,9 @@ public final class TrainOptions {
             if (limitTrain < 1) throw new IllegalArgumentException("--limit-train must be at least 1, got " + limitTrain);
             o.addProperty("limit_train", limitTrain);
         }
-        if (hidden != null) {
-            JsonArray h = new JsonArray();
-            for (int v : hidden) h.add(v);
-            o.add("hidden", h);
-        }
+        if (hidden != null) o.add("hidden", JSON.toJsonTree(hidden));
         if (dropout != null) o.addProperty("dropout", dropout);
-        if (set != null) {
-            JsonObject s = new JsonObject();
-            set.forEach(s::addProperty);
-            o.add("settings", s);
-        }
+        if (set != null) o.add("settings", JSON.toJsonTree(set));
         if (augment) o.addProperty("augment", true);
         if (checkpointDir != null) o.addProperty("checkpoint_dir", checkpointDir.toString());
         if (checkpointEvery != null) o.addProperty("checkpoint_every", checkpointEvery);

@@ -3,7 +3,6 @@ package org.hhnn.train;
 import com.google.gson.JsonArray;
 import com.google.gson.JsonObject;
 import java.io.IOException;
-import java.io.PrintStream;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
@@ -22,28 +21,16 @@ import org.hhnn.tensor.Tensor;
  * the validation-perplexity curve. The training settings of these models live in the model config ({@code --set lr=..,
  * batch=.., bptt=..}); the classifier settings that have no meaning here are refused rather than ignored.
  */
-public final class LmRun {
+public final class LmRun extends AbstractRun<LmRun> {
     /** The metrics (as written to --metrics-out) and the test loss (nats per token). */
     public record Result(JsonObject metrics, double testLoss, int testTokens, double trainSeconds) {
         public double testPpl() { return Math.exp(testLoss); }
     }
 
-    private final TrainConfig cfg;
-    private final Backend backend;
-    private final Path resumeFrom;
-    private final JsonObject overrides;
-    private PrintStream log = System.err;
-    private Path metricsOut, plot;
-
     /** A new run; cfg.model is a language model (or cfg.dataset ptb, which then names the mistake). */
-    public LmRun(TrainConfig cfg, Backend backend) { this(cfg, backend, null, null); }
+    public LmRun(TrainConfig cfg, Backend backend) { super(cfg, backend, null, null); }
 
-    private LmRun(TrainConfig cfg, Backend backend, Path resumeFrom, JsonObject overrides) {
-        this.cfg = cfg;
-        this.backend = backend;
-        this.resumeFrom = resumeFrom;
-        this.overrides = overrides;
-    }
+    private LmRun(Path resumeFrom, JsonObject overrides, Backend backend) { super(null, backend, resumeFrom, overrides); }
 
     /**
      * Continues the run a language-model checkpoint recorded, from where it stopped (mid-epoch too). Of the overrides
@@ -51,11 +38,11 @@ public final class LmRun {
      * define the run and are refused.
      */
     public static LmRun resume(Path checkpoint, JsonObject overrides, Backend backend) {
-        JsonObject o = overrides == null ? new JsonObject() : overrides;
-        for (String k : o.keySet())
+        LmRun run = new LmRun(checkpoint, overrides, backend);
+        for (String k : run.overrides.keySet())
             if (!java.util.Set.of("epochs", "data_dir", "checkpoint_dir", "stop_after", "progress", "model", "dataset").contains(k))
                 throw new IllegalArgumentException(TrainConfig.flag(k) + " cannot change when a language-model run resumes (it defines the run)");
-        return new LmRun(null, backend, checkpoint, o);
+        return run;
     }
 
     /** True for a run of a language model or on a token-stream data set. */
@@ -63,10 +50,6 @@ public final class LmRun {
 
     /** True when the checkpoint at dir is a language model's. */
     public static boolean isLmCheckpoint(Path dir) { return LmTrainer.isLmCheckpoint(Checkpoint.load(dir).config()); }
-
-    public LmRun metricsOut(Path file) { metricsOut = file; return this; }
-    public LmRun plot(Path png) { plot = png; return this; }
-    public LmRun log(PrintStream s) { log = s; return this; }
 
     public Result run() {
         LmTrainer trainer;

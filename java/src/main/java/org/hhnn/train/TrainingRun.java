@@ -4,7 +4,6 @@ import com.google.gson.JsonArray;
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
 import java.io.IOException;
-import java.io.PrintStream;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -32,7 +31,7 @@ import org.hhnn.nn.Network;
  * {@link #resume} continues the run a checkpoint recorded, with every setting it recorded unless an override
  * changes one.
  */
-public final class TrainingRun {
+public final class TrainingRun extends AbstractRun<TrainingRun> {
     /**
      * The run's metrics (as written to --metrics-out), its trainer (network, history) and the test result; metrics and
      * test are null on a data-parallel rank other than 0.
@@ -48,12 +47,7 @@ public final class TrainingRun {
     private static final Set<String> RESUMABLE = Set.of("epochs", "lr", "momentum", "weight_decay", "lr_decay", "lr_steps",
             "clip_norm", "data_dir");
 
-    private final TrainConfig cfg;
-    private final Backend backend;
-    private final Path resumeFrom;
-    private final JsonObject overrides;
-    private PrintStream log = System.err;
-    private Path metricsOut, plot, runDir, tensorboard;
+    private Path runDir, tensorboard;
     private List<String> argv = List.of();
     private DataSets.TrainTest data;
     private java.util.function.BiFunction<Trainer, JsonObject, Trainer.Parallel> parallel;
@@ -61,14 +55,11 @@ public final class TrainingRun {
 
     /** A new run with these settings. */
     public TrainingRun(TrainConfig cfg, Backend backend) {
-        this(cfg, backend, null, null);
+        super(cfg, backend, null, null);
     }
 
-    private TrainingRun(TrainConfig cfg, Backend backend, Path resumeFrom, JsonObject overrides) {
-        this.cfg = cfg;
-        this.backend = backend;
-        this.resumeFrom = resumeFrom;
-        this.overrides = overrides;
+    private TrainingRun(Path resumeFrom, JsonObject overrides, Backend backend) {
+        super(null, backend, resumeFrom, overrides);
     }
 
     /**
@@ -76,11 +67,8 @@ public final class TrainingRun {
      * overrides ({@link TrainConfig#apply}'s keys) change the ones that may change, each said in one line.
      */
     public static TrainingRun resume(Path checkpoint, JsonObject overrides, Backend backend) {
-        return new TrainingRun(null, backend, checkpoint, overrides == null ? new JsonObject() : overrides);
+        return new TrainingRun(checkpoint, overrides, backend);
     }
-
-    /** Write the metrics JSON here when the run ends. */
-    public TrainingRun metricsOut(Path file) { metricsOut = file; return this; }
 
     /**
      * The run's folder: run.json ({@link RunRecord}) and, unless set otherwise, metrics.json, curves.png, the TensorBoard
@@ -94,9 +82,6 @@ public final class TrainingRun {
     /** The command line recorded in run.json. */
     public TrainingRun argv(List<String> args) { argv = List.copyOf(args); return this; }
 
-    /** Write the loss/accuracy curves (PNG) here when the run ends. */
-    public TrainingRun plot(Path png) { plot = png; return this; }
-
     /** Train and test on this data instead of loading the config's data set (compare's folds). */
     public TrainingRun data(DataSets.TrainTest d) { data = d; return this; }
 
@@ -109,9 +94,6 @@ public final class TrainingRun {
 
     /** Adds a listener to the run's trainer ({@link TrainingListener}: per-step, per-epoch, checkpoint hooks). */
     public TrainingRun listener(TrainingListener l) { listeners.add(l); return this; }
-
-    /** Where INFO lines and progress go (default System.err). */
-    public TrainingRun log(PrintStream s) { log = s; return this; }
 
     /** Trains, tests, writes what was asked for, and returns the results. */
     public Result run() {

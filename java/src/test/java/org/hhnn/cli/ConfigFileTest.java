@@ -1,40 +1,31 @@
 package org.hhnn.cli;
 
+import static org.hhnn.cli.CliRun.json;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.google.gson.JsonObject;
-import com.google.gson.JsonParser;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /** --config FILE: the same run as the equivalent flags, the command line winning, one-sentence errors, --print-config. */
 class ConfigFileTest {
     @TempDir static Path tmp;
-    static Path data;
-
-    @BeforeAll static void makeData() {
-        data = tmp.resolve("data");
-        TinyFashion.write(data, 160, 40, 13);
-    }
-
-    static JsonObject json(Path p) throws Exception {
-        return JsonParser.parseString(Files.readString(p)).getAsJsonObject();
-    }
+    @RegisterExtension static final TinyFashion data = new TinyFashion(160, 40, 13);
 
     @Test void yamlConfigReproducesTheFlagsRunBitForBit() throws Exception {
         Path a = tmp.resolve("flags.json"), b = tmp.resolve("yaml.json"), c = tmp.resolve("override.json");
-        CliRun.Result r = CliRun.run("train", "--data", data.toString(), "--backend", "cpu", "--epochs", "2", "--batch-size", "24",
+        CliRun.Result r = CliRun.run("train", "--data", data.dir().toString(), "--backend", "cpu", "--epochs", "2", "--batch-size", "24",
                 "--hidden", "16,8", "--lr", "0.003", "--optimizer", "sgd", "--momentum", "0.9", "--lr-steps", "0.5", "--seed", "4",
                 "--set", "activation=tanh", "--no-progress", "--metrics-out", a.toString());
         assertEquals(0, r.code(), r.err());
         Path yaml = tmp.resolve("run.yaml");
         Files.writeString(yaml, String.join("\n",
                 "# the same run as the flags",
-                "data: " + data,
+                "data: " + data.dir(),
                 "backend: cpu",
                 "epochs: 2",
                 "batch-size: 24",
