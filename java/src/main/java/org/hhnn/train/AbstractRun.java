@@ -1,8 +1,11 @@
 package org.hhnn.train;
 
+import com.google.gson.JsonArray;
 import com.google.gson.JsonObject;
 import java.io.PrintStream;
 import java.nio.file.Path;
+import java.util.List;
+import java.util.function.ToDoubleFunction;
 import org.hhnn.backend.Backend;
 
 /**
@@ -37,4 +40,31 @@ public abstract class AbstractRun<S extends AbstractRun<S>> {
 
     @SuppressWarnings("unchecked")
     private S self() { return (S) this; }
+
+    /** The head of the run's metrics: what was trained on what, on which backend, from which seed, with how many parameters. */
+    JsonObject metricsHead(String model, String dataset, long seed, long params) {
+        JsonObject m = new JsonObject();
+        m.addProperty("model", model);
+        m.addProperty("dataset", dataset);
+        m.addProperty("backend", backend.name());
+        m.addProperty("seed", seed);
+        m.addProperty("params", params);
+        return m;
+    }
+
+    /** m[key]: one figure of each epoch of the history ({@link Trainer#num}: NaN as null). */
+    static <E> void perEpoch(JsonObject m, String key, List<E> history, ToDoubleFunction<E> figure) {
+        JsonArray a = new JsonArray();
+        for (E e : history) a.add(Trainer.num(figure.applyAsDouble(e)));
+        m.add(key, a);
+    }
+
+    /** The tail of the run's metrics: the trainer's epoch records, the data, both configs and the training time. */
+    static void metricsTail(JsonObject m, JsonArray epochs, JsonObject data, JsonObject modelConfig, TrainConfig c, double trainSeconds) {
+        m.add("epochs", epochs);
+        m.add("data", data);
+        m.add("model_config", modelConfig);
+        m.add("train_config", c.toJson());
+        m.addProperty("train_seconds", trainSeconds);
+    }
 }

@@ -105,12 +105,7 @@ public final class LmRun extends AbstractRun<LmRun> {
         double testLoss = trainer.testLoss(corpus.test());
         double valLoss = history.isEmpty() ? Double.NaN : history.get(history.size() - 1).valLoss();
 
-        JsonObject m = new JsonObject();
-        m.addProperty("model", net.model);
-        m.addProperty("dataset", "ptb");
-        m.addProperty("backend", backend.name());
-        m.addProperty("seed", trainer.config().seed);
-        m.addProperty("params", model.parameterCount());
+        JsonObject m = metricsHead(net.model, "ptb", trainer.config().seed, model.parameterCount());
         JsonArray layers = new JsonArray();
         model.parameterLines().forEach(l -> layers.add(l.strip()));
         m.add("param_counts", layers);
@@ -118,20 +113,10 @@ public final class LmRun extends AbstractRun<LmRun> {
         m.add("test_ppl", Trainer.num(Math.exp(testLoss)));
         m.add("test_loss", Trainer.num(testLoss));
         m.add("val_ppl", Trainer.num(Math.exp(valLoss)));
-        JsonArray trainPpl = new JsonArray(), valPpl = new JsonArray(), secs = new JsonArray();
-        for (LmEpochStats s : history) {
-            trainPpl.add(Trainer.num(s.trainPpl()));
-            valPpl.add(Trainer.num(s.valPpl()));
-            secs.add(Trainer.num(s.seconds()));
-        }
-        m.add("train_ppl_per_epoch", trainPpl);
-        m.add("val_ppl_per_epoch", valPpl);
-        m.add("seconds", secs);
-        m.add("epochs", trainer.historyJson());
-        m.add("data", dataInfo);
-        m.add("model_config", net.config);
-        m.add("train_config", trainer.config().toJson());
-        m.addProperty("train_seconds", trainSeconds);
+        perEpoch(m, "train_ppl_per_epoch", history, LmEpochStats::trainPpl);
+        perEpoch(m, "val_ppl_per_epoch", history, LmEpochStats::valPpl);
+        perEpoch(m, "seconds", history, LmEpochStats::seconds);
+        metricsTail(m, trainer.historyJson(), dataInfo, net.config, trainer.config(), trainSeconds);
         try {
             if (metricsOut != null) {
                 AtomicFiles.writeJson(metricsOut, m);

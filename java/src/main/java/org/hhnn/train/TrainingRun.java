@@ -229,31 +229,15 @@ public final class TrainingRun extends AbstractRun<TrainingRun> {
     private JsonObject metrics(Trainer trainer, TrainConfig c, List<EpochStats> history, EvalResult test, JsonObject dataInfo,
                                double trainSeconds) {
         Network net = trainer.network();
-        JsonObject m = new JsonObject();
-        m.addProperty("model", net.model);
-        m.addProperty("dataset", c.dataset);
-        m.addProperty("backend", backend.name());
-        m.addProperty("seed", c.seed);
-        m.addProperty("params", net.body.parameterCount());
+        JsonObject m = metricsHead(net.model, c.dataset, c.seed, net.body.parameterCount());
         m.addProperty("optimizer", trainer.optimizer().describe());
         m.add("test_accuracy", Trainer.num(test.accuracy()));
         m.add("test_loss", Trainer.num(test.loss()));
-        JsonArray trainLoss = new JsonArray(), valAcc = new JsonArray(), valLoss = new JsonArray(), secs = new JsonArray();
-        for (EpochStats s : history) {
-            trainLoss.add(Trainer.num(s.trainLoss()));
-            valAcc.add(Trainer.num(s.valAccuracy()));
-            valLoss.add(Trainer.num(s.valLoss()));
-            secs.add(Trainer.num(s.seconds()));
-        }
-        m.add("train_loss", trainLoss);
-        m.add("val_accuracy", valAcc);
-        m.add("val_loss", valLoss);
-        m.add("seconds", secs);
-        m.add("epochs", trainer.historyJson());
-        m.add("data", dataInfo);
-        m.add("model_config", net.config);
-        m.add("train_config", c.toJson());
-        m.addProperty("train_seconds", trainSeconds);
+        perEpoch(m, "train_loss", history, EpochStats::trainLoss);
+        perEpoch(m, "val_accuracy", history, EpochStats::valAccuracy);
+        perEpoch(m, "val_loss", history, EpochStats::valLoss);
+        perEpoch(m, "seconds", history, EpochStats::seconds);
+        metricsTail(m, trainer.historyJson(), dataInfo, net.config, c, trainSeconds);
         m.addProperty("finished", trainer.finished());
         return m;
     }
