@@ -13,6 +13,8 @@ import picocli.CommandLine.Option;
 /** {@code hhnn bench --workload NAME}: times one workload on one backend (median of repeats). */
 @Command(name = "bench", mixinStandardHelpOptions = true, description = "Time a benchmark workload on a backend.")
 public final class BenchCommand implements Callable<Integer> {
+    private static final Gson GSON = new Gson();
+
     @Mixin BackendOptions backendOptions = new BackendOptions();
 
     @Option(names = "--workload", required = true, description = "workload: gemm, W1 (HH forward), W2 (HH layer training step), W5 (Legendre activation), W3-*, W4[-mod], W6[-mod] (language-model training), predict (HHNN inference at batch 1 and 256)")
@@ -31,8 +33,7 @@ public final class BenchCommand implements Callable<Integer> {
     @Option(names = "--warmup", defaultValue = "2", description = "untimed warm-up repetitions (default: ${DEFAULT-VALUE})")
     int warmup;
 
-    @Option(names = "--json", description = "print one JSON object per measured workload, one per line")
-    boolean json;
+    @Mixin JsonOption json = new JsonOption();   // one object a line
 
     @Override public Integer call() {
         if (repeats < 1) throw new IllegalArgumentException("--repeats must be at least 1, got " + repeats);
@@ -43,18 +44,15 @@ public final class BenchCommand implements Callable<Integer> {
             try (Workload w = Workloads.create(workload, backend, sz, steps)) {
                 Workloads.Summary s = Workloads.Summary.of(Workloads.measure(w, warmup, repeats));
                 double latencyMs = w instanceof org.hhnn.workload.PredictWorkload p ? 1000 * p.batch() / s.median() : Double.NaN;
-                if (json) {
+                if (json.json) {
                     JsonObject o = new JsonObject();
                     o.addProperty("workload", w.name());
                     o.addProperty("backend", backend.name());
                     o.addProperty("unit", w.unit());
-                    o.addProperty("median", s.median());
-                    o.addProperty("best", s.best());
-                    o.addProperty("worst", s.worst());
-                    o.addProperty("repeats", s.repeats());
+                    GSON.toJsonTree(s).getAsJsonObject().asMap().forEach(o::add);   // median, best, worst, repeats
                     if (!Double.isNaN(latencyMs)) o.addProperty("latency_ms", latencyMs);
                     o.addProperty("peak_rss_mb", org.hhnn.workload.Memory.peakRssMb());
-                    System.out.println(new Gson().toJson(o));
+                    System.out.println(GSON.toJson(o));
                 } else {
                     System.out.printf("%s on %s: median %.4g %s (best %.4g, worst %.4g, %d repeats)%s; peak RSS %.0f MiB%n",
                             w.name(), backend.name(), s.median(), w.unit(), s.best(), s.worst(), s.repeats(),

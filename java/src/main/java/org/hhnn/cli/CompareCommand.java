@@ -3,13 +3,10 @@ package org.hhnn.cli;
 import com.google.gson.JsonObject;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.LocalDateTime;
-import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 import org.hhnn.backend.Backend;
-import org.hhnn.dist.Distributed;
 import org.hhnn.dist.Mpi;
 import org.hhnn.dist.RunSpread;
 import org.hhnn.stats.Comparison;
@@ -19,6 +16,7 @@ import org.hhnn.train.RunRecord;
 import org.hhnn.train.TrainConfig;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Unmatched;
 
@@ -35,11 +33,7 @@ public final class CompareCommand implements Callable<Integer> {
     private static final List<String> OWN_FLAGS = List.of("--model", "--metrics-out", "--checkpoint-dir", "--resume",
             "--stop-after", "--plot");
 
-    @Option(names = "--dataset", required = true, description = "data set: fashion-mnist, names, sst2, cifar10, ptb")
-    String dataset;
-
-    @Option(names = "--data", paramLabel = "DIR", description = "directory holding the data set's files (default: its standard location)")
-    Path data;
+    @Mixin DataOptions data = new DataOptions();   // --dataset is required here
 
     @Option(names = "--models", required = true, split = ",", paramLabel = "A,B,...",
             description = {"models to compare; the first is compared with each other one. Each may carry its own settings, "
@@ -92,13 +86,9 @@ public final class CompareCommand implements Callable<Integer> {
             description = "runs per searched setting; the setting with the best mean validation figure wins (default: ${DEFAULT-VALUE})")
     int searchRuns;
 
-    @Option(names = "--out", paramLabel = "DIR",
-            description = "where runs and results go; an existing one is resumed (default: runs/compare-<timestamp>)")
-    Path out;
+    @Mixin OutDirOption out = new OutDirOption();   // an existing folder is resumed
 
-    @Option(names = "--distributed", description = "spread the runs over an MPI job even when no launcher variable is seen "
-            + "(under mpirun or srun this is automatic): each rank trains whole runs, rank 0 gathers the results")
-    boolean distributed;
+    @Mixin DistributedOption distributed = new DistributedOption();
 
     @Unmatched
     List<String> trainArgs = new ArrayList<>();
@@ -106,6 +96,7 @@ public final class CompareCommand implements Callable<Integer> {
     @picocli.CommandLine.Spec picocli.CommandLine.Model.CommandSpec spec;
 
     @Override public Integer call() {
+        if (data.dataset == null) throw new CommandLine.ParameterException(spec.commandLine(), "Missing required option: '--dataset=<dataset>'");
         if (runs != null && folds != null) throw new IllegalArgumentException("give either --runs or --folds, not both");
         for (String a : trainArgs)
             for (String f : OWN_FLAGS)
@@ -118,8 +109,8 @@ public final class CompareCommand implements Callable<Integer> {
             throw new IllegalArgumentException("compare: a flag for the training runs is wrong: " + e.getMessage(), e);
         }
         TrainConfig base = t.options.config();
-        base.dataset = dataset;
-        base.dataDir = data;
+        base.dataset = data.dataset;
+        base.dataDir = data.data;
         base.seed = seed;
         base.validate(); // fails now, not after hours, on a bad train flag
         List<ModelSpec> specs = ModelSpec.parseAll(models);   // and on a bad model spec
@@ -128,10 +119,8 @@ public final class CompareCommand implements Callable<Integer> {
             System.out.print(ConfigFile.yaml(spec, base));
             return 0;
         }
-        Mpi mpi = Distributed.start(distributed);   // null unless under mpirun/srun or --distributed
-        if (mpi != null) Distributed.prepare(mpi, t.backendOptions.backend, t.backendOptions.threads);
-        Path dir = out != null ? out
-                : Path.of("runs", "compare-" + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")));
+        Mpi mpi = distributed.start(t.backendOptions);   // null unless under mpirun/srun or --distributed
+        Path dir = out.dir("compare");
         if (mpi != null) dir = Path.of(RunSpread.share(mpi, dir.toString()));   // rank 0's clock names the folder
         Backend backend = t.backendOptions.resolve();
         // The comparison's own run record: shown when an earlier one in this folder is resumed, rewritten at the end.
@@ -140,7 +129,7 @@ public final class CompareCommand implements Callable<Integer> {
             System.err.println("INFO resuming the comparison in " + dir + ", started as\n     " + RunRecord.describe(RunRecord.read(recordFile)));
         RunRecord record = new RunRecord(spec.commandLine().getParseResult().originalArgs())
                 .backend(backend, org.hhnn.backend.cpu.CpuBackend.isAvailable() ? org.hhnn.backend.cpu.CpuBackend.threads() : 1).seed(seed);
-        if (data != null) record.dataFiles(data);
+        if (data.data != null) record.dataFiles(data.data);
         Comparison c = Comparison.of(specs, base, backend, dir).bootstrap(bootstrap, ciLevel).metric(metric, lowerIsBetter);
         if (folds != null) c.folds(folds);
         if (runs != null) c.runs(runs);

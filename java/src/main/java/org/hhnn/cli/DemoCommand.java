@@ -2,8 +2,6 @@ package org.hhnn.cli;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.LocalDateTime;
-import java.time.format.DateTimeFormatter;
 import java.util.concurrent.Callable;
 import org.hhnn.backend.Backend;
 import org.hhnn.train.TrainConfig;
@@ -37,7 +35,7 @@ public final class DemoCommand implements Callable<Integer> {
     String model;
 
     @Override public Integer call() throws Exception {
-        Path run = runsDir.resolve(LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")));
+        Path run = runsDir.resolve(OutDirOption.timestamp());
         Files.createDirectories(run);
         TrainConfig cfg = new TrainConfig();   // the demo is `train` with its defaults but these
         cfg.model = model;

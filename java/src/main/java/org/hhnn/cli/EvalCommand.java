@@ -1,6 +1,5 @@
 package org.hhnn.cli;
 
-import com.google.gson.GsonBuilder;
 import com.google.gson.JsonObject;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
@@ -25,17 +24,11 @@ import picocli.CommandLine.Option;
 public final class EvalCommand implements Callable<Integer> {
     @Mixin BackendOptions backendOptions = new BackendOptions();
 
-    @Option(names = "--checkpoint", required = true, paramLabel = "DIR", description = "checkpoint directory (its latest loadable save) or one save in it")
-    Path checkpoint;
+    @Mixin CheckpointOption checkpoint = new CheckpointOption();
 
-    @Option(names = "--dataset", description = "data set (default: the one the checkpoint was trained on)")
-    String dataset;
+    @Mixin DataOptions data = new DataOptions();
 
-    @Option(names = "--data", paramLabel = "DIR", description = "directory holding the data set's files")
-    Path data;
-
-    @Option(names = "--json", description = "print one JSON object")
-    boolean json;
+    @Mixin JsonOption json = new JsonOption();
 
     @Option(names = "--metrics-out", paramLabel = "FILE", description = "write the results (with the confusion matrix) as JSON here")
     Path metricsOut;
@@ -45,36 +38,36 @@ public final class EvalCommand implements Callable<Integer> {
 
     @Override public Integer call() throws java.io.IOException {
         Backend backend = backendOptions.resolve();
-        Checkpoint.Loaded ck = Checkpoint.load(checkpoint);
+        Checkpoint.Loaded ck = checkpoint.load();
         if (org.hhnn.train.LmTrainer.isLmCheckpoint(ck.config())) {   // a language model: test perplexity
             // The flags mean here what they mean for a classifier, or are refused: none is silently ignored.
-            if (dataset != null && !dataset.equals("ptb"))
-                throw new IllegalArgumentException("--dataset " + dataset + ": the checkpoint in " + checkpoint + " holds a language model, which is tested on ptb");
+            if (data.dataset != null && !data.dataset.equals("ptb"))
+                throw new IllegalArgumentException("--dataset " + data.dataset + ": the checkpoint in " + checkpoint.checkpoint + " holds a language model, which is tested on ptb");
             if (confusionPng != null)
-                throw new IllegalArgumentException("--confusion-png: the checkpoint in " + checkpoint + " holds a language model, which has no classes to confuse");
-            org.hhnn.train.LmRun.Result r = org.hhnn.train.LmRun.evaluate(ck, backend, data);
+                throw new IllegalArgumentException("--confusion-png: the checkpoint in " + checkpoint.checkpoint + " holds a language model, which has no classes to confuse");
+            org.hhnn.train.LmRun.Result r = org.hhnn.train.LmRun.evaluate(ck, backend, data.data);
             JsonObject run = RunRecord.of(ck);
             if (run != null) r.metrics().add("run", run);
             if (metricsOut != null) {
                 AtomicFiles.writeJson(metricsOut, r.metrics());
                 System.err.println("INFO metrics written to " + metricsOut);
             }
-            System.out.println(json ? new GsonBuilder().setPrettyPrinting().create().toJson(r.metrics())
-                    : String.format("test_ppl %.2f  test_loss %.4f  (%,d tokens, %s, backend %s)", r.testPpl(), r.testLoss(), r.testTokens(),
+            if (json.json) JsonOption.print(r.metrics());
+            else System.out.println(String.format("test_ppl %.2f  test_loss %.4f  (%,d tokens, %s, backend %s)", r.testPpl(), r.testLoss(), r.testTokens(),
                             r.metrics().get("model").getAsString(), backend.name()));
-            if (!json) System.out.println(run != null ? RunRecord.describe(run) : "run: no record (a checkpoint from before run records)");
+            if (!json.json) System.out.println(run != null ? RunRecord.describe(run) : "run: no record (a checkpoint from before run records)");
             return 0;
         }
         Network net = ck.network(backend, 0);
-        String ds = dataset != null ? dataset : ck.dataset() != null ? ck.dataset() : new TrainConfig().dataset;
-        DataSets.TrainTest tt = DataSets.load(ds, data);
+        String ds = data.dataset(ck, new TrainConfig().dataset);
+        DataSets.TrainTest tt = data.load(ds);
         TrainingRun.requireFits(net, tt.test(), ck.dir());
         EvalResult r = Trainer.evaluate(net, backend, tt.test(), 512);
         Confusion confusion = Confusion.of(net, backend, tt.test(), 512);
         JsonObject run = RunRecord.of(ck);
         JsonObject o = new JsonObject();
         {
-            o.addProperty("checkpoint", checkpoint.toString());
+            o.addProperty("checkpoint", checkpoint.checkpoint.toString());
             o.addProperty("model", net.model);
             o.addProperty("dataset", ds);
             o.addProperty("backend", backend.name());
@@ -92,8 +85,8 @@ public final class EvalCommand implements Callable<Integer> {
             Plots.confusionHeatMap(confusionPng, confusion, net.model + " on " + ds + ": confusion matrix (" + r.count() + " samples)");
             System.err.println("INFO confusion matrix drawn in " + confusionPng);
         }
-        if (json) {
-            System.out.println(new GsonBuilder().setPrettyPrinting().create().toJson(o));
+        if (json.json) {
+            JsonOption.print(o);
         } else {
             System.out.printf("test_accuracy %.4f  test_loss %.4f  (%d samples, %s, backend %s)%n",
                     r.accuracy(), r.loss(), r.count(), net.model, backend.name());

@@ -112,7 +112,8 @@ public final class GpuCheck {
     /** The cuda suites' surefire reports in dir: per suite and in total; "ran" false, with why, when there are none. */
     static JsonObject parity(Path dir) {
         JsonObject p = new JsonObject();
-        int tests = 0, failures = 0, errors = 0, skipped = 0;
+        String[] keys = {"tests", "failures", "errors", "skipped"};
+        int[] total = new int[keys.length];
         JsonArray suites = new JsonArray(), failed = new JsonArray();
         if (dir != null && Files.isDirectory(dir)) {
             try (DirectoryStream<Path> files = Files.newDirectoryStream(dir, REPORTS)) {
@@ -120,18 +121,14 @@ public final class GpuCheck {
                     Element root = DocumentBuilderFactory.newInstance().newDocumentBuilder().parse(f.toFile()).getDocumentElement();
                     JsonObject s = new JsonObject();
                     s.addProperty("name", root.getAttribute("name"));
-                    int[] v = new int[4];
-                    String[] keys = {"tests", "failures", "errors", "skipped"};
-                    for (int i = 0; i < 4; i++) {
+                    int[] v = new int[keys.length];
+                    for (int i = 0; i < keys.length; i++) {
                         String a = root.getAttribute(keys[i]);
                         v[i] = a.isEmpty() ? 0 : Integer.parseInt(a);
                         s.addProperty(keys[i], v[i]);
                     }
                     if (v[0] == 0) continue;   // an outer class whose tests are all in its @Nested runner
-                    tests += v[0];
-                    failures += v[1];
-                    errors += v[2];
-                    skipped += v[3];
+                    for (int i = 0; i < keys.length; i++) total[i] += v[i];
                     suites.add(s);
                     NodeList cases = root.getElementsByTagName("testcase");
                     for (int i = 0; i < cases.getLength(); i++) {
@@ -147,10 +144,7 @@ public final class GpuCheck {
         p.addProperty("ran", suites.size() > 0);
         if (suites.size() == 0)
             p.addProperty("why", dir == null ? "no --parity-reports given (./hhnn gpu-check runs the suites first)" : "no " + REPORTS + " in " + dir);
-        p.addProperty("tests", tests);
-        p.addProperty("failures", failures);
-        p.addProperty("errors", errors);
-        p.addProperty("skipped", skipped);
+        for (int i = 0; i < keys.length; i++) p.addProperty(keys[i], total[i]);
         p.add("suites", suites);
         p.add("failed_cases", failed);
         return p;

@@ -1,19 +1,17 @@
 package org.hhnn.cli;
 
-import com.google.gson.GsonBuilder;
 import com.google.gson.JsonObject;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import org.hhnn.backend.Backends;
 import org.hhnn.backend.cpu.CpuBackend;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Option;
+import picocli.CommandLine.Mixin;
 
 /** {@code hhnn info}: versions, platform, and each backend's availability (and why not). */
 @Command(name = "info", mixinStandardHelpOptions = true, description = "Show versions, platform and backend availability.")
 public final class InfoCommand implements Callable<Integer> {
-    @Option(names = "--json", description = "print one JSON object")
-    boolean json;
+    @Mixin JsonOption json = new JsonOption();
 
     static JsonObject collect() {
         JsonObject o = new JsonObject();
@@ -43,8 +41,8 @@ public final class InfoCommand implements Callable<Integer> {
 
     @Override public Integer call() {
         JsonObject o = collect();
-        if (json) {
-            System.out.println(new GsonBuilder().setPrettyPrinting().create().toJson(o));
+        if (json.json) {
+            JsonOption.print(o);
             return 0;
         }
         System.out.println("hhnn " + o.get("version").getAsString());

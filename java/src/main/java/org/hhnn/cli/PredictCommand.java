@@ -37,8 +37,7 @@ import picocli.CommandLine.Option;
 public final class PredictCommand implements Callable<Integer> {
     @Mixin BackendOptions backendOptions = new BackendOptions();
 
-    @Option(names = "--checkpoint", required = true, paramLabel = "DIR", description = "checkpoint directory (model.safetensors + config.json)")
-    Path checkpoint;
+    @Mixin CheckpointOption checkpoint = new CheckpointOption();
 
     @Option(names = "--input", required = true, paramLabel = "FILE",
             description = "IDX images (*-ubyte, *-ubyte.gz; scaled to [0, 1] as in training) or CSV rows of feature values (a header row is skipped, "
@@ -59,7 +58,7 @@ public final class PredictCommand implements Callable<Integer> {
         if (batchSize < 1) throw new IllegalArgumentException("--batch-size must be at least 1, got " + batchSize);
         if (topK < 1) throw new IllegalArgumentException("--top-k must be at least 1, got " + topK);
         Backend backend = backendOptions.resolve();
-        Checkpoint.Loaded ck = Checkpoint.load(checkpoint);
+        Checkpoint.Loaded ck = checkpoint.load();
         StringWriter text = new StringWriter();
         int rows;
         try (CSVPrinter out = new CSVPrinter(text, CSVFormat.DEFAULT.builder().setRecordSeparator('\n').get())) {
@@ -93,7 +92,7 @@ public final class PredictCommand implements Callable<Integer> {
             texts = TextCodec.lines(input);
             x = e.x();
         } else {
-            x = read(input, features, checkpoint);
+            x = read(input, features, checkpoint.checkpoint);
         }
         float[][] p = new Predictor(net, backend, features).probabilities(x, batchSize);
         String[] names = classNames(ck, net.numClasses);
@@ -146,7 +145,7 @@ public final class PredictCommand implements Callable<Integer> {
     /** The input of a text model: text, not IDX images. */
     private Path textInput(Checkpoint.Loaded ck) {
         if (isIdx(input))
-            throw DataException.of(input, "holds IDX images, but the model in " + checkpoint + " reads text (UTF-8, one text per line)");
+            throw DataException.of(input, "holds IDX images, but the model in " + checkpoint.checkpoint + " reads text (UTF-8, one text per line)");
         return input;
     }
 

@@ -1,14 +1,10 @@
 package org.hhnn.cli;
 
-import com.google.gson.GsonBuilder;
 import com.google.gson.JsonArray;
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.LocalDateTime;
-import java.time.format.DateTimeFormatter;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.Callable;
@@ -54,19 +50,16 @@ public final class SimulateCommand implements Callable<Integer> {
     @Option(names = "--checkpoint", paramLabel = "DIR", description = "also plot this trained model's per-neuron readout functions")
     Path checkpoint;
 
-    @Option(names = "--out", paramLabel = "DIR", description = "where CSV and PNG files go (default: runs/simulate-<timestamp>)")
-    Path out;
+    @Mixin OutDirOption out = new OutDirOption();
 
-    @Option(names = "--json", description = "print JSON (an object for one current, an array for several or --fi)")
-    boolean json;
+    @Mixin JsonOption json = new JsonOption();   // an object for one current, an array for several or --fi
 
     @Override public Integer call() throws IOException {
         float[] cur = currents();
         Backend backend = backendOptions.resolve();
         boolean sweep = fi != null || cur.length > 1;
         Simulator.Result r = Simulator.run(backend, cur, duration, dt, threshold, !sweep || cur.length <= 4);
-        Path dir = out != null ? out : Path.of("runs", "simulate-" + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")));
-        Files.createDirectories(dir);
+        Path dir = out.create("simulate");
 
         printResult(r, sweep);
         if (r.neurons().get(0).v() != null) writeTraces(r, dir);
@@ -99,7 +92,7 @@ public final class SimulateCommand implements Callable<Integer> {
     }
 
     private void printResult(Simulator.Result r, boolean sweep) {
-        if (json) {
+        if (json.json) {
             JsonElement o;
             if (!sweep) {
                 o = neuronJson(r.neurons().get(0), r, true);
@@ -108,7 +101,7 @@ public final class SimulateCommand implements Callable<Integer> {
                 for (Simulator.Neuron n : r.neurons()) a.add(neuronJson(n, r, false));
                 o = a;
             }
-            System.out.println(new GsonBuilder().setPrettyPrinting().create().toJson(o));
+            JsonOption.print(o);
             return;
         }
         for (Simulator.Neuron n : r.neurons()) {

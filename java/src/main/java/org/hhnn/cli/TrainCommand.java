@@ -26,9 +26,7 @@ public class TrainCommand implements Callable<Integer> {
             description = "continue the run saved in this checkpoint directory with its settings; flags given change those that may change")
     Path resume;
 
-    @Option(names = "--distributed", description = "data-parallel over an MPI job even when no launcher variable is seen "
-            + "(under mpirun or srun this is automatic)")
-    boolean distributed;
+    @Mixin DistributedOption distributed = new DistributedOption();
 
     @picocli.CommandLine.Spec picocli.CommandLine.Model.CommandSpec spec;
 
@@ -38,8 +36,7 @@ public class TrainCommand implements Callable<Integer> {
             System.out.print(ConfigFile.yaml(options.config()));
             return 0;
         }
-        Mpi mpi = Distributed.start(distributed);   // null unless under mpirun/srun or --distributed
-        if (mpi != null) Distributed.prepare(mpi, backendOptions.backend, backendOptions.threads);
+        Mpi mpi = distributed.start(backendOptions);
         Backend backend = backendOptions.resolve();
         if (resume != null ? LmRun.isLmCheckpoint(resume) : LmRun.applies(options.config())) {   // language models: their own run
             LmRun lm = resume != null ? LmRun.resume(resume, options.settings(), backend) : new LmRun(options.config(), backend);

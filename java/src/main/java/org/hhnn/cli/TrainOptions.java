@@ -1,12 +1,13 @@
 package org.hhnn.cli;
 
-import com.google.gson.JsonArray;
+import com.google.gson.Gson;
 import com.google.gson.JsonObject;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import org.hhnn.train.TrainConfig;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
@@ -16,15 +17,13 @@ import picocli.CommandLine.Option;
  */
 @Command(resourceBundle = "org.hhnn.cli.TrainDefaults")
 public final class TrainOptions {
+    private static final Gson JSON = new Gson();
+
     @Option(names = "--model", description = "model name: ${COMPLETION-CANDIDATES} (default: ${bundle:default.model})",
             completionCandidates = ModelNames.class)
     String model;
 
-    @Option(names = "--dataset", description = "data set: fashion-mnist, names, sst2, cifar10, ptb (default: ${bundle:default.dataset})")
-    String dataset;
-
-    @Option(names = "--data", paramLabel = "DIR", description = "directory holding the data set's files (default: its standard location)")
-    Path data;
+    @Mixin DataOptions data = new DataOptions();
 
     @Option(names = "--epochs", description = "epochs (default: ${bundle:default.epochs})")
     Integer epochs;
@@ -121,8 +120,8 @@ public final class TrainOptions {
     JsonObject settings() {
         JsonObject o = new JsonObject();
         if (model != null) o.addProperty("model", model);
-        if (dataset != null) o.addProperty("dataset", dataset);
-        if (data != null) o.addProperty("data_dir", data.toString());
+        if (data.dataset != null) o.addProperty("dataset", data.dataset);
+        if (data.data != null) o.addProperty("data_dir", data.data.toString());
         if (epochs != null) o.addProperty("epochs", epochs);
         if (batchSize != null) o.addProperty("batch_size", batchSize);
         if (lr != null) o.addProperty("lr", lr);
@@ -130,11 +129,7 @@ public final class TrainOptions {
         if (momentum != null) o.addProperty("momentum", momentum);
         if (weightDecay != null) o.addProperty("weight_decay", weightDecay);
         if (lrDecay != null) o.addProperty("lr_decay", lrDecay);
-        if (lrSteps != null) {
-            JsonArray a = new JsonArray();
-            for (double f : TrainConfig.parseLrSteps(lrSteps)) a.add(f);
-            o.add("lr_steps", a);
-        }
+        if (lrSteps != null) o.add("lr_steps", JSON.toJsonTree(TrainConfig.parseLrSteps(lrSteps)));
         if (clipNorm != null) o.addProperty("clip_norm", clipNorm);
         if (seed != null) o.addProperty("seed", seed);
         if (valSplit != null) o.addProperty("val_fraction", valSplit);
@@ -142,17 +137,9 @@ public final class TrainOptions {
             if (limitTrain < 1) throw new IllegalArgumentException("--limit-train must be at least 1, got " + limitTrain);
             o.addProperty("limit_train", limitTrain);
         }
-        if (hidden != null) {
-            JsonArray h = new JsonArray();
-            for (int v : hidden) h.add(v);
-            o.add("hidden", h);
-        }
+        if (hidden != null) o.add("hidden", JSON.toJsonTree(hidden));
         if (dropout != null) o.addProperty("dropout", dropout);
-        if (set != null) {
-            JsonObject s = new JsonObject();
-            set.forEach(s::addProperty);
-            o.add("settings", s);
-        }
+        if (set != null) o.add("settings", JSON.toJsonTree(set));
         if (augment) o.addProperty("augment", true);
         if (checkpointDir != null) o.addProperty("checkpoint_dir", checkpointDir.toString());
         if (checkpointEvery != null) o.addProperty("checkpoint_every", checkpointEvery);

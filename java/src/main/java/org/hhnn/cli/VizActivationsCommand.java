@@ -1,21 +1,18 @@
 package org.hhnn.cli;
 
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.LocalDateTime;
-import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import org.hhnn.backend.Backend;
-import org.hhnn.data.DataSets;
 import org.hhnn.data.Dataset;
 import org.hhnn.nn.LstmClassifier;
 import org.hhnn.nn.Network;
 import org.hhnn.tensor.Scope;
+import org.hhnn.tensor.Tensor;
 import org.hhnn.train.AtomicFiles;
 import org.hhnn.train.Checkpoint;
 import org.hhnn.train.Plots;
@@ -39,14 +36,9 @@ public final class VizActivationsCommand implements Callable<Integer> {
 
     @Mixin BackendOptions backendOptions = new BackendOptions();
 
-    @Option(names = "--checkpoint", required = true, paramLabel = "DIR", description = "checkpoint directory of a trained " + MODEL + " model")
-    Path checkpoint;
+    @Mixin CheckpointOption checkpoint = new CheckpointOption();
 
-    @Option(names = "--dataset", description = "data set whose test inputs are shown (default: the one the checkpoint was trained on)")
-    String dataset;
-
-    @Option(names = "--data", paramLabel = "DIR", description = "directory holding the data set's files (default: its standard location)")
-    Path data;
+    @Mixin DataOptions data = new DataOptions();   // whose test inputs are shown
 
     @Option(names = "--nodes", defaultValue = "4", paramLabel = "N", description = "hidden nodes to plot, the first N (default: ${DEFAULT-VALUE})")
     int nodes;
@@ -54,36 +46,36 @@ public final class VizActivationsCommand implements Callable<Integer> {
     @Option(names = "--inputs", defaultValue = "8", paramLabel = "K", description = "test inputs, the first K, one curve each (default: ${DEFAULT-VALUE})")
     int inputs;
 
-    @Option(names = "--out", paramLabel = "DIR", description = "where the PNG and CSV files go (default: runs/viz-activations-<timestamp>)")
-    Path out;
+    @Mixin OutDirOption out = new OutDirOption();
 
     @Override public Integer call() throws IOException {
         if (nodes < 1) throw new IllegalArgumentException("--nodes must be at least 1, got " + nodes);
         if (inputs < 1) throw new IllegalArgumentException("--inputs must be at least 1, got " + inputs);
         Backend backend = backendOptions.resolve();
-        Checkpoint.Loaded ck = Checkpoint.load(checkpoint);
+        Checkpoint.Loaded ck = checkpoint.load();
         // Checked before the rebuild so that any other model gets this sentence, not a shape or cast error.
         com.google.gson.JsonElement mc = ck.config().get("model");
         com.google.gson.JsonElement name = mc != null && mc.isJsonObject() ? mc.getAsJsonObject().get("model") : null;
         String model = name != null && name.isJsonPrimitive() && name.getAsJsonPrimitive().isString() ? name.getAsString() : null;
         if (!MODEL.equals(model))
             throw new IllegalArgumentException("viz activations needs a modulated LSTM (" + MODEL + ") checkpoint, but "
-                    + checkpoint + " holds " + (model == null ? "no model name" : "model '" + model + "'"));
+                    + checkpoint.checkpoint + " holds " + (model == null ? "no model name" : "model '" + model + "'"));
         Network net = ck.network(backend, 0);
         net.body.eval();
         LstmClassifier clf = (LstmClassifier) net.body;
-        String ds = dataset != null ? dataset
-                : ck.dataset() != null ? ck.dataset() : "names";
-        Dataset test = DataSets.load(ds, data).test();
+        String ds = data.dataset(ck, "names");
+        Dataset test = data.load(ds).test();
         int k = Math.min(inputs, test.size()), n = Math.min(nodes, clf.lstm.hidden), len = test.features();
 
-        float[] s = modulation(clf, test, k);   // (k, hidden)
+        float[] s;   // (k, hidden): the first k test inputs' modulation
+        try (Scope sc = Scope.open()) {
+            s = clf.modulation(Tensor.of(backend, java.util.Arrays.copyOf(test.x(), k * len), k, len)).toArray();
+        }
         String[] texts = new String[k];
         for (int i = 0; i < k; i++) texts[i] = text(test, i, ds.equals("names") ? "" : " ");
         String act = ck.config().getAsJsonObject("model").get("mod_activation").getAsString();
 
-        Path dir = out != null ? out : Path.of("runs", "viz-activations-" + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")));
-        Files.createDirectories(dir);
+        Path dir = out.create("viz-activations");
         double[] v = new double[POINTS];
         for (int p = 0; p < POINTS; p++) v[p] = -V_MAX + 2 * V_MAX * p / (POINTS - 1);
         List<Path> written = new ArrayList<>();
@@ -110,33 +102,6 @@ public final class VizActivationsCommand implements Callable<Integer> {
         System.out.printf("activation curves of %d node(s) for %d %s test input(s) (sequences of up to %d tokens):%n", n, k, ds, len);
         for (Path p : written) System.out.println("  " + p);
         return 0;
-    }
-
-    /**
-     * s (k, hidden) for the first k test inputs. The ids are laid out as LstmClassifier.forward lays them out (time-major,
-     * cut to the longest sequence, 0 = padding masked), so the LSTM sees exactly what the classifier feeds it.
-     */
-    private static float[] modulation(LstmClassifier clf, Dataset test, int k) {
-        int len = test.features(), vocab = clf.embedding.vocab;
-        float[] x = test.x();
-        int steps = 1;
-        for (int r = 0; r < k; r++)
-            for (int t = len - 1; t >= steps; t--)
-                if (x[r * len + t] != 0f) { steps = t + 1; break; }
-        int[] ids = new int[steps * k];
-        float[] mask = new float[steps * k];
-        for (int t = 0; t < steps; t++)
-            for (int r = 0; r < k; r++) {
-                int id = (int) x[r * len + t];
-                if (id < 0 || id >= vocab)
-                    throw new IllegalArgumentException("test input " + r + " holds token id " + id + " but the model's vocabulary has "
-                            + vocab + " ids: the data set differs from the one the checkpoint was trained on");
-                ids[t * k + r] = id;
-                mask[t * k + r] = id != 0 ? 1f : 0f;
-            }
-        try (Scope sc = Scope.open()) {
-            return clf.lstm.modulation(clf.embedding.lookup(ids), mask, steps).toArray();
-        }
     }
 
     /** Input i as text: its token strings joined by sep (characters for NAMES, words for SST-2); "" without a vocabulary. */

@@ -1,8 +1,6 @@
 package org.hhnn.data;
 
-import java.io.IOException;
 import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 
 /**
@@ -51,14 +49,7 @@ public final class Cifar10 {
 
     /** One batch file. */
     public static Dataset read(Path file) {
-        byte[] bytes;
-        try {
-            bytes = Files.readAllBytes(file);
-        } catch (NoSuchFileException e) {
-            throw DataException.of(file, "no such file in the CIFAR-10 directory", e);
-        } catch (IOException e) {
-            throw DataException.of(file, "cannot be read (" + e.getMessage() + ")", e);
-        }
+        byte[] bytes = DataFiles.readAllBytes(file, "no such file in the CIFAR-10 directory");
         if (bytes.length == 0 || bytes.length % RECORD != 0) {
             throw DataException.of(file, "is " + bytes.length + " bytes, not a whole number of " + RECORD
                     + "-byte CIFAR-10 records (truncated or not CIFAR-10; the last record has "

@@ -1,13 +1,11 @@
 package org.hhnn.data;
 
-import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CharsetDecoder;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -86,14 +84,7 @@ final class Tokens {
      * Lines are decoded one by one from the bytes so that the line number is exact.
      */
     static List<String> lines(Path file) {
-        byte[] bytes;
-        try {
-            bytes = Files.readAllBytes(file);
-        } catch (NoSuchFileException e) {
-            throw DataException.of(file, "no such file", e);
-        } catch (IOException e) {
-            throw DataException.of(file, "cannot be read (" + e.getMessage() + ")", e);
-        }
+        byte[] bytes = DataFiles.readAllBytes(file, "no such file");
         CharsetDecoder utf8 = StandardCharsets.UTF_8.newDecoder()
                 .onMalformedInput(CodingErrorAction.REPORT).onUnmappableCharacter(CodingErrorAction.REPORT);
         List<String> lines = new ArrayList<>();

@@ -37,4 +37,14 @@ public final class LstmClassifier extends Module {
                 : lstm.run(embedding.lookup(ids), mask, steps);   // (B, H)
         return fc.forward(dropout.forward(h));
     }
+
+    /**
+     * The modulated LSTM's per-node modulation s (B, H) at each input's last token, for token ids x (B, maxLen) laid out
+     * as {@link #forward} lays them out, so the LSTM sees exactly what the classifier feeds it ({@link LSTM#modulation};
+     * the modulation paper's Table 5). An inspection: it runs without the tape.
+     */
+    public Tensor modulation(Tensor x) {
+        TokenBatch tb = TokenBatch.of(x, embedding.vocab, "LSTM classifier");
+        return lstm.modulation(embedding.lookup(tb.ids()), tb.mask(), tb.steps());
+    }
 }

@@ -23,6 +23,7 @@ import org.hhnn.train.AtomicFiles;
 import org.hhnn.train.TrainConfig;
 import org.hhnn.train.Trainer;
 import org.hhnn.train.LmRun;
+import org.hhnn.train.Safetensors;
 import org.hhnn.train.TrainingRun;
 import org.knowm.xchart.BitmapEncoder;
 import org.knowm.xchart.BoxChart;
@@ -452,12 +453,21 @@ public final class Comparison {
         }
     }
 
-    private static JsonObject readJson(Path f) throws IOException {
+    /**
+     * A JSON object this comparison wrote (a run's metrics, settings.json). Anything else (damaged, truncated by a crash,
+     * edited) is one sentence naming the file, with Gson's position but none of its exception text.
+     */
+    static JsonObject readJson(Path f) throws IOException {
+        String why = "";
         try {
-            return JsonParser.parseString(Files.readString(f)).getAsJsonObject();
-        } catch (RuntimeException e) {
-            throw new IllegalArgumentException(f + ": not a JSON object (" + e.getMessage() + "); delete it to redo that run", e);
+            JsonElement e = JsonParser.parseString(Files.readString(f));
+            if (e.isJsonObject()) return e.getAsJsonObject();
+        } catch (java.nio.charset.CharacterCodingException e) {
+            why = " (not valid UTF-8)";
+        } catch (com.google.gson.JsonParseException e) {
+            why = Safetensors.jsonPosition(e);
         }
+        throw new IllegalArgumentException(f + ": not a JSON object" + why + "; delete it to redo that run");
     }
 
     private static double number(JsonElement e) {

@@ -3,7 +3,6 @@ package org.hhnn.train;
 import com.google.gson.JsonArray;
 import com.google.gson.JsonObject;
 import java.io.IOException;
-import java.io.PrintStream;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
@@ -23,29 +22,16 @@ import org.hhnn.tensor.Tensor;
  * the validation-perplexity curve. The training settings of these models live in the model config ({@code --set lr=..,
  * batch=.., bptt=..}); the classifier settings that have no meaning here are refused rather than ignored.
  */
-public final class LmRun {
+public final class LmRun extends AbstractRun<LmRun> {
     /** The metrics (as written to --metrics-out) and the test loss (nats per token). */
     public record Result(JsonObject metrics, double testLoss, int testTokens, double trainSeconds) {
         public double testPpl() { return Math.exp(testLoss); }
     }
 
-    private final TrainConfig cfg;
-    private final Backend backend;
-    private final Path resumeFrom;
-    private final JsonObject overrides;
-    private PrintStream log = System.err;
-    private Path metricsOut, plot, runDir, tensorboard;
-    private List<String> argv = List.of();
-
     /** A new run; cfg.model is a language model (or cfg.dataset ptb, which then names the mistake). */
-    public LmRun(TrainConfig cfg, Backend backend) { this(cfg, backend, null, null); }
+    public LmRun(TrainConfig cfg, Backend backend) { super(cfg, backend, null, null); }
 
-    private LmRun(TrainConfig cfg, Backend backend, Path resumeFrom, JsonObject overrides) {
-        this.cfg = cfg;
-        this.backend = backend;
-        this.resumeFrom = resumeFrom;
-        this.overrides = overrides;
-    }
+    private LmRun(Path resumeFrom, JsonObject overrides, Backend backend) { super(null, backend, resumeFrom, overrides); }
 
     /**
      * Continues the run a language-model checkpoint recorded, from where it stopped (mid-epoch too). Of the overrides
@@ -53,11 +39,11 @@ public final class LmRun {
      * define the run and are refused.
      */
     public static LmRun resume(Path checkpoint, JsonObject overrides, Backend backend) {
-        JsonObject o = overrides == null ? new JsonObject() : overrides;
-        for (String k : o.keySet())
+        LmRun run = new LmRun(checkpoint, overrides, backend);
+        for (String k : run.overrides.keySet())
             if (!java.util.Set.of("epochs", "data_dir", "checkpoint_dir", "stop_after", "progress", "model", "dataset").contains(k))
                 throw new IllegalArgumentException(TrainConfig.flag(k) + " cannot change when a language-model run resumes (it defines the run)");
-        return new LmRun(null, backend, checkpoint, o);
+        return run;
     }
 
     /** True for a run of a language model or on a token-stream data set. */
@@ -65,16 +51,6 @@ public final class LmRun {
 
     /** True when the checkpoint at dir is a language model's. */
     public static boolean isLmCheckpoint(Path dir) { return LmTrainer.isLmCheckpoint(Checkpoint.load(dir).config()); }
-
-    public LmRun metricsOut(Path file) { metricsOut = file; return this; }
-    public LmRun plot(Path png) { plot = png; return this; }
-    /** The run's folder, as {@link TrainingRun#runDir}: run.json, metrics.json, curves.png, TensorBoard events, checkpoint/. */
-    public LmRun runDir(Path dir) { runDir = dir; return this; }
-    /** Write TensorBoard event files here (default: the run folder, if any). */
-    public LmRun tensorboard(Path dir) { tensorboard = dir; return this; }
-    /** The command line recorded in run.json. */
-    public LmRun argv(List<String> args) { argv = List.copyOf(args); return this; }
-    public LmRun log(PrintStream s) { log = s; return this; }
 
     public Result run() {
         LmTrainer trainer;
@@ -137,12 +113,7 @@ public final class LmRun {
         double testLoss = trainer.testLoss(corpus.test());
         double valLoss = history.isEmpty() ? Double.NaN : history.get(history.size() - 1).valLoss();
 
-        JsonObject m = new JsonObject();
-        m.addProperty("model", net.model);
-        m.addProperty("dataset", "ptb");
-        m.addProperty("backend", backend.name());
-        m.addProperty("seed", trainer.config().seed);
-        m.addProperty("params", model.parameterCount());
+        JsonObject m = metricsHead(net.model, "ptb", trainer.config().seed, model.parameterCount());
         JsonArray layers = new JsonArray();
         model.parameterLines().forEach(l -> layers.add(l.strip()));
         m.add("param_counts", layers);
@@ -150,45 +121,22 @@ public final class LmRun {
         m.add("test_ppl", Trainer.num(Math.exp(testLoss)));
         m.add("test_loss", Trainer.num(testLoss));
         m.add("val_ppl", Trainer.num(Math.exp(valLoss)));
-        JsonArray trainPpl = new JsonArray(), valPpl = new JsonArray(), secs = new JsonArray();
-        for (LmEpochStats s : history) {
-            trainPpl.add(Trainer.num(s.trainPpl()));
-            valPpl.add(Trainer.num(s.valPpl()));
-            secs.add(Trainer.num(s.seconds()));
-        }
-        m.add("train_ppl_per_epoch", trainPpl);
-        m.add("val_ppl_per_epoch", valPpl);
-        m.add("seconds", secs);
-        m.add("epochs", trainer.historyJson());
-        m.add("data", dataInfo);
-        m.add("model_config", net.config);
-        m.add("train_config", trainer.config().toJson());
-        m.addProperty("train_seconds", trainSeconds);
-        try {
-            if (metricsOut != null) {
-                AtomicFiles.writeJson(metricsOut, m);
-                log.println("INFO metrics written to " + metricsOut);
+        perEpoch(m, "train_ppl_per_epoch", history, LmEpochStats::trainPpl);
+        perEpoch(m, "val_ppl_per_epoch", history, LmEpochStats::valPpl);
+        perEpoch(m, "seconds", history, LmEpochStats::seconds);
+        metricsTail(m, trainer.historyJson(), dataInfo, net.config, trainer.config(), trainSeconds);
+        writeOutputs(m, record, history.isEmpty() ? null : png -> {
+            double[] ep = new double[history.size()], vp = new double[ep.length], tp = new double[ep.length];
+            for (int i = 0; i < ep.length; i++) {
+                ep[i] = history.get(i).epoch();
+                vp[i] = history.get(i).valPpl();
+                tp[i] = history.get(i).trainPpl();
             }
-            if (runDir != null) {
-                record.finish(runDir);
-                log.println("INFO run record written to " + runDir.resolve(RunRecord.FILE));
-            }
-            if (plot != null && !history.isEmpty()) {
-                double[] ep = new double[history.size()], vp = new double[ep.length], tp = new double[ep.length];
-                for (int i = 0; i < ep.length; i++) {
-                    ep[i] = history.get(i).epoch();
-                    vp[i] = history.get(i).valPpl();
-                    tp[i] = history.get(i).trainPpl();
-                }
-                Map<String, double[][]> series = new LinkedHashMap<>();
-                series.put("validation", new double[][] {ep, vp});
-                series.put("train (with dropout)", new double[][] {ep, tp});
-                Plots.lines(plot, net.model + " on Penn Treebank (" + backend.name() + ")", "epoch", "perplexity", series);
-                log.println("INFO curves written to " + plot);
-            }
-        } catch (IOException e) {
-            throw new UncheckedIOException("could not write the run's results: " + e.getMessage(), e);
-        }
+            Map<String, double[][]> series = new LinkedHashMap<>();
+            series.put("validation", new double[][] {ep, vp});
+            series.put("train (with dropout)", new double[][] {ep, tp});
+            Plots.lines(png, net.model + " on Penn Treebank (" + backend.name() + ")", "epoch", "perplexity", series);
+        });
         trainer.free();
         net.body.free();
         return new Result(m, testLoss, corpus.test().length, trainSeconds);

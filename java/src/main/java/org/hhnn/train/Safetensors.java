@@ -224,7 +224,7 @@ public final class Safetensors {
      * " (at line L column C)" from a Gson syntax error, or "": only Gson's position is worth showing, the rest of its
      * message is Java exception text and advice to parse leniently, wrong for a file hhnn wrote.
      */
-    static String jsonPosition(Exception e) {
+    public static String jsonPosition(Exception e) {
         Matcher at = GSON_POSITION.matcher(String.valueOf(e.getMessage()));
         return at.find() ? " (at " + at.group() + ")" : "";
     }

@@ -1,6 +1,6 @@
 package org.hhnn.train;
 
-import com.google.gson.JsonArray;
+import com.google.gson.Gson;
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
 import java.nio.file.Path;
@@ -17,6 +17,9 @@ import java.util.Set;
  * continues the same run; {@link #apply} reads the same keys back, checking each value's type.
  */
 public final class TrainConfig {
+    /** Arrays and maps of settings to JSON and back as Gson writes them. */
+    static final Gson JSON = new Gson();
+
     // What the run starts from.
     public String model = "mlp";
     public String dataset = "fashion-mnist";
@@ -151,15 +154,9 @@ public final class TrainConfig {
         o.addProperty("dataset", dataset);
         if (dataDir != null) o.addProperty("data_dir", dataDir.toString());
         o.addProperty("limit_train", limitTrain);
-        if (hidden != null) {
-            JsonArray h = new JsonArray();
-            for (int v : hidden) h.add(v);
-            o.add("hidden", h);
-        }
+        if (hidden != null) o.add("hidden", JSON.toJsonTree(hidden));
         if (dropout != null) o.addProperty("dropout", dropout);
-        JsonObject s = new JsonObject();
-        settings.forEach(s::addProperty);
-        o.add("settings", s);
+        o.add("settings", JSON.toJsonTree(settings));
         o.addProperty("epochs", epochs);
         o.addProperty("batch_size", batchSize);
         o.addProperty("lr", lr);
@@ -167,9 +164,7 @@ public final class TrainConfig {
         o.addProperty("momentum", momentum);
         o.addProperty("weight_decay", weightDecay);
         o.addProperty("lr_decay", lrDecay);
-        JsonArray steps = new JsonArray();
-        for (double f : lrSteps()) steps.add(f);
-        o.add("lr_steps", steps);
+        o.add("lr_steps", JSON.toJsonTree(lrSteps()));
         o.addProperty("clip_norm", clipNorm);
         o.addProperty("seed", seed);
         o.addProperty("val_fraction", valFraction);
@@ -317,19 +312,16 @@ public final class TrainConfig {
     }
 
     private static int[] ints(String k, JsonElement v) {
-        if (!v.isJsonArray()) throw wrongType(k, "an array of whole numbers", v);
-        List<JsonElement> a = v.getAsJsonArray().asList();
-        int[] r = new int[a.size()];
-        for (int i = 0; i < r.length; i++) r[i] = integer(k, a.get(i));
-        return r;
+        return elements(k, v, "an array of whole numbers").stream().mapToInt(e -> integer(k, e)).toArray();
     }
 
     private static double[] doubles(String k, JsonElement v) {
-        if (!v.isJsonArray()) throw wrongType(k, "an array of numbers", v);
-        List<JsonElement> a = v.getAsJsonArray().asList();
-        double[] r = new double[a.size()];
-        for (int i = 0; i < r.length; i++) r[i] = number(k, a.get(i));
-        return r;
+        return elements(k, v, "an array of numbers").stream().mapToDouble(e -> number(k, e)).toArray();
+    }
+
+    private static List<JsonElement> elements(String k, JsonElement v, String what) {
+        if (!v.isJsonArray()) throw wrongType(k, what, v);
+        return v.getAsJsonArray().asList();
     }
 
     private static Map<String, String> stringMap(String k, JsonElement v) {

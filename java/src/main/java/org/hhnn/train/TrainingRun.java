@@ -4,7 +4,6 @@ import com.google.gson.JsonArray;
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
 import java.io.IOException;
-import java.io.PrintStream;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -32,7 +31,7 @@ import org.hhnn.nn.Network;
  * {@link #resume} continues the run a checkpoint recorded, with every setting it recorded unless an override
  * changes one.
  */
-public final class TrainingRun {
+public final class TrainingRun extends AbstractRun<TrainingRun> {
     /**
      * The run's metrics (as written to --metrics-out), its trainer (network, history) and the test result; metrics and
      * test are null on a data-parallel rank other than 0.
@@ -48,27 +47,17 @@ public final class TrainingRun {
     private static final Set<String> RESUMABLE = Set.of("epochs", "lr", "momentum", "weight_decay", "lr_decay", "lr_steps",
             "clip_norm", "data_dir");
 
-    private final TrainConfig cfg;
-    private final Backend backend;
-    private final Path resumeFrom;
-    private final JsonObject overrides;
-    private PrintStream log = System.err;
-    private Path metricsOut, plot, runDir, tensorboard;
-    private List<String> argv = List.of();
     private DataSets.TrainTest data;
     private java.util.function.BiFunction<Trainer, JsonObject, Trainer.Parallel> parallel;
     private final List<TrainingListener> listeners = new ArrayList<>();
 
     /** A new run with these settings. */
     public TrainingRun(TrainConfig cfg, Backend backend) {
-        this(cfg, backend, null, null);
+        super(cfg, backend, null, null);
     }
 
-    private TrainingRun(TrainConfig cfg, Backend backend, Path resumeFrom, JsonObject overrides) {
-        this.cfg = cfg;
-        this.backend = backend;
-        this.resumeFrom = resumeFrom;
-        this.overrides = overrides;
+    private TrainingRun(Path resumeFrom, JsonObject overrides, Backend backend) {
+        super(null, backend, resumeFrom, overrides);
     }
 
     /**
@@ -76,26 +65,8 @@ public final class TrainingRun {
      * overrides ({@link TrainConfig#apply}'s keys) change the ones that may change, each said in one line.
      */
     public static TrainingRun resume(Path checkpoint, JsonObject overrides, Backend backend) {
-        return new TrainingRun(null, backend, checkpoint, overrides == null ? new JsonObject() : overrides);
+        return new TrainingRun(checkpoint, overrides, backend);
     }
-
-    /** Write the metrics JSON here when the run ends. */
-    public TrainingRun metricsOut(Path file) { metricsOut = file; return this; }
-
-    /**
-     * The run's folder: run.json ({@link RunRecord}) and, unless set otherwise, metrics.json, curves.png, the TensorBoard
-     * event files and checkpoint/ (for a new run) go here.
-     */
-    public TrainingRun runDir(Path dir) { runDir = dir; return this; }
-
-    /** Write TensorBoard event files here (default: the run folder, if any). */
-    public TrainingRun tensorboard(Path dir) { tensorboard = dir; return this; }
-
-    /** The command line recorded in run.json. */
-    public TrainingRun argv(List<String> args) { argv = List.copyOf(args); return this; }
-
-    /** Write the loss/accuracy curves (PNG) here when the run ends. */
-    public TrainingRun plot(Path png) { plot = png; return this; }
 
     /** Train and test on this data instead of loading the config's data set (compare's folds). */
     public TrainingRun data(DataSets.TrainTest d) { data = d; return this; }
@@ -109,9 +80,6 @@ public final class TrainingRun {
 
     /** Adds a listener to the run's trainer ({@link TrainingListener}: per-step, per-epoch, checkpoint hooks). */
     public TrainingRun listener(TrainingListener l) { listeners.add(l); return this; }
-
-    /** Where INFO lines and progress go (default System.err). */
-    public TrainingRun log(PrintStream s) { log = s; return this; }
 
     /** Trains, tests, writes what was asked for, and returns the results. */
     public Result run() {
@@ -159,24 +127,11 @@ public final class TrainingRun {
         EvalResult test = trainer.evaluate(tt.test());
         JsonObject m = metrics(trainer, c, history, test, dataInfo, trainSeconds);
         if (par != null) m.add("distributed", par.metrics());
-        try {
-            if (metricsOut != null) {
-                AtomicFiles.writeJson(metricsOut, m);
-                log.println("INFO metrics written to " + metricsOut);
-            }
-            if (runDir != null) {
-                record.finish(runDir);
-                log.println("INFO run record written to " + runDir.resolve(RunRecord.FILE));
-            }
-            if (plot != null) {
-                List<Double> tl = new ArrayList<>(), vl = new ArrayList<>(), va = new ArrayList<>();
-                for (EpochStats s : history) { tl.add(s.trainLoss()); vl.add(s.valLoss()); va.add(s.valAccuracy()); }
-                Plots.trainingCurves(plot, tl, vl, va, net.model + " on " + c.dataset + " (" + backend.name() + ")");
-                log.println("INFO curves written to " + plot);
-            }
-        } catch (IOException e) {
-            throw new UncheckedIOException("could not write the run's results: " + e.getMessage(), e);
-        }
+        writeOutputs(m, record, png -> {
+            List<Double> tl = new ArrayList<>(), vl = new ArrayList<>(), va = new ArrayList<>();
+            for (EpochStats s : history) { tl.add(s.trainLoss()); vl.add(s.valLoss()); va.add(s.valAccuracy()); }
+            Plots.trainingCurves(png, tl, vl, va, net.model + " on " + c.dataset + " (" + backend.name() + ")");
+        });
         return new Result(m, trainer, test);
     }
 
@@ -246,34 +201,16 @@ public final class TrainingRun {
     private JsonObject metrics(Trainer trainer, TrainConfig c, List<EpochStats> history, EvalResult test, JsonObject dataInfo,
                                double trainSeconds) {
         Network net = trainer.network();
-        JsonObject m = new JsonObject();
-        m.addProperty("model", net.model);
-        m.addProperty("dataset", c.dataset);
-        m.addProperty("backend", backend.name());
-        m.addProperty("seed", c.seed);
-        m.addProperty("params", net.body.parameterCount());
+        JsonObject m = metricsHead(net.model, c.dataset, c.seed, net.body.parameterCount());
         m.addProperty("optimizer", trainer.optimizer().describe());
         m.add("test_accuracy", Trainer.num(test.accuracy()));
         m.add("test_loss", Trainer.num(test.loss()));
-        JsonArray trainLoss = new JsonArray(), trainAcc = new JsonArray(), valAcc = new JsonArray(), valLoss = new JsonArray(),
-                secs = new JsonArray();
-        for (EpochStats s : history) {
-            trainLoss.add(Trainer.num(s.trainLoss()));
-            trainAcc.add(Trainer.num(s.trainAccuracy()));
-            valAcc.add(Trainer.num(s.valAccuracy()));
-            valLoss.add(Trainer.num(s.valLoss()));
-            secs.add(Trainer.num(s.seconds()));
-        }
-        m.add("train_loss", trainLoss);
-        m.add("train_accuracy", trainAcc);
-        m.add("val_accuracy", valAcc);
-        m.add("val_loss", valLoss);
-        m.add("seconds", secs);
-        m.add("epochs", trainer.historyJson());
-        m.add("data", dataInfo);
-        m.add("model_config", net.config);
-        m.add("train_config", c.toJson());
-        m.addProperty("train_seconds", trainSeconds);
+        perEpoch(m, "train_loss", history, EpochStats::trainLoss);
+        perEpoch(m, "train_accuracy", history, EpochStats::trainAccuracy);
+        perEpoch(m, "val_accuracy", history, EpochStats::valAccuracy);
+        perEpoch(m, "val_loss", history, EpochStats::valLoss);
+        perEpoch(m, "seconds", history, EpochStats::seconds);
+        metricsTail(m, trainer.historyJson(), dataInfo, net.config, c, trainSeconds);
         m.addProperty("finished", trainer.finished());
         return m;
     }

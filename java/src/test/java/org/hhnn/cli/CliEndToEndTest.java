@@ -1,5 +1,7 @@
 package org.hhnn.cli;
 
+import static org.hhnn.cli.CliRun.json;
+import static org.hhnn.cli.CliRun.run;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -8,29 +10,17 @@ import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /** The CLI end to end on a tiny generated IDX data set: train, metrics, checkpoint, resume, eval, errors. */
 class CliEndToEndTest {
     @TempDir static Path tmp;
-    static Path data;
-
-    @BeforeAll static void makeData() {
-        data = tmp.resolve("data");
-        TinyFashion.write(data, 400, 100, 7);
-    }
-
-
-    static CliRun.Result run(String... args) { return CliRun.run(args); }
-
-    static JsonObject json(Path p) throws Exception {
-        return JsonParser.parseString(Files.readString(p)).getAsJsonObject();
-    }
+    @RegisterExtension static final TinyFashion data = new TinyFashion(400, 100, 7);
 
     String[] train(String backend, int epochs, Path metrics, String... extra) {
-        String[] base = {"train", "--data", data.toString(), "--backend", backend, "--epochs", Integer.toString(epochs),
+        String[] base = {"train", "--data", data.dir().toString(), "--backend", backend, "--epochs", Integer.toString(epochs),
                 "--seed", "3", "--batch-size", "32", "--hidden", "32", "--no-progress", "--metrics-out", metrics.toString()};
         String[] all = new String[base.length + extra.length];
         System.arraycopy(base, 0, all, 0, base.length);
@@ -67,7 +57,7 @@ class CliEndToEndTest {
         assertEquals(json(a).get("train_loss"), json(c).get("train_loss"), "resumed run diverged from the straight run");
         assertEquals(json(a).get("test_accuracy"), json(c).get("test_accuracy"));
         // eval on the final checkpoint reproduces the test accuracy
-        CliRun.Result ev = run("eval", "--checkpoint", ck.toString(), "--data", data.toString(), "--backend", "reference", "--json");
+        CliRun.Result ev = run("eval", "--checkpoint", ck.toString(), "--data", data.dir().toString(), "--backend", "reference", "--json");
         assertEquals(0, ev.code(), ev.err());
         assertEquals(json(a).get("test_accuracy").getAsDouble(),
                 JsonParser.parseString(ev.out()).getAsJsonObject().get("test_accuracy").getAsDouble(), 1e-12);
@@ -78,7 +68,7 @@ class CliEndToEndTest {
         Path a = tmp.resolve("sched-mlp.json"), b = tmp.resolve("sched-cnn.json"), c = tmp.resolve("sched-none.json");
         assertEquals(0, run(train("cpu", 1, a, "--limit-train", "64")).code());
         assertEquals("[0.5,0.8]", json(a).getAsJsonObject("train_config").get("lr_steps").toString());
-        CliRun.Result r = run("train", "--data", data.toString(), "--backend", "cpu", "--model", "cnn", "--epochs", "1",
+        CliRun.Result r = run("train", "--data", data.dir().toString(), "--backend", "cpu", "--model", "cnn", "--epochs", "1",
                 "--limit-train", "64", "--no-progress", "--metrics-out", b.toString());
         assertEquals(0, r.code(), r.err());
         assertEquals("[0.8]", json(b).getAsJsonObject("train_config").get("lr_steps").toString());
@@ -123,15 +113,15 @@ class CliEndToEndTest {
     }
 
     @Test void badFlagsAndBackendsFailClearly() {
-        CliRun.Result r = run("train", "--data", data.toString(), "--backend", "tpu", "--epochs", "1");
+        CliRun.Result r = run("train", "--data", data.dir().toString(), "--backend", "tpu", "--epochs", "1");
         assertEquals(1, r.code());
         assertTrue(r.err().contains("tpu"), r.err());
         if (!org.hhnn.backend.cuda.CudaBackend.isAvailable()) {
-            CliRun.Result c = run("train", "--data", data.toString(), "--backend", "cuda", "--epochs", "1");
+            CliRun.Result c = run("train", "--data", data.dir().toString(), "--backend", "cuda", "--epochs", "1");
             assertEquals(1, c.code());
             assertTrue(c.err().contains("cuda") && c.err().lines().filter(l -> l.startsWith("hhnn:")).count() == 1, c.err());
         }
-        CliRun.Result e = run("train", "--data", data.toString(), "--backend", "reference", "--epochs", "0");
+        CliRun.Result e = run("train", "--data", data.dir().toString(), "--backend", "reference", "--epochs", "0");
         assertEquals(1, e.code());
         assertTrue(e.err().contains("--epochs"), e.err());
         CliRun.Result u = run("train", "--no-such-flag");

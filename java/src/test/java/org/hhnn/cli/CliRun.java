@@ -1,8 +1,13 @@
 package org.hhnn.cli;
 
+import com.google.gson.JsonObject;
+import com.google.gson.JsonParser;
 import java.io.ByteArrayOutputStream;
+import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 
 /** Runs the CLI in-process with stdout and stderr captured (the one helper every CLI test uses). */
 public final class CliRun {
@@ -22,5 +27,10 @@ public final class CliRun {
             System.setOut(oldOut);
             System.setErr(oldErr);
         }
+    }
+
+    /** A JSON file the CLI wrote (metrics, run records, results), as an object. */
+    public static JsonObject json(Path file) throws IOException {
+        return JsonParser.parseString(Files.readString(file)).getAsJsonObject();
     }
 }

@@ -1,40 +1,29 @@
 package org.hhnn.cli;
 
+import static org.hhnn.cli.CliRun.json;
+import static org.hhnn.cli.CliRun.run;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.google.gson.JsonArray;
 import com.google.gson.JsonObject;
-import com.google.gson.JsonParser;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
 import java.util.ArrayList;
 import java.util.List;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /** {@code hhnn compare} end to end on a tiny generated data set: the table, the files, resuming, k-fold, errors. */
 class CompareCommandTest {
     @TempDir static Path tmp;
-    static Path data;
-
-    @BeforeAll static void makeData() {
-        data = tmp.resolve("data");
-        TinyFashion.write(data, 200, 60, 5);
-    }
-
-
-    static CliRun.Result run(String... args) { return CliRun.run(args); }
-
-    static JsonObject json(Path p) throws Exception {
-        return JsonParser.parseString(Files.readString(p)).getAsJsonObject();
-    }
+    @RegisterExtension static final TinyFashion data = new TinyFashion(200, 60, 5);
 
     private static String[] compare(Path out, String... extra) {
-        List<String> a = new ArrayList<>(List.of("compare", "--dataset", "fashion-mnist", "--data", data.toString(),
+        List<String> a = new ArrayList<>(List.of("compare", "--dataset", "fashion-mnist", "--data", data.dir().toString(),
                 "--out", out.toString(), "--batch-size", "32", "--backend", "reference", "--no-progress"));
         a.addAll(List.of(extra));
         if (!a.contains("--epochs")) a.addAll(List.of("--epochs", "1"));

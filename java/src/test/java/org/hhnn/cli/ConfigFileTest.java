@@ -1,40 +1,31 @@
 package org.hhnn.cli;
 
+import static org.hhnn.cli.CliRun.json;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.google.gson.JsonObject;
-import com.google.gson.JsonParser;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /** --config FILE: the same run as the equivalent flags, the command line winning, one-sentence errors, --print-config. */
 class ConfigFileTest {
     @TempDir static Path tmp;
-    static Path data;
-
-    @BeforeAll static void makeData() {
-        data = tmp.resolve("data");
-        TinyFashion.write(data, 160, 40, 13);
-    }
-
-    static JsonObject json(Path p) throws Exception {
-        return JsonParser.parseString(Files.readString(p)).getAsJsonObject();
-    }
+    @RegisterExtension static final TinyFashion data = new TinyFashion(160, 40, 13);
 
     @Test void yamlConfigReproducesTheFlagsRunBitForBit() throws Exception {
         Path a = tmp.resolve("flags.json"), b = tmp.resolve("yaml.json"), c = tmp.resolve("override.json");
-        CliRun.Result r = CliRun.run("train", "--data", data.toString(), "--backend", "cpu", "--epochs", "2", "--batch-size", "24",
+        CliRun.Result r = CliRun.run("train", "--data", data.dir().toString(), "--backend", "cpu", "--epochs", "2", "--batch-size", "24",
                 "--hidden", "16,8", "--lr", "0.003", "--optimizer", "sgd", "--momentum", "0.9", "--lr-steps", "0.5", "--seed", "4",
                 "--set", "activation=tanh", "--no-progress", "--metrics-out", a.toString());
         assertEquals(0, r.code(), r.err());
         Path yaml = tmp.resolve("run.yaml");
         Files.writeString(yaml, String.join("\n",
                 "# the same run as the flags",
-                "data: " + data,
+                "data: " + data.dir(),
                 "backend: cpu",
                 "epochs: 2",
                 "batch-size: 24",
@@ -77,7 +68,7 @@ class ConfigFileTest {
     }
 
     @Test void comparePrintConfigFedBackIsTheSameComparison() throws Exception {
-        CliRun.Result p1 = CliRun.run("compare", "--dataset", "fashion-mnist", "--data", data.toString(), "--models", "mlp,mlp-mod", "--runs", "2",
+        CliRun.Result p1 = CliRun.run("compare", "--dataset", "fashion-mnist", "--data", data.dir().toString(), "--models", "mlp,mlp-mod", "--runs", "2",
                 "--epochs", "1", "--hidden", "8", "--batch-size", "32", "--backend", "cpu", "--no-progress", "--print-config");
         assertEquals(0, p1.code(), p1.err());
         for (String line : new String[] {"dataset: fashion-mnist\n", "models:\n- mlp\n- mlp-mod\n", "runs: 2\n", "epochs: 1\n", "batch-size: 32\n",
@@ -92,7 +83,7 @@ class ConfigFileTest {
 
         // ... and runs the same comparison as the flags, bit for bit.
         Path a = tmp.resolve("cmp-flags"), b = tmp.resolve("cmp-yaml");
-        CliRun.Result r = CliRun.run("compare", "--dataset", "fashion-mnist", "--data", data.toString(), "--models", "mlp,mlp-mod", "--runs", "2",
+        CliRun.Result r = CliRun.run("compare", "--dataset", "fashion-mnist", "--data", data.dir().toString(), "--models", "mlp,mlp-mod", "--runs", "2",
                 "--epochs", "1", "--hidden", "8", "--batch-size", "32", "--backend", "cpu", "--no-progress", "--out", a.toString());
         assertEquals(0, r.code(), r.err());
         r = CliRun.run("compare", "--config", printed.toString(), "--backend", "cpu", "--out", b.toString());

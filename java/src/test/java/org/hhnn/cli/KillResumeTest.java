@@ -1,11 +1,11 @@
 package org.hhnn.cli;
 
+import static org.hhnn.cli.CliRun.json;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
 import com.google.gson.JsonObject;
-import com.google.gson.JsonParser;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -18,8 +18,8 @@ import java.util.stream.Stream;
 import org.hhnn.TestSeeds;
 import org.hhnn.train.Checkpoint;
 import org.hhnn.train.Safetensors.NamedTensor;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -30,16 +30,11 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class KillResumeTest {
     @TempDir static Path tmp;
-    static Path data;
+    @RegisterExtension static final TinyFashion data = new TinyFashion(120, 40, 3);
     static final int KILLS = 50;
 
-    @BeforeAll static void makeData() {
-        data = tmp.resolve("data");
-        TinyFashion.write(data, 120, 40, 3);
-    }
-
     static List<String> trainArgs(Path ck, Path metrics) {
-        return List.of("train", "--data", data.toString(), "--backend", "reference", "--model", "mlp", "--hidden", "8",
+        return List.of("train", "--data", data.dir().toString(), "--backend", "reference", "--model", "mlp", "--hidden", "8",
                 "--epochs", "2", "--batch-size", "8", "--seed", "3", "--no-progress", "--checkpoint-dir", ck.toString(),
                 "--checkpoint-every", "1", "--metrics-out", metrics.toString());
     }
@@ -58,7 +53,11 @@ class KillResumeTest {
      */
     static Process start(List<String> args, Path log) throws IOException {
         Path archive = tmp.resolve("classes.jsa");
-        List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+        // A job started in the background of a non-interactive shell inherits SIGINT ignored, and a JVM leaves an
+        // ignored SIGINT alone, so the SIGINT case would test the harness; perl (Debian's essential perl-base) puts
+        // the default disposition back before it execs the child JVM.
+        List<String> cmd = new ArrayList<>(List.of("perl", "-e", "$SIG{INT} = 'DEFAULT'; exec {$ARGV[0]} @ARGV or die \"exec: $!\\n\"",
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-Xmx256m", "-Xlog:disable",
                 Files.exists(archive) ? "-XX:SharedArchiveFile=" + archive : "-XX:ArchiveClassesAtExit=" + archive,
                 "-cp", childClasspath(), Main.class.getName()));
@@ -136,10 +135,6 @@ class KillResumeTest {
         try (Stream<Path> s = Files.list(ck)) {
             return s.anyMatch(p -> p.getFileName().toString().matches("\\..*\\.tmp-.*"));
         }
-    }
-
-    static JsonObject json(Path p) throws IOException {
-        return JsonParser.parseString(Files.readString(p)).getAsJsonObject();
     }
 
     /** The end of a run: its metrics' figures and the bits of its last save's tensors. */

@@ -1,15 +1,45 @@
 package org.hhnn.cli;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Comparator;
 import java.util.Random;
+import java.util.stream.Stream;
 import org.hhnn.data.IdxWriter;
+import org.junit.jupiter.api.extension.AfterAllCallback;
+import org.junit.jupiter.api.extension.BeforeAllCallback;
+import org.junit.jupiter.api.extension.ExtensionContext;
 
 /**
  * Writes a tiny, learnable Fashion-MNIST look-alike (28×28 IDX files, 10 classes): each class is a
  * bright horizontal band at its own rows plus noise, so a small MLP separates them in a few epochs.
+ * As a test class's {@code @RegisterExtension static final TinyFashion data = new TinyFashion(train, test, seed);} it is
+ * written once, before the class's tests, into a folder of its own ({@link #dir}) that is deleted after them.
  */
-final class TinyFashion {
-    private TinyFashion() {}
+final class TinyFashion implements BeforeAllCallback, AfterAllCallback {
+    private final int train, test;
+    private final long seed;
+    private Path dir;
+
+    TinyFashion(int train, int test, long seed) {
+        this.train = train;
+        this.test = test;
+        this.seed = seed;
+    }
+
+    /** The data set's folder (for --data). */
+    Path dir() { return dir; }
+
+    @Override public void beforeAll(ExtensionContext context) throws java.io.IOException {
+        dir = Files.createTempDirectory("tiny-fashion");
+        write(dir, train, test, seed);
+    }
+
+    @Override public void afterAll(ExtensionContext context) throws java.io.IOException {
+        try (Stream<Path> files = Files.walk(dir)) {
+            for (Path f : files.sorted(Comparator.reverseOrder()).toList()) Files.delete(f);
+        }
+    }
 
     static void write(Path dir, int train, int test, long seed) {
         try {

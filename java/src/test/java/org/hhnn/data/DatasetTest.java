@@ -29,6 +29,11 @@ class DatasetTest {
     }
 
     /** Original indices of a derived dataset's items, checking features and labels agree. */
+    private static void assertSizes(Dataset.Split s, int train, int validation, String why) {
+        assertEquals(train, s.train().size(), "training part: " + why);
+        assertEquals(validation, s.validation().size(), "validation part: " + why);
+    }
+
     private static int[] ids(Dataset d) {
         int[] ids = new int[d.size()];
         for (int k = 0; k < d.size(); k++) {
@@ -107,8 +112,7 @@ class DatasetTest {
     void splitSizesDisjointnessAndCoverage() {
         Dataset d = numbered(100, 7);
         Dataset.Split s = d.split(0.2, 42);
-        assertEquals(80, s.train().size());
-        assertEquals(20, s.validation().size());
+        assertSizes(s, 80, 20, "a fifth held out");
         int[] all = new int[100];
         for (int id : ids(s.train())) {
             all[id]++;
@@ -119,8 +123,8 @@ class DatasetTest {
         int[] ones = new int[100];
         Arrays.fill(ones, 1);
         assertArrayEquals(ones, all, "every item lands in exactly one part");
-        assertEquals(1, numbered(3, 2).split(0.01, 1).validation().size());
-        assertEquals(1, numbered(3, 2).split(0.99, 1).train().size());
+        assertSizes(numbered(3, 2).split(0.01, 1), 2, 1, "validation keeps at least one item");
+        assertSizes(numbered(3, 2).split(0.99, 1), 1, 2, "training keeps at least one item");
     }
 
     @Test
@@ -139,12 +143,9 @@ class DatasetTest {
     void splitEdgeCases() {
         Dataset d = numbered(10, 2);
         Dataset.Split none = d.split(0, 1);
-        assertEquals(10, none.train().size());
-        assertEquals(0, none.validation().size());
+        assertSizes(none, 10, 0, "nothing held out");
         assertArrayEquals(ids(d), ids(none.train()));
-        Dataset.Split single = numbered(1, 2).split(0.5, 1);
-        assertEquals(1, single.train().size(), "training keeps at least one item");
-        assertEquals(0, single.validation().size());
+        assertSizes(numbered(1, 2).split(0.5, 1), 1, 0, "training keeps at least one item");
         assertMessage(() -> d.split(1, 1), "validation fraction must be in [0, 1), got 1.0");
         assertMessage(() -> d.split(-0.1, 1), "must be in [0, 1)");
         assertMessage(() -> d.split(Double.NaN, 1), "must be in [0, 1)");

@@ -60,4 +60,24 @@ class ComparisonTest {
                 .getMessage().contains("this compare was started with other settings"));
         assertThrows(IllegalArgumentException.class, () -> new Comparison(List.of("mlp", "mlp"), base, ref, tmp));
     }
+
+    /** A run's file damaged after the fact (a crash, an edit) is one sentence naming it, never Gson's exception text. */
+    @Test void aDamagedRunFileIsOneSentenceNamingIt() throws Exception {
+        String[][] cases = {{"{\"test_accuracy\": 0.5", "at line"}, {"[1, 2]", ""}, {"\u0000\u0001 not json", ""}};
+        for (int k = 0; k < cases.length; k++) {
+            Path f = tmp.resolve("seed-" + k + ".json");
+            Files.writeString(f, cases[k][0]);
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> Comparison.readJson(f));
+            String m = e.getMessage();
+            assertTrue(m.startsWith(f + ": not a JSON object") && m.endsWith("; delete it to redo that run"), m);
+            assertTrue(m.contains(cases[k][1]), m);
+            assertTrue(!m.contains("Exception") && !m.contains("com.google") && m.lines().count() == 1, m);
+        }
+        Path bad = tmp.resolve("latin1.json");
+        Files.write(bad, new byte[] {'{', '"', (byte) 0xE9, '"', ':', '1', '}'});
+        assertTrue(assertThrows(IllegalArgumentException.class, () -> Comparison.readJson(bad)).getMessage().contains("(not valid UTF-8)"));
+        Path good = tmp.resolve("good.json");
+        Files.writeString(good, "{\"test_accuracy\": 0.5}");
+        assertEquals(0.5, Comparison.readJson(good).get("test_accuracy").getAsDouble());
+    }
 }
