@@ -108,6 +108,10 @@ final class ConfigFile {
             doc = new Load(LoadSettings.builder().setLabel(file.toString()).build()).loadFromString(text);
         } catch (YamlEngineException e) {
             throw new IllegalArgumentException(file + " is not valid YAML or JSON: " + Quote.escape(String.valueOf(e.getMessage()).replace('\n', ' ')));
+        } catch (IllegalArgumentException e) {
+            // The YAML parser decodes its hexadecimal escapes (backslash x, u, U) with Integer.parseInt and
+            // Character.toChars, whose exceptions escape it as they are (an escape cut short: NumberFormatException).
+            throw new IllegalArgumentException(file + " is not valid YAML or JSON: an escape sequence (\\x, \\u or \\U) is cut short or names no character");
         } catch (StackOverflowError e) {
             // A key that holds itself (? &a [*a]) is hashed before the parser can refuse it.
             throw new IllegalArgumentException(file + " is not valid YAML or JSON: a key refers to itself, or it nests too deeply");
