@@ -88,7 +88,7 @@ public final class VizActivationsCommand implements Callable<Integer> {
         for (int i = 0; i < k; i++) texts[i] = text(test, i, ds.equals("names") ? "" : " ");
         String curveName = modulated ? "i·tanh(s·v)" : "i·tanh(v)";
         String title = modulated ? ": i·tanh(s·v), s = " + ck.config().getAsJsonObject("model").get("mod_activation").getAsString()
-                + "(m), i and s per input (" : ": i·tanh(v), i per input (";
+                + "(m) (" : ": i·tanh(v) (";   // i and s per input: in the legend
 
         Path dir = out.create("viz-activations");
         double[] v = new double[POINTS];
