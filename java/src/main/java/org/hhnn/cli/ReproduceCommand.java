@@ -97,7 +97,8 @@ public final class ReproduceCommand implements Callable<Integer> {
                         + "hidden size) and a trained " + mod.key() + " (right), seed 1 each, this preset's settings. Each curve is one "
                         + "test input; i and s are taken at its last token. On the left the input gate i scales the amplitude of the "
                         + "fixed activation: i·tanh(v). On the right the modulation s = σ_m(m) changes the slope as well: i·tanh(s·v). "
-                        + "The unmodulated tanh(v) is drawn on both sides for reference. The i and s values are in `table5/control/"
+                        + "The unmodulated tanh(v) is drawn on both sides for reference. The i and s values, with the candidate preactivation g "
+                        + "each input reached and its activation there (the paper's dots), are in `table5/control/"
                         + VizActivationsCommand.CSV + "` and `table5/" + VizActivationsCommand.CSV + "`.", "",
                 "| node | control (" + control.key() + "): i·tanh(v) | modulated (" + mod.key() + "): i·tanh(s·v) |", "|---|---|---|"));
         for (int j = 0; j < nodes; j++)

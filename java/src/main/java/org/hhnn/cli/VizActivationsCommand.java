@@ -26,8 +26,8 @@ import picocli.CommandLine.Option;
  * The cell adds i·c̃ to c. For the control (a vanilla cell: lstm, lstm-control1, lstm-control2) c̃ = tanh(g), so the input
  * gate i only scales the amplitude: i·tanh(v), the paper's left side. For the modulated LSTM (lstm-mod) c̃ = tanh(s·g)
  * with s = σ_m(m) per node and input, so the input changes the slope too: i·tanh(s·v), the right side. i and s are
- * taken at each input's last valid step; one PNG per node with the unmodulated tanh(v) for reference, and the i (and s)
- * values as CSV.
+ * taken at each input's last valid step; one PNG per node with the unmodulated tanh(v) for reference, and as CSV the i
+ * (and s) values with the candidate preactivation g the input reached and its activation there (the paper's dots).
  */
 @Command(name = "activations", mixinStandardHelpOptions = true,
         description = "Plot a trained LSTM's per-input activation curves against tanh(v) (the paper's Table 5): i·tanh(v) for "
@@ -78,11 +78,12 @@ public final class VizActivationsCommand implements Callable<Integer> {
         Dataset test = data.load(ds).test();
         int k = Math.min(inputs, test.size()), n = Math.min(nodes, clf.lstm.hidden), len = test.features();
 
-        float[] gate, s;   // (k, hidden): the first k test inputs' input gate and (modulated) modulation
+        float[] gate, s, g;   // (k, hidden): the first k test inputs' input gate, (modulated) modulation and candidate
         try (Scope sc = Scope.open()) {
-            LSTM.LastStepGates g = clf.gatesAtLastStep(Tensor.of(backend, java.util.Arrays.copyOf(test.x(), k * len), k, len));
-            gate = g.inputGate().toArray();
-            s = modulated ? g.modulation().toArray() : null;
+            LSTM.LastStepGates at = clf.gatesAtLastStep(Tensor.of(backend, java.util.Arrays.copyOf(test.x(), k * len), k, len));
+            gate = at.inputGate().toArray();
+            s = modulated ? at.modulation().toArray() : null;
+            g = at.candidate().toArray();
         }
         String[] texts = new String[k];
         for (int i = 0; i < k; i++) texts[i] = text(test, i, ds.equals("names") ? "" : " ");
@@ -94,20 +95,21 @@ public final class VizActivationsCommand implements Callable<Integer> {
         double[] v = new double[POINTS];
         for (int p = 0; p < POINTS; p++) v[p] = -V_MAX + 2 * V_MAX * p / (POINTS - 1);
         List<Path> written = new ArrayList<>();
-        StringBuilder csv = new StringBuilder("node,input,text,class,i,s\n");
+        StringBuilder csv = new StringBuilder("node,input,text,class,i,s,g,activation\n");
         String[] classes = test.classNames();
         for (int j = 0; j < n; j++) {
             Map<String, double[][]> series = new LinkedHashMap<>();
             series.put("unmodulated tanh(v)", curve(v, 1, 1));
             for (int i = 0; i < k; i++) {
                 int at = i * clf.lstm.hidden + j;
-                double ij = gate[at], sij = modulated ? s[at] : 1;
+                double ij = gate[at], sij = modulated ? s[at] : 1, gij = g[at];
                 String label = modulated ? String.format("#%d %s (i=%.3f, s=%.3f)", i, abbreviate(texts[i]), ij, sij)
                         : String.format("#%d %s (i=%.3f)", i, abbreviate(texts[i]), ij);
                 series.put(label, curve(v, ij, sij));
                 csv.append(j).append(',').append(i).append(',').append(quote(texts[i])).append(',')
                         .append(quote(classes == null ? Integer.toString(test.y()[i]) : classes[test.y()[i]])).append(',')
-                        .append(ij).append(',').append(modulated ? Double.toString(sij) : "").append('\n');
+                        .append(ij).append(',').append(modulated ? Double.toString(sij) : "").append(',')
+                        .append(gij).append(',').append(ij * Math.tanh(sij * gij)).append('\n');   // the input's point on its curve
             }
             Path png = dir.resolve("node" + j + ".png");
             Plots.lines(png, "node " + j + title + model + ", " + ds + " test)", "v (candidate preactivation g)", curveName, series);

@@ -92,18 +92,19 @@ public final class LSTM extends Module {
     }
 
     /**
-     * What {@link #gatesAtLastStep} returns: the input gate i = σ(·) (B, H) and, for the modulated cell, the modulation
-     * s = σ_m(m) (B, H), else null; a row with no valid step holds NaN.
+     * What {@link #gatesAtLastStep} returns, each (B, H): the input gate i = σ(·); for the modulated cell the modulation
+     * s = σ_m(m), else null; and the candidate's preactivation g, the point on the curve that input reached (the paper's
+     * dots). A row with no valid step holds NaN.
      */
-    public record LastStepGates(Tensor inputGate, Tensor modulation) {}
+    public record LastStepGates(Tensor inputGate, Tensor modulation, Tensor candidate) {}
 
     /**
-     * The input gate i (every cell) and the modulation s (the modulated cell) of each sequence at its last valid step, for
-     * the same inputs as {@link #run}: the paper's Table 5, where i scales the candidate's amplitude, i·tanh(g), and s
-     * also its slope, i·tanh(s·g). An inspection, not part of training: it runs without the tape and steps the recurrence
-     * one cell at a time with the forward's ops (one input-projection gemm, then per step the recurrent gemm and
-     * {@link Ops#lstmCell}), because the fused sequence op keeps only the final h, not the preactivations of each row's
-     * last valid step.
+     * The input gate i (every cell), the modulation s (the modulated cell) and the candidate preactivation g of each
+     * sequence at its last valid step, for the same inputs as {@link #run}: the paper's Table 5, where i scales the
+     * candidate's amplitude, i·tanh(g), and s also its slope, i·tanh(s·g). An inspection, not part of training: it runs
+     * without the tape and steps the recurrence one cell at a time with the forward's ops (one input-projection gemm,
+     * then per step the recurrent gemm and {@link Ops#lstmCell}), because the fused sequence op keeps only the final h,
+     * not the preactivations of each row's last valid step.
      */
     public LastStepGates gatesAtLastStep(Tensor x, float[] mask, int steps) {
         if (layers != 1)
@@ -136,11 +137,11 @@ public final class LSTM extends Module {
                     h = ch[1];
                 }
             }
-            // Gate blocks i, f, g, o[, m]: i is the first, m the last; each squashed on the backend as the cell does.
+            // Gate blocks i, f, g, o[, m]: i and m squashed on the backend as the cell squashes them, g as it is.
             Tensor i = Ops.unary(UnaryOp.SIGMOID, Tensor.of(be, block(last, batch, 0), batch, hidden));
             Tensor s = cell != LstmCell.MODULATED ? null
                     : Ops.unary(modAct, Tensor.of(be, block(last, batch, cell.gates() - 1), batch, hidden));
-            return new LastStepGates(i, s);
+            return new LastStepGates(i, s, Tensor.of(be, block(last, batch, 2), batch, hidden));
         }
     }
 

@@ -60,18 +60,22 @@ class VizCommandTest {
         assertTrue(r.out().contains(out.resolve(VizActivationsCommand.CSV).toString()), r.out());
 
         List<String> csv = Files.readAllLines(out.resolve(VizActivationsCommand.CSV));
-        assertEquals("node,input,text,class,i,s", csv.get(0));
+        assertEquals("node,input,text,class,i,s,g,activation", csv.get(0));
         assertEquals(1 + 3 * 2, csv.size(), "one row per node and input");
         List<String[]> rows = new java.util.ArrayList<>();
         for (String row : csv.subList(1, csv.size())) {
             String[] f = row.split(",", -1);
-            assertEquals(6, f.length, row);
+            assertEquals(8, f.length, row);
             // The input's name as text; a character the training part never showed reads <unk>.
             String text = f[2].substring(1, f[2].length() - 1);
             String pattern = java.util.regex.Pattern.quote(text).replace("<unk>", "\\E.\\Q");
             assertTrue(Arrays.stream(NAMES).flatMap(Arrays::stream).anyMatch(n -> n.matches(pattern)), "a test name as text: " + row);
             double i = Double.parseDouble(f[4]);
             assertTrue(i > 0 && i < 1, "the input gate is a sigmoid, in (0, 1): " + row);
+            // The input's own point on its curve: i·tanh(s·g), s = 1 for the control.
+            double s = f[5].isEmpty() ? 1 : Double.parseDouble(f[5]), g = Double.parseDouble(f[6]), a = Double.parseDouble(f[7]);
+            assertTrue(Double.isFinite(g) && Math.abs(a) < i, row);
+            assertEquals(i * Math.tanh(s * g), a, 1e-12, row);
             rows.add(f);
         }
         return rows;

@@ -98,7 +98,7 @@ class LstmModelsTest {
     /**
      * The gate view's i (and the modulated cell's s) against the gates computed here from the weights at each row's last
      * valid step: x_t·W_ihᵀ + h·W_hhᵀ + b with h the state before that step from the fused forward {@link LSTM#run} on the
-     * row's prefix alone, i = σ(block 0), s = σ_m(last block). Padding steps hold other inputs, so a view reading a
+     * row's prefix alone, i = σ(block 0), g = block 2, s = σ_m(last block). Padding steps hold other inputs, so a view reading a
      * padding step, the wrong gate block or its own wrong recurrence disagrees; a row with no valid step is NaN.
      */
     @Test void gatesAtLastStepAreThoseOfEachRowsLastValidStep() {
@@ -117,6 +117,7 @@ class LstmModelsTest {
                 LSTM.LastStepGates got = lstm.gatesAtLastStep(Tensor.of(be, x, steps * b, in), mask, steps);
                 assertEquals(cell == LstmCell.MODULATED, got.modulation() != null, cell + ": s only for the modulated cell");
                 float[] gi = got.inputGate().toArray(), gs = got.modulation() == null ? null : got.modulation().toArray();
+                float[] gg = got.candidate().toArray();
                 float[] wih = lstm.weightIh(0).toArray(), whh = lstm.weightHh(0).toArray(), bias = lstm.bias(0).toArray();
                 for (int q = 0; q < b; q++) {
                     int len = lengths[q];
@@ -139,6 +140,7 @@ class LstmModelsTest {
                     }
                     for (int j = 0; j < hid; j++) {
                         assertEquals(1 / (1 + Math.exp(-pre[j])), gi[q * hid + j], 1e-6, cell + " row " + q + " node " + j + ": i");
+                        assertEquals(pre[2 * hid + j], gg[q * hid + j], 1e-6, cell + " row " + q + " node " + j + ": g");
                         if (gs != null)
                             assertEquals(Math.tanh(pre[(cell.gates() - 1) * hid + j]), gs[q * hid + j], 1e-6, "row " + q + " node " + j + ": s");
                     }
