@@ -9,6 +9,7 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 import org.hhnn.backend.Backend;
 import org.hhnn.data.Dataset;
+import org.hhnn.nn.LSTM;
 import org.hhnn.nn.LstmClassifier;
 import org.hhnn.nn.Network;
 import org.hhnn.tensor.Scope;
@@ -21,16 +22,21 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
- * {@code hhnn viz activations}: the paper's Table 5 picture for a trained modulated LSTM (lstm-mod). The modulated
- * cell's candidate is c̃ = tanh(s·g) with s = σ_m(m) per node and input, so each input gives a node its own activation
- * curve; this plots tanh(s·v) over v for several test inputs' s (taken at each input's last valid step) against the
- * unmodulated tanh(v), one PNG per node, and writes the s values as CSV.
+ * {@code hhnn viz activations}: the paper's Table 5 picture for a trained LSTM classifier, per hidden node and test input.
+ * The cell adds i·c̃ to c. For the control (a vanilla cell: lstm, lstm-control1, lstm-control2) c̃ = tanh(g), so the input
+ * gate i only scales the amplitude: i·tanh(v), the paper's left side. For the modulated LSTM (lstm-mod) c̃ = tanh(s·g)
+ * with s = σ_m(m) per node and input, so the input changes the slope too: i·tanh(s·v), the right side. i and s are
+ * taken at each input's last valid step; one PNG per node with the unmodulated tanh(v) for reference, and as CSV the i
+ * (and s) values with the candidate preactivation g the input reached and its activation there (the paper's dots).
  */
 @Command(name = "activations", mixinStandardHelpOptions = true,
-        description = "Plot a trained modulated LSTM's per-input activation curves tanh(s·v) against tanh(v) (the paper's Table 5).")
+        description = "Plot a trained LSTM's per-input activation curves against tanh(v) (the paper's Table 5): i·tanh(v) for "
+                + "the control (lstm, lstm-control1, lstm-control2), i·tanh(s·v) for the modulated LSTM (lstm-mod).")
 public final class VizActivationsCommand implements Callable<Integer> {
-    static final String MODEL = "lstm-mod";
-    static final String CSV = "modulation.csv";
+    static final String MODULATED = "lstm-mod";
+    /** The models whose classifier has a vanilla or modulated cell: the ones this view draws. */
+    static final java.util.Set<String> MODELS = java.util.Set.of("lstm", "lstm-control1", "lstm-control2", MODULATED);
+    static final String CSV = "gates.csv";
     private static final double V_MAX = 4;
     private static final int POINTS = 161;   // v in [−4, 4] at 0.05 spacing: smooth curves, small files
 
@@ -57,43 +63,56 @@ public final class VizActivationsCommand implements Callable<Integer> {
         com.google.gson.JsonElement mc = ck.config().get("model");
         com.google.gson.JsonElement name = mc != null && mc.isJsonObject() ? mc.getAsJsonObject().get("model") : null;
         String model = name != null && name.isJsonPrimitive() && name.getAsJsonPrimitive().isString() ? name.getAsString() : null;
-        if (!MODEL.equals(model))
-            throw new IllegalArgumentException("viz activations needs a modulated LSTM (" + MODEL + ") checkpoint, but "
-                    + checkpoint.checkpoint + " holds " + (model == null ? "no model name" : "model '" + model + "'"));
+        if (!MODELS.contains(model))
+            throw new IllegalArgumentException("viz activations needs an LSTM classifier checkpoint with the vanilla or the "
+                    + "modulated cell (lstm, lstm-control1, lstm-control2 or " + MODULATED + "), but " + checkpoint.checkpoint
+                    + " holds " + (model == null ? "no model name" : "model '" + model + "'"));
+        boolean modulated = MODULATED.equals(model);
         Network net = ck.network(backend, 0);
         net.body.eval();
         LstmClassifier clf = (LstmClassifier) net.body;
+        if (clf.lstm.layers != 1)
+            throw new IllegalArgumentException("viz activations reads a one-layer LSTM, but " + checkpoint.checkpoint + " holds "
+                    + clf.lstm.layers + " stacked layers");
         String ds = data.dataset(ck, "names");
         Dataset test = data.load(ds).test();
         int k = Math.min(inputs, test.size()), n = Math.min(nodes, clf.lstm.hidden), len = test.features();
 
-        float[] s;   // (k, hidden): the first k test inputs' modulation
+        float[] gate, s, g;   // (k, hidden): the first k test inputs' input gate, (modulated) modulation and candidate
         try (Scope sc = Scope.open()) {
-            s = clf.modulation(Tensor.of(backend, java.util.Arrays.copyOf(test.x(), k * len), k, len)).toArray();
+            LSTM.LastStepGates at = clf.gatesAtLastStep(Tensor.of(backend, java.util.Arrays.copyOf(test.x(), k * len), k, len));
+            gate = at.inputGate().toArray();
+            s = modulated ? at.modulation().toArray() : null;
+            g = at.candidate().toArray();
         }
         String[] texts = new String[k];
         for (int i = 0; i < k; i++) texts[i] = text(test, i, ds.equals("names") ? "" : " ");
-        String act = ck.config().getAsJsonObject("model").get("mod_activation").getAsString();
+        String curveName = modulated ? "i·tanh(s·v)" : "i·tanh(v)";
+        String title = modulated ? ": i·tanh(s·v), s = " + ck.config().getAsJsonObject("model").get("mod_activation").getAsString()
+                + "(m) (" : ": i·tanh(v) (";   // i and s per input: in the legend
 
         Path dir = out.create("viz-activations");
         double[] v = new double[POINTS];
         for (int p = 0; p < POINTS; p++) v[p] = -V_MAX + 2 * V_MAX * p / (POINTS - 1);
         List<Path> written = new ArrayList<>();
-        StringBuilder csv = new StringBuilder("node,input,text,class,s\n");
+        StringBuilder csv = new StringBuilder("node,input,text,class,i,s,g,activation\n");
         String[] classes = test.classNames();
         for (int j = 0; j < n; j++) {
             Map<String, double[][]> series = new LinkedHashMap<>();
-            series.put("unmodulated tanh(v)", curve(v, 1));
+            series.put("unmodulated tanh(v)", curve(v, 1, 1));
             for (int i = 0; i < k; i++) {
-                double sij = s[i * clf.lstm.hidden + j];
-                series.put(String.format("#%d %s (s=%.3f)", i, abbreviate(texts[i]), sij), curve(v, sij));
+                int at = i * clf.lstm.hidden + j;
+                double ij = gate[at], sij = modulated ? s[at] : 1, gij = g[at];
+                String label = modulated ? String.format("#%d %s (i=%.3f, s=%.3f)", i, abbreviate(texts[i]), ij, sij)
+                        : String.format("#%d %s (i=%.3f)", i, abbreviate(texts[i]), ij);
+                series.put(label, curve(v, ij, sij));
                 csv.append(j).append(',').append(i).append(',').append(quote(texts[i])).append(',')
                         .append(quote(classes == null ? Integer.toString(test.y()[i]) : classes[test.y()[i]])).append(',')
-                        .append(sij).append('\n');
+                        .append(ij).append(',').append(modulated ? Double.toString(sij) : "").append(',')
+                        .append(gij).append(',').append(ij * Math.tanh(sij * gij)).append('\n');   // the input's point on its curve
             }
             Path png = dir.resolve("node" + j + ".png");
-            Plots.lines(png, "node " + j + ": tanh(s·v), s = " + act + "(m) per input (" + MODEL + ", " + ds + " test)",
-                    "v (candidate preactivation g)", "tanh(s·v)", series);
+            Plots.lines(png, "node " + j + title + model + ", " + ds + " test)", "v (candidate preactivation g)", curveName, series);
             written.add(png);
         }
         Path csvPath = dir.resolve(CSV);
@@ -120,9 +139,10 @@ public final class VizActivationsCommand implements Callable<Integer> {
         return b.toString();
     }
 
-    private static double[][] curve(double[] v, double s) {
+    // amplitude·tanh(slope·v) over v.
+    private static double[][] curve(double[] v, double amplitude, double slope) {
         double[] y = new double[v.length];
-        for (int p = 0; p < v.length; p++) y[p] = Math.tanh(s * v[p]);
+        for (int p = 0; p < v.length; p++) y[p] = amplitude * Math.tanh(slope * v[p]);
         return new double[][] {v, y};
     }
 

@@ -92,26 +92,31 @@ public final class LSTM extends Module {
     }
 
     /**
-     * The modulated cell's per-node modulation s = σ_m(m) (B, H) at each sequence's last valid step, for the same
-     * inputs as {@link #run} (the paper's Table 5: each input bends the candidate's activation tanh(s·g) its own way).
-     * An inspection, not part of training: it runs without the tape and steps the recurrence one cell at a time with
-     * the forward's ops (one input-projection gemm, then per step the recurrent gemm and {@link Ops#lstmCell}), because
-     * the fused sequence op keeps only the final h, not the preactivation m of each row's last valid step. A row with no
-     * valid step gets NaN.
+     * What {@link #gatesAtLastStep} returns, each (B, H): the input gate i = σ(·); for the modulated cell the modulation
+     * s = σ_m(m), else null; and the candidate's preactivation g, the point on the curve that input reached (the paper's
+     * dots). A row with no valid step holds NaN.
      */
-    public Tensor modulation(Tensor x, float[] mask, int steps) {
-        if (cell != LstmCell.MODULATED)
-            throw new IllegalArgumentException("only the modulated LSTM cell has a modulation, this layer's cell is " + cell);
+    public record LastStepGates(Tensor inputGate, Tensor modulation, Tensor candidate) {}
+
+    /**
+     * The input gate i (every cell), the modulation s (the modulated cell) and the candidate preactivation g of each
+     * sequence at its last valid step, for the same inputs as {@link #run}: the paper's Table 5, where i scales the
+     * candidate's amplitude, i·tanh(g), and s also its slope, i·tanh(s·g). An inspection, not part of training: it runs
+     * without the tape and steps the recurrence one cell at a time with the forward's ops (one input-projection gemm,
+     * then per step the recurrent gemm and {@link Ops#lstmCell}), because the fused sequence op keeps only the final h,
+     * not the preactivations of each row's last valid step.
+     */
+    public LastStepGates gatesAtLastStep(Tensor x, float[] mask, int steps) {
         if (layers != 1)
-            throw new IllegalArgumentException("the modulation view reads a one-layer LSTM, this one has " + layers + " layers");
+            throw new IllegalArgumentException("the gate view reads a one-layer LSTM, this one has " + layers + " layers");
         if (x.rank() != 2 || x.dim(1) != in || steps < 1 || x.dim(0) % steps != 0)
-            throw new IllegalArgumentException("LSTM modulation input must be (steps·batch, " + in + ") for " + steps + " steps, got " + x);
-        int batch = x.dim(0) / steps, gh = cell.gates() * hidden, mOff = (cell.gates() - 1) * hidden;   // m is the last block
+            throw new IllegalArgumentException("LSTM gate view input must be (steps·batch, " + in + ") for " + steps + " steps, got " + x);
+        int batch = x.dim(0) / steps, gh = cell.gates() * hidden;
         if (mask != null && mask.length != steps * batch)
-            throw new IllegalArgumentException("LSTM modulation: mask holds " + mask.length + " entries, steps·batch = " + steps * batch);
+            throw new IllegalArgumentException("LSTM gate view: mask holds " + mask.length + " entries, steps·batch = " + steps * batch);
         Backend be = x.backend();
-        float[] m = new float[batch * hidden];
-        java.util.Arrays.fill(m, Float.NaN);
+        float[] last = new float[batch * gh];   // each row's preactivations at its last valid step
+        java.util.Arrays.fill(last, Float.NaN);
         try (GradMode g = GradMode.noGrad()) {
             Tensor xGates = Ops.linear(x, weightIh[0], bias[0]);
             Tensor c = Tensor.zeros(be, batch, hidden), h = Tensor.zeros(be, batch, hidden);
@@ -123,8 +128,8 @@ public final class LSTM extends Module {
                 float[] stepMask = new float[batch];
                 for (int b = 0; b < batch; b++) {
                     stepMask[b] = mask == null ? 1f : mask[t * batch + b];
-                    // A valid step overwrites the row's m, so after the loop each row holds its last valid step's m.
-                    if (stepMask[b] != 0f) System.arraycopy(pre, b * gh + mOff, m, b * hidden, hidden);
+                    // A valid step overwrites the row, so after the loop each row holds its last valid step's gates.
+                    if (stepMask[b] != 0f) System.arraycopy(pre, b * gh, last, b * gh, gh);
                 }
                 if (t + 1 < steps) {
                     Tensor[] ch = Ops.lstmCell(cell, modAct, gates, c, h, Tensor.of(be, stepMask, batch));
@@ -132,8 +137,20 @@ public final class LSTM extends Module {
                     h = ch[1];
                 }
             }
-            return Ops.unary(modAct, Tensor.of(be, m, batch, hidden));   // σ_m on the backend, as the cell applies it
+            // Gate blocks i, f, g, o[, m]: i and m squashed on the backend as the cell squashes them, g as it is.
+            Tensor i = Ops.unary(UnaryOp.SIGMOID, Tensor.of(be, block(last, batch, 0), batch, hidden));
+            Tensor s = cell != LstmCell.MODULATED ? null
+                    : Ops.unary(modAct, Tensor.of(be, block(last, batch, cell.gates() - 1), batch, hidden));
+            return new LastStepGates(i, s, Tensor.of(be, block(last, batch, 2), batch, hidden));
         }
+    }
+
+    // Gate block k (B, H) of preactivations (B, G·H).
+    private float[] block(float[] pre, int batch, int k) {
+        int gh = cell.gates() * hidden;
+        float[] out = new float[batch * hidden];
+        for (int b = 0; b < batch; b++) System.arraycopy(pre, b * gh + k * hidden, out, b * hidden, hidden);
+        return out;
     }
 
     /** x (T, B, in) time-major, every step valid → h_T (B, H). */

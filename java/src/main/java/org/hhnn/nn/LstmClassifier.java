@@ -39,12 +39,12 @@ public final class LstmClassifier extends Module {
     }
 
     /**
-     * The modulated LSTM's per-node modulation s (B, H) at each input's last token, for token ids x (B, maxLen) laid out
-     * as {@link #forward} lays them out, so the LSTM sees exactly what the classifier feeds it ({@link LSTM#modulation};
-     * the modulation paper's Table 5). An inspection: it runs without the tape.
+     * The LSTM's input gate i and, for the modulated cell, its modulation s (each (B, H)) at each input's last token, for
+     * token ids x (B, maxLen) laid out as {@link #forward} lays them out, so the LSTM sees exactly what the classifier
+     * feeds it ({@link LSTM#gatesAtLastStep}; the modulation paper's Table 5). An inspection: it runs without the tape.
      */
-    public Tensor modulation(Tensor x) {
+    public LSTM.LastStepGates gatesAtLastStep(Tensor x) {
         TokenBatch tb = TokenBatch.of(x, embedding.vocab, "LSTM classifier");
-        return lstm.modulation(embedding.lookup(tb.ids()), tb.mask(), tb.steps());
+        return lstm.gatesAtLastStep(embedding.lookup(tb.ids()), tb.mask(), tb.steps());
     }
 }

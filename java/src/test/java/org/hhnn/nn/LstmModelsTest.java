@@ -96,6 +96,61 @@ class LstmModelsTest {
     }
 
     /**
+     * The gate view's i (and the modulated cell's s) against the gates computed here from the weights at each row's last
+     * valid step: x_t·W_ihᵀ + h·W_hhᵀ + b with h the state before that step from the fused forward {@link LSTM#run} on the
+     * row's prefix alone, i = σ(block 0), g = block 2, s = σ_m(last block). Padding steps hold other inputs, so a view reading a
+     * padding step, the wrong gate block or its own wrong recurrence disagrees; a row with no valid step is NaN.
+     */
+    @Test void gatesAtLastStepAreThoseOfEachRowsLastValidStep() {
+        Backend be = ReferenceBackend.f64();
+        int in = 3, hid = 4, steps = 4, b = 4;
+        int[] lengths = {4, 1, 2, 0};
+        for (LstmCell cell : LstmCell.values()) {
+            LSTM lstm = new LSTM(be, in, hid, cell, UnaryOp.TANH, new SplittableRandom(7));
+            int gh = cell.gates() * hid;
+            Random r = new Random(13);
+            float[] x = new float[steps * b * in];
+            for (int i = 0; i < x.length; i++) x[i] = (float) r.nextGaussian();
+            float[] mask = new float[steps * b];
+            for (int t = 0; t < steps; t++) for (int q = 0; q < b; q++) mask[t * b + q] = t < lengths[q] ? 1 : 0;
+            try (Scope sc = Scope.open()) {
+                LSTM.LastStepGates got = lstm.gatesAtLastStep(Tensor.of(be, x, steps * b, in), mask, steps);
+                assertEquals(cell == LstmCell.MODULATED, got.modulation() != null, cell + ": s only for the modulated cell");
+                float[] gi = got.inputGate().toArray(), gs = got.modulation() == null ? null : got.modulation().toArray();
+                float[] gg = got.candidate().toArray();
+                float[] wih = lstm.weightIh(0).toArray(), whh = lstm.weightHh(0).toArray(), bias = lstm.bias(0).toArray();
+                for (int q = 0; q < b; q++) {
+                    int len = lengths[q];
+                    if (len == 0) {
+                        for (int j = 0; j < hid; j++) assertTrue(Float.isNaN(gi[q * hid + j]), cell + ": a row without a valid step is NaN");
+                        continue;
+                    }
+                    float[] h = new float[hid];
+                    if (len > 1) {
+                        float[] xs = new float[(len - 1) * in];
+                        for (int t = 0; t < len - 1; t++) System.arraycopy(x, (t * b + q) * in, xs, t * in, in);
+                        h = lstm.run(Tensor.of(be, xs, len - 1, in), null, len - 1).toArray();
+                    }
+                    int xt = ((len - 1) * b + q) * in;
+                    double[] pre = new double[gh];
+                    for (int u = 0; u < gh; u++) {
+                        pre[u] = bias[u];
+                        for (int k = 0; k < in; k++) pre[u] += wih[u * in + k] * x[xt + k];
+                        for (int k = 0; k < hid; k++) pre[u] += whh[u * hid + k] * h[k];
+                    }
+                    for (int j = 0; j < hid; j++) {
+                        assertEquals(1 / (1 + Math.exp(-pre[j])), gi[q * hid + j], 1e-6, cell + " row " + q + " node " + j + ": i");
+                        assertEquals(pre[2 * hid + j], gg[q * hid + j], 1e-6, cell + " row " + q + " node " + j + ": g");
+                        if (gs != null)
+                            assertEquals(Math.tanh(pre[(cell.gates() - 1) * hid + j]), gs[q * hid + j], 1e-6, "row " + q + " node " + j + ": s");
+                    }
+                }
+            }
+            lstm.free();
+        }
+    }
+
+    /**
      * LSTM.runEmbedded (the table projected once, then its rows gathered) against run on the looked-up rows: the same
      * output and the same gradients to the table and every LSTM parameter, with repeated ids and masked padding.
      */

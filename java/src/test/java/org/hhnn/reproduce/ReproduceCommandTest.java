@@ -67,9 +67,16 @@ class ReproduceCommandTest {
         assertTrue(md.contains("![Validation accuracy per epoch (mean over runs)](validation.png)"), md);
         assertTrue(Files.size(out.resolve("validation.png")) > 1000);
         assertTrue(md.contains("./hhnn compare --dataset names --models lstm-control2 --runs 2"), md);
-        // Table 5: the activation picture of a kept lstm-mod checkpoint, in the report.
-        assertTrue(md.contains("## Table 5: activation picture (control beside modulated)") && md.contains("![node 1](table5/node1.png)"), md);
-        assertTrue(Files.size(out.resolve("table5/node1.png")) > 1000 && Files.exists(out.resolve("table5/run/checkpoint/latest")));
+        // Table 5: the activation pictures of a kept control (lstm-control2) and lstm-mod checkpoint, side by side in the report.
+        assertTrue(md.contains("## Table 5: activation picture (control beside modulated)"), md);
+        assertTrue(md.contains("| 1 | ![control node 1](table5/control/node1.png) | ![modulated node 1](table5/node1.png) |"), md);
+        assertFalse(md.contains("not drawn here"), md);
+        for (String d : new String[] {"table5", "table5/control"}) {
+            assertTrue(Files.size(out.resolve(d + "/node1.png")) > 1000 && Files.exists(out.resolve(d + "/run/checkpoint/latest")), d);
+            assertTrue(Files.exists(out.resolve(d + "/gates.csv")), d);
+        }
+        assertEquals("lstm-control2", json(out.resolve("table5/control/run/metrics.json")).get("model").getAsString());
+        assertEquals("", Files.readAllLines(out.resolve("table5/control/gates.csv")).get(1).split(",", -1)[5], "the control has no s");
         assertTrue(md.contains("CPU time"), md);
         assertTrue(md.contains("Alpha.txt") && md.matches("(?s).*`[0-9a-f]{64}`.*"), "data files with their sha256:\n" + md);
 
