@@ -2,6 +2,7 @@ package org.hhnn.bench;
 
 import java.util.concurrent.TimeUnit;
 import org.hhnn.workload.Workload;
+import org.hhnn.workload.Workloads;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
 import org.openjdk.jmh.annotations.Level;
@@ -38,5 +39,5 @@ public abstract class WorkloadBench {
     public void tearDown() { w.close(); }
 
     /** One op: the body of the subclass's @Benchmark method. */
-    protected final void step() { w.run(); }
+    protected final void step() { Workloads.runToCompletion(w); }
 }

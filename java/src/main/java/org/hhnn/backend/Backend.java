@@ -44,6 +44,13 @@ public interface Backend {
     /** dst[i] = value for i in [0, n). */
     void fill(Buffer dst, float value, long n);
 
+    /**
+     * Returns once every call made so far has finished. The reference and cpu backends finish each call before it
+     * returns; cuda queues kernels on a stream, so a timer must call this before it reads the clock (a benchmark that
+     * does not times kernel launches, not kernels).
+     */
+    default void synchronize() {}
+
     // ---- linear algebra -------------------------------------------------------------------
 
     /**

@@ -19,12 +19,14 @@ public final class CnnTrainWorkload implements Workload {
     public static final int BATCH = 128;
     private static final int POOL = 4, SIDE = 28, CLASSES = 10;
 
+    private final Backend backend;
     private final String name;
     private final Network net;
     private final TrainingSteps steps;
     private final int stepsPerRun;
 
     public CnnTrainWorkload(Backend backend, boolean modulated, int stepsPerRun) {
+        this.backend = backend;
         this.name = "W4" + (modulated ? "-mod" : "");
         this.stepsPerRun = stepsPerRun;
         JsonObject c = Models.defaults(modulated ? "cnn-mod" : "cnn", SIDE * SIDE, CLASSES);
@@ -48,6 +50,8 @@ public final class CnnTrainWorkload implements Workload {
     @Override public String name() { return name; }
     @Override public String unit() { return "images/s"; }
     @Override public double workPerRun() { return (double) BATCH * stepsPerRun; }
+
+    @Override public Backend backend() { return backend; }
 
     @Override public void run() { steps.run(); }
 

@@ -27,6 +27,8 @@ public final class GemmWorkload implements Workload {
     @Override public String name() { return "gemm" + n; }
     @Override public String unit() { return "GFLOP/s"; }
     @Override public double workPerRun() { return 2.0 * n * n * n / 1e9; }
+    @Override public Backend backend() { return backend; }
+
     @Override public void run() { backend.gemm(false, false, n, n, n, 1f, a, b, 0f, c); }
 
     @Override public void close() {

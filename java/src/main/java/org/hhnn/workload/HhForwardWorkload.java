@@ -46,6 +46,8 @@ public final class HhForwardWorkload implements Workload {
     @Override public String unit() { return "neuron-steps/s"; }
     @Override public double workPerRun() { return (double) BATCH * NEURONS * STEPS; }
 
+    @Override public Backend backend() { return backend; }
+
     @Override public void run() {
         long n = (long) BATCH * NEURONS * 4;
         backend.copy(rest, 0, state, 0, n);

@@ -22,6 +22,7 @@ public final class HhTrainWorkload implements Workload {
     /** BENCHMARKS.md § GPU: W2 scaled to fill a GPU (batch 512 × 1024 neurons). */
     public static final int GPU_BATCH = 512, GPU_NEURONS = 1024;
 
+    private final Backend backend;
     private final int steps, batch, neurons;
 
     private final HHLayer layer;
@@ -34,6 +35,7 @@ public final class HhTrainWorkload implements Workload {
 
     /** W2 with another batch and width (the GPU-scaled variant: {@link #GPU_BATCH} × {@link #GPU_NEURONS}). */
     public HhTrainWorkload(Backend backend, int window, int steps, int batch, int neurons) {
+        this.backend = backend;
         this.steps = steps;
         this.batch = batch;
         this.neurons = neurons;
@@ -61,6 +63,8 @@ public final class HhTrainWorkload implements Workload {
     }
     @Override public String unit() { return "neuron-steps/s"; }
     @Override public double workPerRun() { return (double) batch * neurons * steps; }
+
+    @Override public Backend backend() { return backend; }
 
     @Override public void run() {
         try (Scope s = Scope.open()) {

@@ -15,9 +15,11 @@ import org.hhnn.tensor.Tensor;
 public final class LegendreWorkload implements Workload {
     public static final int ROWS = 4096, NEURONS = 1024, DEGREE = 8;
 
+    private final Backend backend;
     private final Tensor x, c, g;
 
     public LegendreWorkload(Backend backend) {
+        this.backend = backend;
         Random rng = new Random(5);
         float[] xs = new float[ROWS * NEURONS], cs = new float[NEURONS * (DEGREE + 1)], gs = new float[ROWS * NEURONS];
         for (int i = 0; i < xs.length; i++) xs[i] = rng.nextFloat() * 2 - 1;
@@ -31,6 +33,8 @@ public final class LegendreWorkload implements Workload {
     @Override public String name() { return "W5"; }
     @Override public String unit() { return "elements/s"; }
     @Override public double workPerRun() { return (double) ROWS * NEURONS; }
+
+    @Override public Backend backend() { return backend; }
 
     @Override public void run() {
         try (Scope s = Scope.open()) {

@@ -21,6 +21,7 @@ import org.hhnn.train.TrainConfig;
 public final class LmTrainWorkload implements Workload {
     static final int POOL = 8, BATCH = 20, BPTT = 35, VOCAB = 10000;
 
+    private final Backend backend;
     private final String name;
     private final LmTrainer trainer;
     private final int[][] inputs, targets;
@@ -28,6 +29,7 @@ public final class LmTrainWorkload implements Workload {
     private int next;
 
     public LmTrainWorkload(Backend backend, boolean modulated, int stepsPerRun) {
+        this.backend = backend;
         this.name = modulated ? "W6-mod" : "W6";
         this.stepsPerRun = stepsPerRun;
         String model = modulated ? "awd-lstm-mod" : "awd-lstm";
@@ -54,6 +56,8 @@ public final class LmTrainWorkload implements Workload {
     @Override public String name() { return name; }
     @Override public String unit() { return "tokens/s"; }
     @Override public double workPerRun() { return (double) BATCH * BPTT * stepsPerRun; }
+
+    @Override public Backend backend() { return backend; }
 
     @Override public void run() {
         for (int s = 0; s < stepsPerRun; s++) {

@@ -25,6 +25,7 @@ import org.hhnn.tensor.Tensor;
 public final class LstmTrainWorkload implements Workload {
     private static final int POOL = 8;
 
+    private final Backend backend;
     private final String name;
     private final Network net;
     private final TrainingSteps steps;
@@ -32,6 +33,7 @@ public final class LstmTrainWorkload implements Workload {
 
     /** advanced: the Advanced-LSTM configuration (else Simple); modulated: lstm-mod (else lstm). */
     public LstmTrainWorkload(Backend backend, boolean advanced, boolean modulated, int stepsPerRun) {
+        this.backend = backend;
         this.name = "W3-" + (advanced ? "advanced" : "simple") + (modulated ? "-mod" : "");
         int vocab = advanced ? 20000 : 57, len = advanced ? 20 : 12, classes = advanced ? 2 : 18;
         this.batch = advanced ? 5 : 32;
@@ -63,6 +65,8 @@ public final class LstmTrainWorkload implements Workload {
     @Override public String name() { return name; }
     @Override public String unit() { return "sequences/s"; }
     @Override public double workPerRun() { return (double) batch * stepsPerRun; }
+
+    @Override public Backend backend() { return backend; }
 
     @Override public void run() { steps.run(); }
 

@@ -14,12 +14,14 @@ import org.hhnn.train.Predictor;
 public final class PredictWorkload implements Workload {
     public static final int FEATURES = 784, CLASSES = 10;
 
+    private final Backend backend;
     private final int batch;
     private final Network net;
     private final Predictor predictor;
     private final float[] x;
 
     public PredictWorkload(Backend backend, int batch) {
+        this.backend = backend;
         if (batch < 1) throw new IllegalArgumentException("predict batch must be at least 1, got " + batch);
         this.batch = batch;
         this.net = Models.build(Models.defaults("hhnn", FEATURES, CLASSES), backend, 1L);
@@ -34,6 +36,8 @@ public final class PredictWorkload implements Workload {
     @Override public String name() { return "predict (hhnn, batch " + batch + ")"; }
     @Override public String unit() { return "samples/s"; }
     @Override public double workPerRun() { return batch; }
+
+    @Override public Backend backend() { return backend; }
 
     @Override public void run() { predictor.probabilities(x, batch); }
 

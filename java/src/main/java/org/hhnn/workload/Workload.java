@@ -1,9 +1,12 @@
 package org.hhnn.workload;
 
+import org.hhnn.backend.Backend;
+
 /**
  * A benchmark workload, defined once and run by both the JMH benchmarks in bench/ and
  * {@code hhnn bench}: {@link #run()} does one unit of work of size {@link #workPerRun()},
- * measured in {@link #unit()}.
+ * measured in {@link #unit()}. Timers call {@link Workloads#runToCompletion}, which also waits for
+ * the backend (cuda's kernels are still running when run() returns).
  */
 public interface Workload extends AutoCloseable {
     String name();
@@ -11,7 +14,9 @@ public interface Workload extends AutoCloseable {
     String unit();
     /** Amount of work one run() does, in the unit's numerator (FLOPs, neuron-steps...). */
     double workPerRun();
-    /** One repetition; must finish all of its work before returning. */
+    /** One repetition: queues all of its work on {@link #backend()}. */
     void run();
+    /** The backend the work runs on. */
+    Backend backend();
     @Override void close();
 }

@@ -40,12 +40,18 @@ public final class Workloads {
     }
 
     /** Rates (unit per second) of each timed repetition, after warmup untimed ones. */
+    /** One run of w, returning once its backend has finished the work (a timer reads the clock after this). */
+    public static void runToCompletion(Workload w) {
+        w.run();
+        w.backend().synchronize();
+    }
+
     public static double[] measure(Workload w, int warmup, int repeats) {
-        for (int i = 0; i < warmup; i++) w.run();
+        for (int i = 0; i < warmup; i++) runToCompletion(w);
         double[] rates = new double[repeats];
         for (int i = 0; i < repeats; i++) {
             long t0 = System.nanoTime();
-            w.run();
+            runToCompletion(w);
             rates[i] = w.workPerRun() / ((System.nanoTime() - t0) / 1e9);
         }
         return rates;

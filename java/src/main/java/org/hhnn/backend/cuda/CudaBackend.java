@@ -77,6 +77,8 @@ public final class CudaBackend extends CheckedBackend {
 
     public Device device() { return device; }
 
+    @Override public void synchronize() { device.synchronize(); }
+
     /** Lets gemm use TF32 tensor cores (about 8x the float32 rate on A100/H100, 10-bit mantissa inputs). */
     public void setTf32(boolean on) { device.setTf32(on); }
 
