@@ -272,19 +272,33 @@ public final class JCudaDevice extends AbstractDevice {
         }
     }
 
+    // Uploads, downloads, kernel parameters and cuBLAS scalars all pass through direct buffers, never a Java array:
+    // JCuda 12.6 pins a Java array with GetPrimitiveArrayCritical and then calls other JNI functions inside that
+    // critical region, which the JNI spec forbids (-Xcheck:jni warned once per call: about 97,000 times in one
+    // parity run, on the H200 as over the host driver), and downloads into an array read zeros (see staging).
+
     @Override public void upload(float[] src, long dst) {
-        ensureCurrent();
-        try {
-            if (src.length > 0) cuMemcpyHtoD(at(dst), Pointer.to(src), 4L * src.length);
-        } catch (CudaException e) {
-            throw failed("cuMemcpyHtoD", e);
+        for (int from = 0; from < src.length; from += STAGING_FLOATS) {
+            int n = Math.min(STAGING_FLOATS, src.length - from);
+            ByteBuffer b = staging(4L * n);
+            b.asFloatBuffer().put(src, from, n);
+            uploadBytes(b, dst + 4L * from, 4L * n);
         }
     }
 
     @Override public void upload(int[] src, int count, long dst) {
+        for (int from = 0; from < count; from += STAGING_FLOATS) {
+            int n = Math.min(STAGING_FLOATS, count - from);
+            ByteBuffer b = staging(4L * n);
+            b.asIntBuffer().put(src, from, n);
+            uploadBytes(b, dst + 4L * from, 4L * n);
+        }
+    }
+
+    private void uploadBytes(ByteBuffer b, long dst, long bytes) {
         ensureCurrent();
         try {
-            if (count > 0) cuMemcpyHtoD(at(dst), Pointer.to(src), 4L * count);
+            cuMemcpyHtoD(at(dst), Pointer.to(b), bytes);
         } catch (CudaException e) {
             throw failed("cuMemcpyHtoD", e);
         }
@@ -327,7 +341,13 @@ public final class JCudaDevice extends AbstractDevice {
     }
 
     private static final long STAGING_KEEP = 16L << 20;
+    private static final int STAGING_FLOATS = (int) (STAGING_KEEP / 4);   // uploads go in pieces of this many
     private static final ThreadLocal<ByteBuffer> STAGING = new ThreadLocal<>();
+    // The calling thread's kernel parameter buffer (packed arguments, then their size as a size_t) and cuBLAS scalars.
+    private static final ThreadLocal<ByteBuffer> PARAMS = ThreadLocal.withInitial(() -> direct(4096));
+    private static final ThreadLocal<ByteBuffer> SCALARS = ThreadLocal.withInitial(() -> direct(8));
+
+    private static ByteBuffer direct(int bytes) { return ByteBuffer.allocateDirect(bytes).order(ByteOrder.nativeOrder()); }
 
     @Override public void copy(long src, long dst, long bytes) {
         ensureCurrent();
@@ -346,8 +366,14 @@ public final class JCudaDevice extends AbstractDevice {
             return fn;
         });
         byte[] packed = pack(args);
-        Pointer extra = Pointer.to(JCudaDriver.CU_LAUNCH_PARAM_BUFFER_POINTER, Pointer.to(packed),
-                JCudaDriver.CU_LAUNCH_PARAM_BUFFER_SIZE, Pointer.to(new long[] {packed.length}), JCudaDriver.CU_LAUNCH_PARAM_END);
+        int sizeAt = (packed.length + 7) / 8 * 8;
+        ByteBuffer p = PARAMS.get();
+        if (p.capacity() < sizeAt + 8) PARAMS.set(p = direct(sizeAt + 8));
+        p.clear();
+        p.put(packed).putLong(sizeAt, packed.length).clear();
+        Pointer params = Pointer.to(p);
+        Pointer extra = Pointer.to(JCudaDriver.CU_LAUNCH_PARAM_BUFFER_POINTER, params,
+                JCudaDriver.CU_LAUNCH_PARAM_BUFFER_SIZE, params.withByteOffset(sizeAt), JCudaDriver.CU_LAUNCH_PARAM_END);
         try {
             cuLaunchKernel(f, cfg.grid(), 1, 1, cfg.block(), 1, 1, 0, null, null, extra);
         } catch (CudaException e) {
@@ -401,9 +427,13 @@ public final class JCudaDevice extends AbstractDevice {
         }
         synchronized (cublas) {   // one handle, shared by all threads, on the default stream
             try {
+                ByteBuffer ab = SCALARS.get();
+                ab.clear();
+                ab.putFloat(0, alpha).putFloat(4, beta);
+                Pointer scalars = Pointer.to(ab);
                 JCublas2.cublasSgemm(cublas, transA ? cublasOperation.CUBLAS_OP_T : cublasOperation.CUBLAS_OP_N,
                         transB ? cublasOperation.CUBLAS_OP_T : cublasOperation.CUBLAS_OP_N, m, n, k,
-                        Pointer.to(new float[] {alpha}), at(a), lda, at(b), ldb, Pointer.to(new float[] {beta}), at(c), ldc);
+                        scalars, at(a), lda, at(b), ldb, scalars.withByteOffset(4), at(c), ldc);
             } catch (CudaException e) {
                 throw failed("cublasSgemm", e);
             }

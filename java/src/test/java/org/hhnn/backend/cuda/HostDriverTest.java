@@ -290,6 +290,45 @@ class HostDriverTest {
         }
     }
 
+    /**
+     * JCudaDevice's steady-state calls (upload, launch, download, gemm) make no JNI call inside a critical region: a
+     * JVM under -Xcheck:jni warns once per offending call, so the warnings of 400 rounds must equal those of 4 (the
+     * device's set-up may warn: JCuda's queries at start-up). Before the calls went through direct buffers, each
+     * upload, launch and cuBLAS call warned (about 97,000 warnings in one parity run).
+     */
+    @Test void steadyStateCallsMakeNoJniCallInsideACriticalRegion() throws Exception {
+        assertEquals(criticalWarnings(4), criticalWarnings(400), "JNI calls inside a critical region grow with the calls made");
+    }
+
+    private static long criticalWarnings(int rounds) throws Exception {
+        Path java = Path.of(System.getProperty("java.home"), "bin", "java");
+        Process p = new ProcessBuilder(java.toString(), "-Xcheck:jni", "-cp", System.getProperty("java.class.path"),
+                CheckedCalls.class.getName(), "" + rounds).redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertTrue(p.waitFor(2, TimeUnit.MINUTES), "the checked JVM did not finish");
+        assertEquals(0, p.exitValue(), out);
+        assertTrue(out.contains("rounds " + rounds), out);
+        return out.lines().filter(l -> l.contains("in the scope of Get/ReleasePrimitiveArrayCritical")).count();
+    }
+
+    /** The child JVM of {@link #steadyStateCallsMakeNoJniCallInsideACriticalRegion}: N rounds of the backend's calls. */
+    static final class CheckedCalls {
+        public static void main(String[] args) {
+            int rounds = Integer.parseInt(args[0]);
+            CudaBackend cuda = HostDriver.backend();
+            org.hhnn.backend.Buffer a = cuda.alloc(64), b = cuda.alloc(64), c = cuda.alloc(64);
+            float[] host = new float[64];
+            for (int r = 0; r < rounds; r++) {
+                host[r % 64] = r;
+                cuda.upload(host, a);
+                cuda.fill(b, 0.5f, 64);
+                cuda.gemm(false, false, 8, 8, 8, 1f, a, b, 0f, c);
+                cuda.download(c, host);
+            }
+            System.out.println("rounds " + rounds);
+        }
+    }
+
     private static Path extract(String resource, Path to) throws IOException {
         try (InputStream in = HostDriverTest.class.getResourceAsStream(resource)) {
             assertTrue(in != null, "classpath resource " + resource);
