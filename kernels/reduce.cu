@@ -7,9 +7,13 @@
 // Barrier-free: one thread per output column (sum_rows: coalesced, neighbouring threads read neighbouring
 // columns) or per output row (sum_cols). The full sums run as
 //   stage 1  hhnn_reduce_partial_f32: thread t of T (T = grid x block of LaunchConfig.forCount(n)) sums
-//            x[t], x[t+T], ... in double into partial[t] (coalesced);
+//            terms t, t+T, ... in double into partial[t] (coalesced when the stride is 1);
 //   stage 2  hhnn_reduce_chunks_f64, repeated: thread t sums in[t*chunk .. (t+1)*chunk) in order, until one
-//            value is left.
+//            value is left;
+//   then     the host downloads it (sum, sumSquares), or hhnn_reduce_finish_f32 writes it into a float on the device.
+// The same three stages serve what one thread per output would do serially on a GPU (DeviceReduce, CudaBackend):
+// sum_rows with a handful of columns, sum_cols with a handful of rows and the fallback gemm with m·n a handful (a dot
+// product: the trainable input gain's gradient is one of length B·M), each when the length is large.
 // The order of every addition depends on n only, so the result is bit-for-bit repeatable.
 #include "emu_shim.h"
 
@@ -37,15 +41,17 @@ hhnn_sum_cols_f32(const float* x, float* y, int rows, int cols, float beta) {
 }
 HHNN_REGISTER(hhnn_sum_cols_f32)
 
-// Stage 1 of sum (squares = 0) and sumSquares (squares = 1): partial[t] = sum over i = t (mod T) of x[i] (or x[i]^2),
-// in double, T = the grid's thread count.   x (n); partial (T)
+// Stage 1: partial[t] = sum over i = t (mod T), i < n, of a[i aStep] b[i bStep] (b null: of a[i aStep]), in double,
+// T = the grid's thread count. sum (x, 1, null), sumSquares (x, 1, x, 1), a row of a (rows, cols) matrix
+// (x + r cols, 1, null), a column (x + c, cols, null), a dot product of strided vectors (a, aStep, b, bStep).
+// a (n terms at stride aStep); b (null, or n at bStep); partial (T)
 extern "C" __global__ void __launch_bounds__(HHNN_BLOCK)
-hhnn_reduce_partial_f32(int squares, const float* x, long n, double* partial) {
+hhnn_reduce_partial_f32(const float* a, long aStep, const float* b, long bStep, long n, double* partial) {
     double s = 0.0;
-    if (squares) {
-        HHNN_GRID_STRIDE(i, n) s += (double)x[i] * x[i];
+    if (b) {
+        HHNN_GRID_STRIDE(i, n) s += (double)a[i * aStep] * b[i * bStep];
     } else {
-        HHNN_GRID_STRIDE(i, n) s += x[i];
+        HHNN_GRID_STRIDE(i, n) s += a[i * aStep];
     }
     partial[hhnn_tid()] = s;
 }
@@ -62,3 +68,11 @@ hhnn_reduce_chunks_f64(const double* in, long n, long chunk, double* out) {
     }
 }
 HHNN_REGISTER(hhnn_reduce_chunks_f64)
+
+// The end of a reduction kept on the device: y[0] = alpha s[0] + beta y[0] in double, rounded to float once; beta = 0
+// never reads y.   s (1 double); y (1). One thread.
+extern "C" __global__ void __launch_bounds__(HHNN_BLOCK)
+hhnn_reduce_finish_f32(const double* s, float alpha, float beta, float* y) {
+    HHNN_GRID_STRIDE(i, 1) y[i] = (float)((double)alpha * s[i] + (beta == 0.f ? 0.0 : (double)beta * y[i]));
+}
+HHNN_REGISTER(hhnn_reduce_finish_f32)

@@ -66,11 +66,17 @@ public final class FamilySteps {
         return new Family("hhnn", tabular(seed), model, "adam", 4);
     }
 
+    /**
+     * SGD, not Adam: Adam's first steps move each weight by about lr·g/(|g| + 1e-8), so a gradient near zero (a bias
+     * of a unit no sample reaches) is a full step whose size follows the last bits of g; the reference's float64 and
+     * the kernels' float32 then parted by 1e-4 in the loss at step 3 for 1 seed in 30, with every primitive within
+     * 1e-6. Adam's kernel is checked by the optimizer parity cases and by the mlp family.
+     */
     public static Family cnnMod(long seed) {
         Dataset data = images(seed);
         JsonObject m = Models.defaults("cnn-mod", data.features(), CLASSES);
         m.addProperty("hidden", 32);   // a smaller fc layer keeps the reference run short
-        return new Family("cnn-mod", data, m, "adam", 3);
+        return new Family("cnn-mod", data, m, "sgd", 3);
     }
 
     /** depth 7 (one dense layer per block), growth 4, 4 initial channels. */
@@ -80,7 +86,7 @@ public final class FamilySteps {
         m.addProperty("depth", 7);
         m.addProperty("growth", 4);
         m.addProperty("init_channels", 4);
-        return new Family("densenet-mod", data, m, "adam", 2);
+        return new Family("densenet-mod", data, m, "sgd", 2);   // SGD: see cnnMod
     }
 
     public static Family lstmMod(long seed) {

@@ -20,7 +20,8 @@ import org.junit.jupiter.api.Test;
 public abstract class CoreParityCases extends ParityFixture {
 
     private static final int[] SIZES = {1, 7, 33, 257, 40_001};
-    private static final int[][] MATRICES = {{1, 1}, {7, 33}, {33, 7}, {257, 129}, {3, 300}, {250, 161}};   // last > 32768
+    // {250, 161} > 32768 elements; {2, 20000} and {20000, 3}: a few long sums (cuda reduces them across threads)
+    private static final int[][] MATRICES = {{1, 1}, {7, 33}, {33, 7}, {257, 129}, {3, 300}, {250, 161}, {2, 20000}, {20000, 3}};
 
     protected CoreParityCases(ParityTarget target) { super(target); }
 
@@ -106,7 +107,19 @@ public abstract class CoreParityCases extends ParityFixture {
 
     /** gemm on every shape, transposition and (alpha, beta); what names the path under test in the messages. */
     protected final void gemmSweep(String what) {
-        int[][] shapes = {{1, 1, 1}, {7, 33, 5}, {33, 7, 257}, {1, 40, 3}, {64, 48, 96}, {257, 130, 70}};
+        gemmSweep(what, new int[][] {{1, 1, 1}, {7, 33, 5}, {33, 7, 257}, {1, 40, 3}, {64, 48, 96}, {257, 130, 70}});
+    }
+
+    /**
+     * A few long dot products (m·n ≤ 8, k = 20000), which cuda's fallback gemm reduces across threads in float64
+     * (DeviceReduce). Only for float64-accumulating gemms: a BLAS that accumulates in float (OpenBLAS, cuBLAS) is
+     * 2e-5 off the reference at this k, which is rounding, not a defect.
+     */
+    protected final void gemmLongDotProducts(String what) {
+        gemmSweep(what, new int[][] {{1, 1, 20000}, {2, 3, 20000}});
+    }
+
+    private void gemmSweep(String what, int[][] shapes) {
         float[][] alphaBeta = {{1f, 0f}, {0.5f, 0f}, {-1.5f, 1f}, {2f, -0.25f}};
         for (int[] s : shapes)
             for (int ta = 0; ta < 2; ta++)

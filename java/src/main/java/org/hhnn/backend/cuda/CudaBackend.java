@@ -162,11 +162,21 @@ public final class CudaBackend extends CheckedBackend {
         launch("hhnn_add_bias_f32", (long) rows * cols, KernelArgs.of().ptr(x).ptr(bias).ptr(y).i32(rows).i32(cols));
     }
 
+    // A handful of long sums (a bias gradient of a few classes over a large batch, a loss summed over B·M) go through
+    // DeviceReduce: one thread per output would add them serially.
     @Override protected void sumRows0(long x, long y, int rows, int cols, float beta) {
+        if (DeviceReduce.splits(cols, rows)) {
+            for (int c = 0; c < cols; c++) DeviceReduce.into(device, x + 4L * c, cols, 0, 0, rows, 1f, beta, y + 4L * c);
+            return;
+        }
         launch("hhnn_sum_rows_f32", cols, KernelArgs.of().ptr(x).ptr(y).i32(rows).i32(cols).f32(beta));
     }
 
     @Override protected void sumCols0(long x, long y, int rows, int cols, float beta) {
+        if (DeviceReduce.splits(rows, cols)) {
+            for (int r = 0; r < rows; r++) DeviceReduce.into(device, x + 4L * r * cols, 1, 0, 0, cols, 1f, beta, y + 4L * r);
+            return;
+        }
         launch("hhnn_sum_cols_f32", rows, KernelArgs.of().ptr(x).ptr(y).i32(rows).i32(cols).f32(beta));
     }
 
@@ -188,42 +198,9 @@ public final class CudaBackend extends CheckedBackend {
         launch("hhnn_axpby_f32", n, KernelArgs.of().f32(alpha).ptr(x).f32(beta).ptr(y).i64(n));
     }
 
-    @Override protected double sumSquares0(long x, long n) { return reduce(true, x, n); }
+    @Override protected double sumSquares0(long x, long n) { return DeviceReduce.toHost(device, x, 1, x, 1, n); }
 
-    @Override protected double sum0(long x, long n) { return reduce(false, x, n); }
-
-    /** Chunk of stage 2 of the float64 reductions (kernels/reduce.cu). */
-    static final int REDUCE_CHUNK = 256;
-
-    // kernels/reduce.cu: stage 1 to one double per thread of forCount(n), then chunks of 256 until one is left.
-    private double reduce(boolean squares, long px, long n) {
-        if (n == 0) return 0.0;
-        LaunchConfig cfg = LaunchConfig.forCount(n);
-        long len = cfg.threads();
-        long cur = device.alloc(8 * len);   // (len) doubles
-        try {
-            device.launch("hhnn_reduce_partial_f32", cfg, KernelArgs.of().i32(squares).ptr(px).i64(n).ptr(cur));
-            while (len > 1) {
-                long chunks = (len + REDUCE_CHUNK - 1) / REDUCE_CHUNK;
-                long next = device.alloc(8 * chunks);   // (chunks) doubles
-                try {
-                    device.launch("hhnn_reduce_chunks_f64", LaunchConfig.forCount(chunks),
-                            KernelArgs.of().ptr(cur).i64(len).i64(REDUCE_CHUNK).ptr(next));
-                } catch (RuntimeException | Error e) {
-                    device.free(next);
-                    throw e;
-                }
-                device.free(cur);
-                cur = next;
-                len = chunks;
-            }
-            double[] out = new double[1];
-            device.download(cur, out);
-            return out[0];
-        } finally {
-            device.free(cur);
-        }
-    }
+    @Override protected double sum0(long x, long n) { return DeviceReduce.toHost(device, x, 1, 0, 0, n); }
 
     // ---- losses and regularisation ----------------------------------------------------------------------------
 

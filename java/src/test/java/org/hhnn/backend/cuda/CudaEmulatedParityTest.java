@@ -32,6 +32,7 @@ class CudaEmulatedParityTest extends CoreParityCases {
     @Test void gemmThroughTheFallbackKernel() {
         retarget(CudaTarget.emulated(() -> new CudaBackend(new EmulatedDevice(true))), "cuda-emulated without cuBLAS");
         gemmSweep("gemm via hhnn_gemm_f32");
+        gemmLongDotProducts("gemm via hhnn_gemm_f32");
         gemmWithEmptyInnerDimension("gemm via hhnn_gemm_f32");
     }
 
