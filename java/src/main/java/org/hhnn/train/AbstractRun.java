@@ -86,8 +86,11 @@ public abstract class AbstractRun<S extends AbstractRun<S>> {
     /** Draws a run's curves into a PNG. */
     interface Curves { void draw(Path png) throws IOException; }
 
-    /** Writes the metrics and the run record where they were asked for, then the curves (none when curves is null). */
-    void writeOutputs(JsonObject m, RunRecord record, Curves curves) {
+    /**
+     * Writes the metrics and the run record where they were asked for, then the curves of the finished epochs of history
+     * (none when no epoch finished: a run stopped in its first).
+     */
+    void writeOutputs(JsonObject m, RunRecord record, List<?> history, Curves curves) {
         try {
             if (metricsOut != null) {
                 AtomicFiles.writeJson(metricsOut, m);
@@ -97,7 +100,7 @@ public abstract class AbstractRun<S extends AbstractRun<S>> {
                 record.finish(runDir);
                 log.println("INFO run record written to " + runDir.resolve(RunRecord.FILE));
             }
-            if (plot != null && curves != null) {
+            if (plot != null && !history.isEmpty()) {
                 curves.draw(plot);
                 log.println("INFO curves written to " + plot);
             }

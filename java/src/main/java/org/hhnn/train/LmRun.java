@@ -125,7 +125,7 @@ public final class LmRun extends AbstractRun<LmRun> {
         perEpoch(m, "val_ppl_per_epoch", history, LmEpochStats::valPpl);
         perEpoch(m, "seconds", history, LmEpochStats::seconds);
         metricsTail(m, trainer.historyJson(), dataInfo, net.config, trainer.config(), trainSeconds);
-        writeOutputs(m, record, history.isEmpty() ? null : png -> {
+        writeOutputs(m, record, history, png -> {
             double[] ep = new double[history.size()], vp = new double[ep.length], tp = new double[ep.length];
             for (int i = 0; i < ep.length; i++) {
                 ep[i] = history.get(i).epoch();

@@ -127,7 +127,7 @@ public final class TrainingRun extends AbstractRun<TrainingRun> {
         EvalResult test = trainer.evaluate(tt.test());
         JsonObject m = metrics(trainer, c, history, test, dataInfo, trainSeconds);
         if (par != null) m.add("distributed", par.metrics());
-        writeOutputs(m, record, png -> {
+        writeOutputs(m, record, history, png -> {
             List<Double> tl = new ArrayList<>(), vl = new ArrayList<>(), va = new ArrayList<>();
             for (EpochStats s : history) { tl.add(s.trainLoss()); vl.add(s.valLoss()); va.add(s.valAccuracy()); }
             Plots.trainingCurves(png, tl, vl, va, net.model + " on " + c.dataset + " (" + backend.name() + ")");
