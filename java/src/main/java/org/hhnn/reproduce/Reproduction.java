@@ -3,7 +3,6 @@ package org.hhnn.reproduce;
 import com.google.gson.JsonArray;
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
-import com.google.gson.JsonParser;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.io.UncheckedIOException;
@@ -197,7 +196,7 @@ public final class Reproduction {
                 AtomicFiles.writeJson(f, s);
                 return;
             }
-            JsonObject old = readJson(f);
+            JsonObject old = Comparison.readJson(f);
             if (!old.equals(s))
                 throw new IllegalArgumentException(out + " holds a reproduction with other settings (" + old + ", now " + s
                         + "): give the same --scale and --limit-train to resume it, or another --out");
@@ -206,17 +205,12 @@ public final class Reproduction {
         }
     }
 
+    /** A run's metrics file that its comparison wrote ({@link Comparison#readJson}: a damaged one is one sentence). */
     private static JsonObject readJson(Path f) {
-        String text;
         try {
-            text = Files.readString(f);
+            return Comparison.readJson(f);
         } catch (IOException e) {
             throw new UncheckedIOException("reproduce: could not read " + f + ": " + e.getMessage(), e);
-        }
-        try {
-            return JsonParser.parseString(text).getAsJsonObject();
-        } catch (RuntimeException e) {
-            throw new IllegalArgumentException(f + ": not a JSON object (" + e.getMessage() + "); delete it to redo that run", e);
         }
     }
 

@@ -144,6 +144,18 @@ class ReproduceCommandTest {
         assertTrue(small.out().contains("--set size=small"), small.out());
     }
 
+    /** A damaged reproduction.json (a crash, an edit) is one sentence naming it, with Gson's position but not its exception text. */
+    @Test void aDamagedSettingsFileIsOneSentenceNamingIt() throws Exception {
+        Path out = Files.createDirectories(tmp.resolve("damaged"));
+        Files.writeString(out.resolve(Reproduction.SETTINGS), "{\"preset\": ");
+        CliRun.Result r = CliRun.run(reproduce(out));
+        assertEquals(1, r.code());
+        String error = r.err().lines().filter(l -> l.startsWith("hhnn: ")).findFirst().orElse(r.err());   // after the plan's INFO lines
+        assertTrue(error.startsWith("hhnn: " + out.resolve(Reproduction.SETTINGS) + ": not a JSON object (at line 1 column 12)"), error);
+        assertFalse(error.contains("Exception") || error.contains("com.google"), error);
+        assertTrue(r.err().endsWith(error + "\n"), "the error is the last line: " + r.err());
+    }
+
     @Test void badNamesAndScales() {
         CliRun.Result r = CliRun.run("reproduce", "table9");
         assertEquals(1, r.code());
