@@ -39,7 +39,7 @@ public final class EvalCommand implements Callable<Integer> {
     @Override public Integer call() throws java.io.IOException {
         Backend backend = backendOptions.resolve();
         Checkpoint.Loaded ck = checkpoint.load();
-        if (org.hhnn.train.LmTrainer.isLmCheckpoint(ck.config())) {   // a language model: test perplexity
+        if (org.hhnn.train.LmTrainer.isLmCheckpoint(ck)) {   // a language model: test perplexity
             // The flags mean here what they mean for a classifier, or are refused: none is silently ignored.
             if (data.dataset != null && !data.dataset.equals("ptb"))
                 throw new IllegalArgumentException("--dataset " + data.dataset + ": the checkpoint in " + checkpoint.checkpoint + " holds a language model, which is tested on ptb");

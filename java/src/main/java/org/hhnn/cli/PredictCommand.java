@@ -62,7 +62,7 @@ public final class PredictCommand implements Callable<Integer> {
         StringWriter text = new StringWriter();
         int rows;
         try (CSVPrinter out = new CSVPrinter(text, CSVFormat.DEFAULT.builder().setRecordSeparator('\n').get())) {
-            rows = LmTrainer.isLmCheckpoint(ck.config()) ? nextWords(ck, backend, out) : classes(ck, backend, out);
+            rows = LmTrainer.isLmCheckpoint(ck) ? nextWords(ck, backend, out) : classes(ck, backend, out);
         }
         if (output != null) {
             AtomicFiles.writeString(output, text.toString());

@@ -59,10 +59,7 @@ public final class VizActivationsCommand implements Callable<Integer> {
         if (inputs < 1) throw new IllegalArgumentException("--inputs must be at least 1, got " + inputs);
         Backend backend = backendOptions.resolve();
         Checkpoint.Loaded ck = checkpoint.load();
-        // Checked before the rebuild so that any other model gets this sentence, not a shape or cast error.
-        com.google.gson.JsonElement mc = ck.config().get("model");
-        com.google.gson.JsonElement name = mc != null && mc.isJsonObject() ? mc.getAsJsonObject().get("model") : null;
-        String model = name != null && name.isJsonPrimitive() && name.getAsJsonPrimitive().isString() ? name.getAsString() : null;
+        String model = ck.modelName();   // checked before the rebuild: any other model gets this sentence, not a shape or cast error
         if (!MODELS.contains(model))
             throw new IllegalArgumentException("viz activations needs an LSTM classifier checkpoint with the vanilla or the "
                     + "modulated cell (lstm, lstm-control1, lstm-control2 or " + MODULATED + "), but " + checkpoint.checkpoint

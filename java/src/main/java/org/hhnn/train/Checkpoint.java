@@ -80,6 +80,16 @@ public final class Checkpoint {
             return null;
         }
 
+        /**
+         * The model config.json's "model" entry names (its own "model" key), or null when it names none: read type-checked,
+         * so that a damaged entry is {@link #network}'s one sentence later, not a cast error here.
+         */
+        public String modelName() {
+            JsonElement mc = config.get("model");
+            JsonElement name = mc != null && mc.isJsonObject() ? mc.getAsJsonObject().get("model") : null;
+            return name != null && name.isJsonPrimitive() && name.getAsJsonPrimitive().isString() ? name.getAsString() : null;
+        }
+
         /** Copies tensor {@code name} into {@code into}; a missing tensor or another shape is a CheckpointException. */
         public void loadInto(String name, Tensor into) {
             NamedTensor nt = tensors.get(name);

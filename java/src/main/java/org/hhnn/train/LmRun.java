@@ -48,7 +48,7 @@ public final class LmRun extends AbstractRun<LmRun> {
     public static boolean applies(TrainConfig c) { return AwdLstm.isLanguageModel(c.model) || "ptb".equals(c.dataset); }
 
     /** True when the checkpoint at dir is a language model's. */
-    public static boolean isLmCheckpoint(Path dir) { return LmTrainer.isLmCheckpoint(Checkpoint.load(dir).config()); }
+    public static boolean isLmCheckpoint(Path dir) { return LmTrainer.isLmCheckpoint(Checkpoint.load(dir)); }
 
     public Result run() {
         LmTrainer trainer;
