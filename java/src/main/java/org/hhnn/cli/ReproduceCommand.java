@@ -10,6 +10,7 @@ import org.hhnn.reproduce.Arm;
 import org.hhnn.reproduce.Preset;
 import org.hhnn.reproduce.Presets;
 import org.hhnn.reproduce.Reproduction;
+import org.hhnn.train.ActivationCurves;
 import org.hhnn.train.TrainingRun;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -99,7 +100,7 @@ public final class ReproduceCommand implements Callable<Integer> {
                         + "fixed activation: i·tanh(v). On the right the modulation s = σ_m(m) changes the slope as well: i·tanh(s·v). "
                         + "The unmodulated tanh(v) is drawn on both sides for reference. The i and s values, with the candidate preactivation g "
                         + "each input reached and its activation there (the paper's dots), are in `table5/control/"
-                        + VizActivationsCommand.CSV + "` and `table5/" + VizActivationsCommand.CSV + "`.", "",
+                        + ActivationCurves.CSV + "` and `table5/" + ActivationCurves.CSV + "`.", "",
                 "| node | control (" + control.key() + "): i·tanh(v) | modulated (" + mod.key() + "): i·tanh(s·v) |", "|---|---|---|"));
         for (int j = 0; j < nodes; j++)
             md.add("| " + j + " | ![control node " + j + "](table5/control/node" + j + ".png) | ![modulated node " + j + "](table5/node" + j + ".png) |");
