@@ -33,7 +33,8 @@ import org.hhnn.train.Trainer;
  * Each arm is one {@link Comparison} of one model in {@code <out>/runs/<arm>/} (its runs' metrics files
  * {@code <model>/seed-<s>.json}); a run whose file exists is not trained again, so an interrupted reproduction
  * started again trains only what is missing. {@code reproduction.json} records the scale and data the runs share and
- * refuses to mix runs of another scale. The results go to {@code report.json}, {@code REPORT.md} and the figures' PNGs.
+ * refuses to mix runs of another scale. The results go to {@code report.json}, {@code REPORT.md} and the figures' PNGs;
+ * the LSTM presets' report also draws the paper's Table 5 ({@link Table5}).
  */
 public final class Reproduction {
     static final String SETTINGS = "reproduction.json";
@@ -45,7 +46,6 @@ public final class Reproduction {
     private int limitTrain;
     private PrintStream log = System.err;
     private List<String> argv = List.of();
-    private java.util.function.Function<Path, List<String>> extra;
 
     public Reproduction(Preset preset, double scale, Backend backend, Path out) {
         if (!(scale > 0 && scale <= 1)) throw new IllegalArgumentException("--scale must be in (0, 1], got " + scale);
@@ -67,12 +67,6 @@ public final class Reproduction {
 
     /** The command line recorded in the report and run.json. */
     public Reproduction argv(List<String> a) { argv = List.copyOf(a); return this; }
-
-    /**
-     * A section the report gets after the tables: section is given the output folder once the runs are done and
-     * returns Markdown lines (the CLI's Table 5 activation picture).
-     */
-    public Reproduction extraSection(java.util.function.Function<Path, List<String>> section) { extra = section; return this; }
 
     /** The arms' settings at this reproduction's scale and training limit. */
     public List<Arm> arms() {
@@ -169,7 +163,7 @@ public final class Reproduction {
         result.add("compare_commands", commands);
         try {
             AtomicFiles.writeJson(out.resolve("report.json"), result);
-            Report.write(out, preset, result, runs, extra == null ? List.of() : extra.apply(out));
+            Report.write(out, preset, result, runs, Table5.applies(preset) ? Table5.section(arms(), backend, out, log) : List.of());
         } catch (IOException e) {
             throw new UncheckedIOException("reproduce: could not write the report in " + out + ": " + e.getMessage(), e);
         }

@@ -124,6 +124,15 @@ class ReproduceCommandTest {
         assertEquals(1, other.code());
         assertTrue(other.err().contains("holds a reproduction with other settings") && other.err().contains("--scale"), other.err());
         assertFalse(other.err().contains("INFO run "), other.err());
+
+        // A kept Table 5 run whose checkpoint is gone: the report still comes, saying what was not drawn and why.
+        Path ck = out.resolve("table5/control/run/checkpoint");
+        Files.move(ck, ck.resolveSibling("checkpoint-moved"));
+        CliRun.Result lost = CliRun.run(reproduce(out));
+        assertEquals(0, lost.code(), lost.err());
+        String md3 = Files.readString(out.resolve("REPORT.md"));
+        assertTrue(md3.contains("Not drawn: drawing the lstm-control2 run failed (checkpoint directory "), md3);
+        assertTrue(md3.contains("## Published beside ours"), md3);
     }
 
     @Test void printConfigListsThePlanWithoutTraining() {
