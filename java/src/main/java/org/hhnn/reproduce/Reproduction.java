@@ -90,6 +90,7 @@ public final class Reproduction {
             s.append(String.format(Locale.ROOT, "  %-18s %s: %s on %s, %d epoch(s)%n", a.key(), a.label(), c.model, c.dataset, c.epochs));
             s.append("      ").append(compareCommand(a)).append('\n');
         }
+        if (Table5.applies(preset)) s.append(Table5.PLAN);
         return s.toString();
     }
 

@@ -24,6 +24,9 @@ final class Table5 {
     /** The control: the vanilla LSTM with the modulated one's hidden size, so that node j is drawn on both sides. */
     static final String CONTROL = "lstm-control2";
     private static final int NODES = 2, INPUTS = 6;
+    /** The runs it trains, as {@link Reproduction#plan} lists them. */
+    static final String PLAN = String.format("  %-18s one more run each of %s and %s (seed 1, epochs as above) that keeps its checkpoint, "
+            + "for the activation picture%n", "table5", ActivationCurves.MODULATED, CONTROL);
 
     /** True for the presets whose report has this section: modulation Table 4's, the LSTM ones. */
     static boolean applies(Preset p) { return p.name().startsWith("modulation-table4"); }

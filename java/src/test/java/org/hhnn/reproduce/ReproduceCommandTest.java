@@ -151,6 +151,9 @@ class ReproduceCommandTest {
         assertTrue(full.out().contains("--models awd-lstm-mod --runs 2 --epochs 500 --no-progress"), "no size=small at scale 1:\n" + full.out());
         CliRun.Result small = CliRun.run("reproduce", "modulation-table7-ptb", "--print-config");
         assertTrue(small.out().contains("--set size=small"), small.out());
+        assertFalse(small.out().contains("table5"), "Table 5 is the LSTM classifiers' picture:\n" + small.out());
+        CliRun.Result lstm = CliRun.run("reproduce", "modulation-table4-names", "--print-config");
+        assertTrue(lstm.out().contains("  table5             one more run each of lstm-mod and lstm-control2 (seed 1"), "the runs Table 5 trains:\n" + lstm.out());
     }
 
     /** A damaged reproduction.json (a crash, an edit) is one sentence naming it, with Gson's position but not its exception text. */
