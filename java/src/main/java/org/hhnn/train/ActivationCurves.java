@@ -11,6 +11,7 @@ import java.util.Map;
 import java.util.Set;
 import org.hhnn.backend.Backend;
 import org.hhnn.data.Dataset;
+import org.hhnn.data.TextCodec;
 import org.hhnn.nn.LSTM;
 import org.hhnn.nn.LstmClassifier;
 import org.hhnn.nn.Network;
@@ -68,8 +69,9 @@ public final class ActivationCurves {
 
         float[][] gates = lastStepGates(clf, backend, test, k);
         float[] gate = gates[0], s = gates[1], g = gates[2];
+        TextCodec codec = TextCodec.of(dataset, test);
         String[] texts = new String[k];
-        for (int i = 0; i < k; i++) texts[i] = text(test, i, dataset.equals("names") ? "" : " ");
+        for (int i = 0; i < k; i++) texts[i] = codec == null ? "" : codec.text(test.x(), i);
         String curveName = modulated ? "i·tanh(s·v)" : "i·tanh(v)";
         String title = modulated ? ": i·tanh(s·v), s = " + ck.config().getAsJsonObject("model").get("mod_activation").getAsString()
                 + "(m) (" : ": i·tanh(v) (";   // i and s per input: in the legend
@@ -111,22 +113,6 @@ public final class ActivationCurves {
             LSTM.LastStepGates at = clf.gatesAtLastStep(Tensor.of(backend, Arrays.copyOf(test.x(), k * len), k, len));
             return new float[][] {at.inputGate().toArray(), at.modulation() != null ? at.modulation().toArray() : null, at.candidate().toArray()};
         }
-    }
-
-    /** Input i as text: its token strings joined by sep (characters for NAMES, words for SST-2); "" without a vocabulary. */
-    private static String text(Dataset d, int i, String sep) {
-        String[] vocab = d.vocabulary();
-        if (vocab == null) return "";
-        int len = d.features();
-        float[] x = d.x();
-        StringBuilder b = new StringBuilder();
-        for (int t = 0; t < len; t++) {
-            int id = (int) x[i * len + t];
-            if (id == 0) continue;
-            if (b.length() > 0) b.append(sep);
-            b.append(vocab[id]);
-        }
-        return b.toString();
     }
 
     // amplitude·tanh(slope·v) over v.
