@@ -16,7 +16,6 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import org.hhnn.backend.Backend;
-import org.hhnn.backend.cpu.CpuBackend;
 import org.hhnn.stats.Comparison;
 import org.hhnn.stats.Stats;
 import org.hhnn.train.AtomicFiles;
@@ -132,7 +131,7 @@ public final class Reproduction {
     /** Trains the missing runs and writes report.json, REPORT.md and the figures; returns the report's JSON. */
     public JsonObject run() {
         checkSettings();
-        RunRecord record = new RunRecord(argv).backend(backend, CpuBackend.isAvailable() ? CpuBackend.threads() : 1).seed(1);
+        RunRecord record = new RunRecord(argv).backend(backend).seed(1);
         long t0 = System.nanoTime(), cpu0 = processCpuNanos();
         int n = runs();
         Map<String, List<JsonObject>> runs = new LinkedHashMap<>();

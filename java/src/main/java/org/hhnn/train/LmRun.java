@@ -96,8 +96,7 @@ public final class LmRun extends AbstractRun<LmRun> {
         dataInfo.addProperty("test_tokens", corpus.test().length);
         trainer.provenance().add("data", dataInfo);
         trainer.provenance().add(TextCodec.KEY, TextCodec.of(corpus).json());   // predict's next words without the corpus
-        RunRecord record = new RunRecord(argv).backend(backend, org.hhnn.backend.cpu.CpuBackend.isAvailable()
-                ? org.hhnn.backend.cpu.CpuBackend.threads() : 1).seed(c.seed).dataFiles(corpus.dir());
+        RunRecord record = new RunRecord(argv).backend(backend).seed(c.seed).dataFiles(corpus.dir());
         trainer.provenance().add("run", record.json());
 
         log.printf("INFO model %s, %,d parameters; %s; %,d train / %,d validation / %,d test tokens, vocabulary %,d%n",

@@ -107,8 +107,7 @@ public final class TrainingRun extends AbstractRun<TrainingRun> {
         org.hhnn.data.TextCodec codec = org.hhnn.data.TextCodec.of(c.dataset, full);
         if (codec != null) trainer.provenance().add(org.hhnn.data.TextCodec.KEY, codec.json());   // predict reads text without the data
         listeners.forEach(trainer::addListener);
-        RunRecord record = new RunRecord(argv).backend(backend, org.hhnn.backend.cpu.CpuBackend.isAvailable()
-                ? org.hhnn.backend.cpu.CpuBackend.threads() : 1).seed(c.seed);
+        RunRecord record = new RunRecord(argv).backend(backend).seed(c.seed);
         if (data == null) record.dataFiles(tt.dir());   // given data (compare's folds) has no files of its own
         trainer.provenance().add("run", record.json());
 
