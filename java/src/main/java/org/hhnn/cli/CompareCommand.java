@@ -128,7 +128,7 @@ public final class CompareCommand implements Callable<Integer> {
         if (Files.isRegularFile(recordFile))
             System.err.println("INFO resuming the comparison in " + dir + ", started as\n     " + RunRecord.describe(RunRecord.read(recordFile)));
         RunRecord record = new RunRecord(spec.commandLine().getParseResult().originalArgs())
-                .backend(backend, org.hhnn.backend.cpu.CpuBackend.isAvailable() ? org.hhnn.backend.cpu.CpuBackend.threads() : 1).seed(seed);
+                .backend(backend).seed(seed);
         if (data.data != null) record.dataFiles(data.data);
         Comparison c = Comparison.of(specs, base, backend, dir).bootstrap(bootstrap, ciLevel).metric(metric, lowerIsBetter);
         if (folds != null) c.folds(folds);

@@ -18,7 +18,10 @@ import org.snakeyaml.engine.v2.api.DumpSettings;
 import org.snakeyaml.engine.v2.api.Load;
 import org.snakeyaml.engine.v2.api.LoadSettings;
 import org.snakeyaml.engine.v2.common.FlowStyle;
+import org.snakeyaml.engine.v2.composer.Composer;
 import org.snakeyaml.engine.v2.exceptions.YamlEngineException;
+import org.snakeyaml.engine.v2.parser.ParserImpl;
+import org.snakeyaml.engine.v2.scanner.StreamReader;
 import org.hhnn.data.Quote;
 import org.hhnn.train.TrainConfig;
 import picocli.CommandLine;
@@ -103,15 +106,21 @@ final class ConfigFile {
         } catch (IOException e) {
             throw new IllegalArgumentException("could not read config file " + file + ": " + Quote.escape(String.valueOf(e.getMessage())));
         }
+        LoadSettings settings = LoadSettings.builder().setLabel(file.toString()).build();
+        StreamReader reader = new StreamReader(settings, text);
+        Load load = new Load(settings) {   // over this reader, to tell where the parser stopped when it fails without a position
+            @Override protected Composer createComposer(String yaml) { return new Composer(settings, new ParserImpl(settings, reader)); }
+        };
         Object doc;
         try {
-            doc = new Load(LoadSettings.builder().setLabel(file.toString()).build()).loadFromString(text);
+            doc = load.loadFromString(text);
         } catch (YamlEngineException e) {
             throw new IllegalArgumentException(file + " is not valid YAML or JSON: " + Quote.escape(String.valueOf(e.getMessage()).replace('\n', ' ')));
-        } catch (IllegalArgumentException e) {
-            // The YAML parser decodes its hexadecimal escapes (backslash x, u, U) with Integer.parseInt and
-            // Character.toChars, whose exceptions escape it as they are (an escape cut short: NumberFormatException).
-            throw new IllegalArgumentException(file + " is not valid YAML or JSON: an escape sequence (\\x, \\u or \\U) is cut short or names no character");
+        } catch (NumberFormatException e) {
+            // The parser reads a hexadecimal escape's digits (after backslash and x, u or U) with Integer.parseInt, which
+            // fails when the file ends right after the letter; the reader then stands just past the escape's two characters.
+            throw new IllegalArgumentException(file + " is not valid YAML or JSON: the escape at line " + (reader.getLine() + 1) + ", column "
+                    + (reader.getColumn() - 1) + " (\\x, \\u or \\U) ends before its hexadecimal digits");
         } catch (StackOverflowError e) {
             // A key that holds itself (? &a [*a]) is hashed before the parser can refuse it.
             throw new IllegalArgumentException(file + " is not valid YAML or JSON: a key refers to itself, or it nests too deeply");

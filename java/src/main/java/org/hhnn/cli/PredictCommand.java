@@ -62,7 +62,7 @@ public final class PredictCommand implements Callable<Integer> {
         StringWriter text = new StringWriter();
         int rows;
         try (CSVPrinter out = new CSVPrinter(text, CSVFormat.DEFAULT.builder().setRecordSeparator('\n').get())) {
-            rows = LmTrainer.isLmCheckpoint(ck.config()) ? nextWords(ck, backend, out) : classes(ck, backend, out);
+            rows = LmTrainer.isLmCheckpoint(ck) ? nextWords(ck, backend, out) : classes(ck, backend, out);
         }
         if (output != null) {
             AtomicFiles.writeString(output, text.toString());
@@ -95,7 +95,7 @@ public final class PredictCommand implements Callable<Integer> {
             x = read(input, features, checkpoint.checkpoint);
         }
         float[][] p = new Predictor(net, backend, features).probabilities(x, batchSize);
-        String[] names = classNames(ck, net.numClasses);
+        String[] names = ck.classNames(net.numClasses);
         List<String> header = new ArrayList<>(List.of("row"));
         if (texts != null) header.add("text");
         header.add("predicted");
@@ -147,16 +147,6 @@ public final class PredictCommand implements Callable<Integer> {
         if (isIdx(input))
             throw DataException.of(input, "holds IDX images, but the model in " + checkpoint.checkpoint + " reads text (UTF-8, one text per line)");
         return input;
-    }
-
-    /** The class names the run recorded (data.classes), or null. */
-    private static String[] classNames(Checkpoint.Loaded ck, int classes) {
-        JsonElement d = ck.config().get("data");
-        JsonElement c = d != null && d.isJsonObject() ? d.getAsJsonObject().get("classes") : null;
-        if (c == null || !c.isJsonArray() || c.getAsJsonArray().size() != classes) return null;
-        String[] names = new String[classes];
-        for (int i = 0; i < classes; i++) names[i] = c.getAsJsonArray().get(i).getAsString();
-        return names;
     }
 
     private static boolean isIdx(Path file) {

@@ -2,44 +2,24 @@ package org.hhnn.cli;
 
 import java.io.IOException;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.LinkedHashMap;
-import java.util.List;
-import java.util.Map;
 import java.util.concurrent.Callable;
 import org.hhnn.backend.Backend;
 import org.hhnn.data.Dataset;
-import org.hhnn.nn.LSTM;
-import org.hhnn.nn.LstmClassifier;
-import org.hhnn.nn.Network;
-import org.hhnn.tensor.Scope;
-import org.hhnn.tensor.Tensor;
-import org.hhnn.train.AtomicFiles;
+import org.hhnn.train.ActivationCurves;
 import org.hhnn.train.Checkpoint;
-import org.hhnn.train.Plots;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
- * {@code hhnn viz activations}: the paper's Table 5 picture for a trained LSTM classifier, per hidden node and test input.
- * The cell adds i·c̃ to c. For the control (a vanilla cell: lstm, lstm-control1, lstm-control2) c̃ = tanh(g), so the input
- * gate i only scales the amplitude: i·tanh(v), the paper's left side. For the modulated LSTM (lstm-mod) c̃ = tanh(s·g)
- * with s = σ_m(m) per node and input, so the input changes the slope too: i·tanh(s·v), the right side. i and s are
- * taken at each input's last valid step; one PNG per node with the unmodulated tanh(v) for reference, and as CSV the i
- * (and s) values with the candidate preactivation g the input reached and its activation there (the paper's dots).
+ * {@code hhnn viz activations}: the paper's Table 5 picture for a trained LSTM classifier, per hidden node and test input
+ * ({@link ActivationCurves}: i·tanh(v) for the control, i·tanh(s·v) for the modulated LSTM), one PNG per node and the
+ * i, s and g values as CSV.
  */
 @Command(name = "activations", mixinStandardHelpOptions = true,
         description = "Plot a trained LSTM's per-input activation curves against tanh(v) (the paper's Table 5): i·tanh(v) for "
                 + "the control (lstm, lstm-control1, lstm-control2), i·tanh(s·v) for the modulated LSTM (lstm-mod).")
 public final class VizActivationsCommand implements Callable<Integer> {
-    static final String MODULATED = "lstm-mod";
-    /** The models whose classifier has a vanilla or modulated cell: the ones this view draws. */
-    static final java.util.Set<String> MODELS = java.util.Set.of("lstm", "lstm-control1", "lstm-control2", MODULATED);
-    static final String CSV = "gates.csv";
-    private static final double V_MAX = 4;
-    private static final int POINTS = 161;   // v in [−4, 4] at 0.05 spacing: smooth curves, small files
-
     @Mixin BackendOptions backendOptions = new BackendOptions();
 
     @Mixin CheckpointOption checkpoint = new CheckpointOption();
@@ -59,95 +39,13 @@ public final class VizActivationsCommand implements Callable<Integer> {
         if (inputs < 1) throw new IllegalArgumentException("--inputs must be at least 1, got " + inputs);
         Backend backend = backendOptions.resolve();
         Checkpoint.Loaded ck = checkpoint.load();
-        // Checked before the rebuild so that any other model gets this sentence, not a shape or cast error.
-        com.google.gson.JsonElement mc = ck.config().get("model");
-        com.google.gson.JsonElement name = mc != null && mc.isJsonObject() ? mc.getAsJsonObject().get("model") : null;
-        String model = name != null && name.isJsonPrimitive() && name.getAsJsonPrimitive().isString() ? name.getAsString() : null;
-        if (!MODELS.contains(model))
-            throw new IllegalArgumentException("viz activations needs an LSTM classifier checkpoint with the vanilla or the "
-                    + "modulated cell (lstm, lstm-control1, lstm-control2 or " + MODULATED + "), but " + checkpoint.checkpoint
-                    + " holds " + (model == null ? "no model name" : "model '" + model + "'"));
-        boolean modulated = MODULATED.equals(model);
-        Network net = ck.network(backend, 0);
-        net.body.eval();
-        LstmClassifier clf = (LstmClassifier) net.body;
-        if (clf.lstm.layers != 1)
-            throw new IllegalArgumentException("viz activations reads a one-layer LSTM, but " + checkpoint.checkpoint + " holds "
-                    + clf.lstm.layers + " stacked layers");
+        ActivationCurves.requireModel(ck);   // before the data is read
         String ds = data.dataset(ck, "names");
         Dataset test = data.load(ds).test();
-        int k = Math.min(inputs, test.size()), n = Math.min(nodes, clf.lstm.hidden), len = test.features();
-
-        float[] gate, s, g;   // (k, hidden): the first k test inputs' input gate, (modulated) modulation and candidate
-        try (Scope sc = Scope.open()) {
-            LSTM.LastStepGates at = clf.gatesAtLastStep(Tensor.of(backend, java.util.Arrays.copyOf(test.x(), k * len), k, len));
-            gate = at.inputGate().toArray();
-            s = modulated ? at.modulation().toArray() : null;
-            g = at.candidate().toArray();
-        }
-        String[] texts = new String[k];
-        for (int i = 0; i < k; i++) texts[i] = text(test, i, ds.equals("names") ? "" : " ");
-        String curveName = modulated ? "i·tanh(s·v)" : "i·tanh(v)";
-        String title = modulated ? ": i·tanh(s·v), s = " + ck.config().getAsJsonObject("model").get("mod_activation").getAsString()
-                + "(m) (" : ": i·tanh(v) (";   // i and s per input: in the legend
-
-        Path dir = out.create("viz-activations");
-        double[] v = new double[POINTS];
-        for (int p = 0; p < POINTS; p++) v[p] = -V_MAX + 2 * V_MAX * p / (POINTS - 1);
-        List<Path> written = new ArrayList<>();
-        StringBuilder csv = new StringBuilder("node,input,text,class,i,s,g,activation\n");
-        String[] classes = test.classNames();
-        for (int j = 0; j < n; j++) {
-            Map<String, double[][]> series = new LinkedHashMap<>();
-            series.put("unmodulated tanh(v)", curve(v, 1, 1));
-            for (int i = 0; i < k; i++) {
-                int at = i * clf.lstm.hidden + j;
-                double ij = gate[at], sij = modulated ? s[at] : 1, gij = g[at];
-                String label = modulated ? String.format("#%d %s (i=%.3f, s=%.3f)", i, abbreviate(texts[i]), ij, sij)
-                        : String.format("#%d %s (i=%.3f)", i, abbreviate(texts[i]), ij);
-                series.put(label, curve(v, ij, sij));
-                csv.append(j).append(',').append(i).append(',').append(quote(texts[i])).append(',')
-                        .append(quote(classes == null ? Integer.toString(test.y()[i]) : classes[test.y()[i]])).append(',')
-                        .append(ij).append(',').append(modulated ? Double.toString(sij) : "").append(',')
-                        .append(gij).append(',').append(ij * Math.tanh(sij * gij)).append('\n');   // the input's point on its curve
-            }
-            Path png = dir.resolve("node" + j + ".png");
-            Plots.lines(png, "node " + j + title + model + ", " + ds + " test)", "v (candidate preactivation g)", curveName, series);
-            written.add(png);
-        }
-        Path csvPath = dir.resolve(CSV);
-        AtomicFiles.writeString(csvPath, csv.toString());
-        written.add(csvPath);
-        System.out.printf("activation curves of %d node(s) for %d %s test input(s) (sequences of up to %d tokens):%n", n, k, ds, len);
-        for (Path p : written) System.out.println("  " + p);
+        ActivationCurves.Drawn d = ActivationCurves.draw(ck, backend, test, ds, nodes, inputs, out.dir("viz-activations"));
+        System.out.printf("activation curves of %d node(s) for %d %s test input(s) (sequences of up to %d tokens):%n", d.nodes(),
+                d.inputs(), ds, test.features());
+        for (Path p : d.files()) System.out.println("  " + p);
         return 0;
     }
-
-    /** Input i as text: its token strings joined by sep (characters for NAMES, words for SST-2); "" without a vocabulary. */
-    private static String text(Dataset d, int i, String sep) {
-        String[] vocab = d.vocabulary();
-        if (vocab == null) return "";
-        int len = d.features();
-        float[] x = d.x();
-        StringBuilder b = new StringBuilder();
-        for (int t = 0; t < len; t++) {
-            int id = (int) x[i * len + t];
-            if (id == 0) continue;
-            if (b.length() > 0) b.append(sep);
-            b.append(vocab[id]);
-        }
-        return b.toString();
-    }
-
-    // amplitude·tanh(slope·v) over v.
-    private static double[][] curve(double[] v, double amplitude, double slope) {
-        double[] y = new double[v.length];
-        for (int p = 0; p < v.length; p++) y[p] = amplitude * Math.tanh(slope * v[p]);
-        return new double[][] {v, y};
-    }
-
-    // A whole SST-2 review would push the plot out of the picture; the CSV keeps the full text.
-    private static String abbreviate(String text) { return text.length() <= 24 ? text : text.substring(0, 23) + "…"; }
-
-    private static String quote(String field) { return '"' + field.replace("\"", "\"\"") + '"'; }
 }

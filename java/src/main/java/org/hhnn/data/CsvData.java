@@ -110,8 +110,8 @@ public final class CsvData {
         }
     }
 
+    /** Table t's rows, after {@link #classes} (which checked its columns) gave the class names. */
     private static Dataset dataset(Table t, String[] classes, String name) {
-        requireColumns(t);
         if (t.rows().isEmpty()) throw DataException.of(t.file(), "has a header but no rows");
         int l = labelColumn(t), width = t.header().size(), features = width - 1;
         TreeMap<String, Integer> index = new TreeMap<>();

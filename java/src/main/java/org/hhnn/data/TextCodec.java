@@ -132,6 +132,22 @@ public record TextCodec(String tokenizer, String[] vocabulary, int maxLen) {
         return out;
     }
 
+    /**
+     * Row {@code row} of a classifier's inputs (ids as floats, maxLen a row, as {@link #encode} makes them) as text: its
+     * tokens joined as the tokenizer split them (characters run together, words a space apart), padding left out.
+     */
+    public String text(float[] x, int row) {
+        String sep = tokenizer.equals(CHARS) ? "" : " ";
+        StringBuilder b = new StringBuilder();
+        for (int t = 0; t < maxLen; t++) {
+            int id = (int) x[row * maxLen + t];
+            if (id == 0) continue;
+            if (b.length() > 0) b.append(sep);
+            b.append(vocabulary[id]);
+        }
+        return b.toString();
+    }
+
     /** The lines of a UTF-8 text file as {@link #encode} and {@link #sentences} read them (invalid UTF-8 names its line). */
     public static List<String> lines(Path file) { return Tokens.lines(file); }
 

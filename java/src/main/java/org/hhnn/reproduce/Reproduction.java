@@ -3,7 +3,6 @@ package org.hhnn.reproduce;
 import com.google.gson.JsonArray;
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
-import com.google.gson.JsonParser;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.io.UncheckedIOException;
@@ -17,7 +16,6 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import org.hhnn.backend.Backend;
-import org.hhnn.backend.cpu.CpuBackend;
 import org.hhnn.stats.Comparison;
 import org.hhnn.stats.Stats;
 import org.hhnn.train.AtomicFiles;
@@ -34,7 +32,8 @@ import org.hhnn.train.Trainer;
  * Each arm is one {@link Comparison} of one model in {@code <out>/runs/<arm>/} (its runs' metrics files
  * {@code <model>/seed-<s>.json}); a run whose file exists is not trained again, so an interrupted reproduction
  * started again trains only what is missing. {@code reproduction.json} records the scale and data the runs share and
- * refuses to mix runs of another scale. The results go to {@code report.json}, {@code REPORT.md} and the figures' PNGs.
+ * refuses to mix runs of another scale. The results go to {@code report.json}, {@code REPORT.md} and the figures' PNGs;
+ * the LSTM presets' report also draws the paper's Table 5 ({@link Table5}).
  */
 public final class Reproduction {
     static final String SETTINGS = "reproduction.json";
@@ -46,7 +45,6 @@ public final class Reproduction {
     private int limitTrain;
     private PrintStream log = System.err;
     private List<String> argv = List.of();
-    private java.util.function.Function<Path, List<String>> extra;
 
     public Reproduction(Preset preset, double scale, Backend backend, Path out) {
         if (!(scale > 0 && scale <= 1)) throw new IllegalArgumentException("--scale must be in (0, 1], got " + scale);
@@ -68,12 +66,6 @@ public final class Reproduction {
 
     /** The command line recorded in the report and run.json. */
     public Reproduction argv(List<String> a) { argv = List.copyOf(a); return this; }
-
-    /**
-     * A section the report gets after the tables: section is given the output folder once the runs are done and
-     * returns Markdown lines (the CLI's Table 5 activation picture).
-     */
-    public Reproduction extraSection(java.util.function.Function<Path, List<String>> section) { extra = section; return this; }
 
     /** The arms' settings at this reproduction's scale and training limit. */
     public List<Arm> arms() {
@@ -97,6 +89,7 @@ public final class Reproduction {
             s.append(String.format(Locale.ROOT, "  %-18s %s: %s on %s, %d epoch(s)%n", a.key(), a.label(), c.model, c.dataset, c.epochs));
             s.append("      ").append(compareCommand(a)).append('\n');
         }
+        if (Table5.applies(preset)) s.append(Table5.PLAN);
         return s.toString();
     }
 
@@ -138,7 +131,7 @@ public final class Reproduction {
     /** Trains the missing runs and writes report.json, REPORT.md and the figures; returns the report's JSON. */
     public JsonObject run() {
         checkSettings();
-        RunRecord record = new RunRecord(argv).backend(backend, CpuBackend.isAvailable() ? CpuBackend.threads() : 1).seed(1);
+        RunRecord record = new RunRecord(argv).backend(backend).seed(1);
         long t0 = System.nanoTime(), cpu0 = processCpuNanos();
         int n = runs();
         Map<String, List<JsonObject>> runs = new LinkedHashMap<>();
@@ -170,7 +163,7 @@ public final class Reproduction {
         result.add("compare_commands", commands);
         try {
             AtomicFiles.writeJson(out.resolve("report.json"), result);
-            Report.write(out, preset, result, runs, extra == null ? List.of() : extra.apply(out));
+            Report.write(out, preset, result, runs, Table5.applies(preset) ? Table5.section(arms(), backend, out, log) : List.of());
         } catch (IOException e) {
             throw new UncheckedIOException("reproduce: could not write the report in " + out + ": " + e.getMessage(), e);
         }
@@ -197,7 +190,7 @@ public final class Reproduction {
                 AtomicFiles.writeJson(f, s);
                 return;
             }
-            JsonObject old = readJson(f);
+            JsonObject old = Comparison.readJson(f);
             if (!old.equals(s))
                 throw new IllegalArgumentException(out + " holds a reproduction with other settings (" + old + ", now " + s
                         + "): give the same --scale and --limit-train to resume it, or another --out");
@@ -206,17 +199,12 @@ public final class Reproduction {
         }
     }
 
+    /** A run's metrics file that its comparison wrote ({@link Comparison#readJson}: a damaged one is one sentence). */
     private static JsonObject readJson(Path f) {
-        String text;
         try {
-            text = Files.readString(f);
+            return Comparison.readJson(f);
         } catch (IOException e) {
             throw new UncheckedIOException("reproduce: could not read " + f + ": " + e.getMessage(), e);
-        }
-        try {
-            return JsonParser.parseString(text).getAsJsonObject();
-        } catch (RuntimeException e) {
-            throw new IllegalArgumentException(f + ": not a JSON object (" + e.getMessage() + "); delete it to redo that run", e);
         }
     }
 

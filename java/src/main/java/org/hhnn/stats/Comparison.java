@@ -454,10 +454,10 @@ public final class Comparison {
     }
 
     /**
-     * A JSON object this comparison wrote (a run's metrics, settings.json). Anything else (damaged, truncated by a crash,
-     * edited) is one sentence naming the file, with Gson's position but none of its exception text.
+     * A JSON object a comparison wrote (a run's metrics, settings.json; reproduce reads its own settings with it too). Anything
+     * else (damaged, truncated by a crash, edited) is one sentence naming the file, with Gson's position but none of its exception text.
      */
-    static JsonObject readJson(Path f) throws IOException {
+    public static JsonObject readJson(Path f) throws IOException {
         String why = "";
         try {
             JsonElement e = JsonParser.parseString(Files.readString(f));

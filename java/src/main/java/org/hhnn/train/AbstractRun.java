@@ -83,26 +83,38 @@ public abstract class AbstractRun<S extends AbstractRun<S>> {
         m.addProperty("train_seconds", trainSeconds);
     }
 
-    /** Draws a run's curves into a PNG. */
-    interface Curves { void draw(Path png) throws IOException; }
+    /** Draws a run's curves into a PNG (the run's own curves; compare draws its runs' together in stats.Curves). */
+    @FunctionalInterface
+    interface CurvePlot { void draw(Path png) throws IOException; }
 
-    /** Writes the metrics and the run record where they were asked for, then the curves (none when curves is null). */
-    void writeOutputs(JsonObject m, RunRecord record, Curves curves) {
-        try {
-            if (metricsOut != null) {
+    /**
+     * Writes the metrics and the run record where they were asked for, then the curves of the finished epochs of history
+     * (none when no epoch finished: a run stopped in its first). A file that cannot be written is named.
+     */
+    void writeOutputs(JsonObject m, RunRecord record, List<?> history, CurvePlot curves) {
+        if (metricsOut != null) {
+            try {
                 AtomicFiles.writeJson(metricsOut, m);
-                log.println("INFO metrics written to " + metricsOut);
+            } catch (IOException e) {
+                throw notWritten(metricsOut, e);
             }
-            if (runDir != null) {
-                record.finish(runDir);
-                log.println("INFO run record written to " + runDir.resolve(RunRecord.FILE));
-            }
-            if (plot != null && curves != null) {
-                curves.draw(plot);
-                log.println("INFO curves written to " + plot);
-            }
-        } catch (IOException e) {
-            throw new UncheckedIOException("could not write the run's results: " + e.getMessage(), e);
+            log.println("INFO metrics written to " + metricsOut);
         }
+        if (runDir != null) {
+            record.finish(runDir);   // names run.json itself if it cannot write it
+            log.println("INFO run record written to " + runDir.resolve(RunRecord.FILE));
+        }
+        if (plot != null && !history.isEmpty()) {
+            try {
+                curves.draw(plot);
+            } catch (IOException e) {
+                throw notWritten(plot, e);
+            }
+            log.println("INFO curves written to " + plot);
+        }
+    }
+
+    private static UncheckedIOException notWritten(Path file, IOException e) {
+        return new UncheckedIOException("could not write " + file + ": " + e.getMessage(), e);
     }
 }

@@ -80,6 +80,33 @@ public final class Checkpoint {
             return null;
         }
 
+        /**
+         * The class names the run recorded ("classes" of config.json's "data" entry), or null when it recorded none, not
+         * count of them, or something other than names.
+         */
+        public String[] classNames(int count) {
+            JsonElement d = config.get("data");
+            JsonElement c = d != null && d.isJsonObject() ? d.getAsJsonObject().get("classes") : null;
+            if (c == null || !c.isJsonArray() || c.getAsJsonArray().size() != count) return null;
+            String[] names = new String[count];
+            for (int i = 0; i < count; i++) {
+                JsonElement n = c.getAsJsonArray().get(i);
+                if (!n.isJsonPrimitive() || !n.getAsJsonPrimitive().isString()) return null;
+                names[i] = n.getAsString();
+            }
+            return names;
+        }
+
+        /**
+         * The model config.json's "model" entry names (its own "model" key), or null when it names none: read type-checked,
+         * so that a damaged entry is {@link #network}'s one sentence later, not a cast error here.
+         */
+        public String modelName() {
+            JsonElement mc = config.get("model");
+            JsonElement name = mc != null && mc.isJsonObject() ? mc.getAsJsonObject().get("model") : null;
+            return name != null && name.isJsonPrimitive() && name.getAsJsonPrimitive().isString() ? name.getAsString() : null;
+        }
+
         /** Copies tensor {@code name} into {@code into}; a missing tensor or another shape is a CheckpointException. */
         public void loadInto(String name, Tensor into) {
             NamedTensor nt = tensors.get(name);

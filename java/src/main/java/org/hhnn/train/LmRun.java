@@ -2,8 +2,6 @@ package org.hhnn.train;
 
 import com.google.gson.JsonArray;
 import com.google.gson.JsonObject;
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -50,36 +48,13 @@ public final class LmRun extends AbstractRun<LmRun> {
     public static boolean applies(TrainConfig c) { return AwdLstm.isLanguageModel(c.model) || "ptb".equals(c.dataset); }
 
     /** True when the checkpoint at dir is a language model's. */
-    public static boolean isLmCheckpoint(Path dir) { return LmTrainer.isLmCheckpoint(Checkpoint.load(dir).config()); }
+    public static boolean isLmCheckpoint(Path dir) { return LmTrainer.isLmCheckpoint(Checkpoint.load(dir)); }
 
     public Result run() {
-        LmTrainer trainer;
-        Ptb.Corpus corpus;
-        TrainConfig c;
-        if (resumeFrom != null) {
-            trainer = LmTrainer.resume(resumeFrom, backend, log, overrides.has("epochs") ? overrides.get("epochs").getAsInt() : null);
-            c = trainer.config();
-            if (overrides.has("checkpoint_dir")) c.checkpointDir = Path.of(overrides.get("checkpoint_dir").getAsString());
-            if (overrides.has("stop_after")) c.stopAfter = overrides.get("stop_after").getAsInt();
-            if (overrides.has("progress")) c.progress = overrides.get("progress").getAsBoolean();
-            JsonObject d = trainer.provenance().has("data") ? trainer.provenance().getAsJsonObject("data") : null;
-            Path dir = overrides.has("data_dir") ? Path.of(overrides.get("data_dir").getAsString())
-                    : d != null ? Path.of(d.get("dir").getAsString()) : Ptb.defaultDir();
-            corpus = Ptb.load(dir);
-        } else {
-            if (!AwdLstm.isLanguageModel(cfg.model))
-                throw new IllegalArgumentException("--dataset ptb is a token stream for the language models: use --model awd-lstm or awd-lstm-mod");
-            if (!"ptb".equals(cfg.dataset) && !new TrainConfig().dataset.equals(cfg.dataset))   // the default: not asked for
-                throw new IllegalArgumentException("--model " + cfg.model + " is a language model: it trains on --dataset ptb, not " + cfg.dataset);
-            refuseClassifierSettings(cfg);
-            c = cfg.copy();
-            c.dataset = "ptb";
-            corpus = Ptb.load(c.dataDir != null ? c.dataDir : Ptb.defaultDir());
-            JsonObject mc = Models.defaults(c.model, 0, corpus.vocabSize());
-            Models.applyOverrides(mc, c.settings);
-            mc.addProperty("vocab", corpus.vocabSize());   // the corpus decides; a --set vocab would only break the ids
-            trainer = new LmTrainer(Models.build(mc, backend, c.seed), backend, c, log);
-        }
+        Start st = resumeFrom != null ? resumed() : started();
+        LmTrainer trainer = st.trainer();
+        Ptb.Corpus corpus = st.corpus();
+        TrainConfig c = st.config();
         RunFolder out = RunFolder.resolve(runDir, metricsOut, plot, tensorboard, c);
         metricsOut = out.metrics();
         plot = out.plot();
@@ -98,8 +73,7 @@ public final class LmRun extends AbstractRun<LmRun> {
         dataInfo.addProperty("test_tokens", corpus.test().length);
         trainer.provenance().add("data", dataInfo);
         trainer.provenance().add(TextCodec.KEY, TextCodec.of(corpus).json());   // predict's next words without the corpus
-        RunRecord record = new RunRecord(argv).backend(backend, org.hhnn.backend.cpu.CpuBackend.isAvailable()
-                ? org.hhnn.backend.cpu.CpuBackend.threads() : 1).seed(c.seed).dataFiles(corpus.dir());
+        RunRecord record = new RunRecord(argv).backend(backend).seed(c.seed).dataFiles(corpus.dir());
         trainer.provenance().add("run", record.json());
 
         log.printf("INFO model %s, %,d parameters; %s; %,d train / %,d validation / %,d test tokens, vocabulary %,d%n",
@@ -111,8 +85,49 @@ public final class LmRun extends AbstractRun<LmRun> {
         List<LmEpochStats> history = trainer.fit(corpus.train(), corpus.valid());
         double trainSeconds = (System.nanoTime() - t0) / 1e9;
         double testLoss = trainer.testLoss(corpus.test());
-        double valLoss = history.isEmpty() ? Double.NaN : history.get(history.size() - 1).valLoss();
 
+        JsonObject m = metrics(trainer, history, testLoss, dataInfo, trainSeconds);
+        writeOutputs(m, record, history, png -> curves(png, net.model + " on Penn Treebank (" + backend.name() + ")", history));
+        trainer.free();
+        net.body.free();
+        return new Result(m, testLoss, corpus.test().length, trainSeconds);
+    }
+
+    /** The trainer and corpus of a resumed run, and its settings: the checkpoint's, with the overrides that may change. */
+    private Start resumed() {
+        LmTrainer trainer = LmTrainer.resume(resumeFrom, backend, log, overrides.has("epochs") ? overrides.get("epochs").getAsInt() : null);
+        TrainConfig c = trainer.config();
+        if (overrides.has("checkpoint_dir")) c.checkpointDir = Path.of(overrides.get("checkpoint_dir").getAsString());
+        if (overrides.has("stop_after")) c.stopAfter = overrides.get("stop_after").getAsInt();
+        if (overrides.has("progress")) c.progress = overrides.get("progress").getAsBoolean();
+        JsonObject d = trainer.provenance().has("data") ? trainer.provenance().getAsJsonObject("data") : null;
+        Path dir = overrides.has("data_dir") ? Path.of(overrides.get("data_dir").getAsString())
+                : d != null ? Path.of(d.get("dir").getAsString()) : Ptb.defaultDir();
+        return new Start(trainer, Ptb.load(dir), c);
+    }
+
+    /** A new run's trainer and corpus, and its settings: cfg's, once a language model on ptb is what they ask for. */
+    private Start started() {
+        if (!AwdLstm.isLanguageModel(cfg.model))
+            throw new IllegalArgumentException("--dataset ptb is a token stream for the language models: use --model awd-lstm or awd-lstm-mod");
+        if (!"ptb".equals(cfg.dataset) && !new TrainConfig().dataset.equals(cfg.dataset))   // the default: not asked for
+            throw new IllegalArgumentException("--model " + cfg.model + " is a language model: it trains on --dataset ptb, not " + cfg.dataset);
+        refuseClassifierSettings(cfg);
+        TrainConfig c = cfg.copy();
+        c.dataset = "ptb";
+        Ptb.Corpus corpus = Ptb.load(c.dataDir != null ? c.dataDir : Ptb.defaultDir());
+        JsonObject mc = Models.defaults(c.model, 0, corpus.vocabSize());
+        Models.applyOverrides(mc, c.settings);
+        mc.addProperty("vocab", corpus.vocabSize());   // the corpus decides; a --set vocab would only break the ids
+        return new Start(new LmTrainer(Models.build(mc, backend, c.seed), backend, c, log), corpus, c);
+    }
+
+    private record Start(LmTrainer trainer, Ptb.Corpus corpus, TrainConfig config) {}
+
+    private JsonObject metrics(LmTrainer trainer, List<LmEpochStats> history, double testLoss, JsonObject dataInfo, double trainSeconds) {
+        Network net = trainer.network();
+        AwdLstm model = (AwdLstm) net.body;
+        double valLoss = history.isEmpty() ? Double.NaN : history.get(history.size() - 1).valLoss();
         JsonObject m = metricsHead(net.model, "ptb", trainer.config().seed, model.parameterCount());
         JsonArray layers = new JsonArray();
         model.parameterLines().forEach(l -> layers.add(l.strip()));
@@ -125,21 +140,21 @@ public final class LmRun extends AbstractRun<LmRun> {
         perEpoch(m, "val_ppl_per_epoch", history, LmEpochStats::valPpl);
         perEpoch(m, "seconds", history, LmEpochStats::seconds);
         metricsTail(m, trainer.historyJson(), dataInfo, net.config, trainer.config(), trainSeconds);
-        writeOutputs(m, record, history.isEmpty() ? null : png -> {
-            double[] ep = new double[history.size()], vp = new double[ep.length], tp = new double[ep.length];
-            for (int i = 0; i < ep.length; i++) {
-                ep[i] = history.get(i).epoch();
-                vp[i] = history.get(i).valPpl();
-                tp[i] = history.get(i).trainPpl();
-            }
-            Map<String, double[][]> series = new LinkedHashMap<>();
-            series.put("validation", new double[][] {ep, vp});
-            series.put("train (with dropout)", new double[][] {ep, tp});
-            Plots.lines(png, net.model + " on Penn Treebank (" + backend.name() + ")", "epoch", "perplexity", series);
-        });
-        trainer.free();
-        net.body.free();
-        return new Result(m, testLoss, corpus.test().length, trainSeconds);
+        return m;
+    }
+
+    /** Validation and training perplexity per epoch. */
+    private static void curves(Path png, String title, List<LmEpochStats> history) throws java.io.IOException {
+        double[] ep = new double[history.size()], vp = new double[ep.length], tp = new double[ep.length];
+        for (int i = 0; i < ep.length; i++) {
+            ep[i] = history.get(i).epoch();
+            vp[i] = history.get(i).valPpl();
+            tp[i] = history.get(i).trainPpl();
+        }
+        Map<String, double[][]> series = new LinkedHashMap<>();
+        series.put("validation", new double[][] {ep, vp});
+        series.put("train (with dropout)", new double[][] {ep, tp});
+        Plots.lines(png, title, "epoch", "perplexity", series);
     }
 
     // The classifier-only settings, refused when they differ from their defaults (the model config holds these).

@@ -288,14 +288,10 @@ public final class LmTrainer {
         Checkpoint.save(dir, name, tensors, c, Checkpoint.KEEP);
     }
 
-    /** True when a checkpoint's config describes a language-model run. */
-    public static boolean isLmCheckpoint(JsonObject config) {
-        // Type-checked: a damaged config.json ({"model": 7}) is Checkpoint's one sentence later, not a cast error here.
-        com.google.gson.JsonElement m = config.get("model");
-        if (m == null || !m.isJsonObject()) return false;
-        com.google.gson.JsonElement name = m.getAsJsonObject().get("model");
-        return name != null && name.isJsonPrimitive() && name.getAsJsonPrimitive().isString()
-                && AwdLstm.isLanguageModel(name.getAsString());
+    /** True when a checkpoint holds a language-model run. */
+    public static boolean isLmCheckpoint(Checkpoint.Loaded ck) {
+        String model = ck.modelName();
+        return model != null && AwdLstm.isLanguageModel(model);
     }
 
     /** Rebuilds a trainer from a checkpoint: network, weights, optimiser, averager, carried state and position. */

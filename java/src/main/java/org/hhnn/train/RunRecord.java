@@ -19,6 +19,7 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.hhnn.HhnnVersion;
+import org.hhnn.backend.cpu.CpuBackend;
 
 /**
  * How a run was made ({@code run.json} in the run folder, and the {@code run} entry of each checkpoint's config):
@@ -45,11 +46,11 @@ public final class RunRecord {
         o.addProperty("start", Instant.now().toString());
     }
 
-    /** The backend that computes, the device it runs on in words, and its CPU threads. */
-    public RunRecord backend(org.hhnn.backend.Backend b, int threads) {
+    /** The backend that computes, the device it runs on in words, and the CPU threads (1 without the native library). */
+    public RunRecord backend(org.hhnn.backend.Backend b) {
         o.addProperty("backend", b.name());
         o.addProperty("device", b instanceof org.hhnn.backend.cuda.CudaBackend ? b.toString() : cpuModel());
-        o.addProperty("threads", threads);
+        o.addProperty("threads", CpuBackend.isAvailable() ? CpuBackend.threads() : 1);
         return this;
     }
 

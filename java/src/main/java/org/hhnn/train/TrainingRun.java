@@ -3,8 +3,6 @@ package org.hhnn.train;
 import com.google.gson.JsonArray;
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -109,8 +107,7 @@ public final class TrainingRun extends AbstractRun<TrainingRun> {
         org.hhnn.data.TextCodec codec = org.hhnn.data.TextCodec.of(c.dataset, full);
         if (codec != null) trainer.provenance().add(org.hhnn.data.TextCodec.KEY, codec.json());   // predict reads text without the data
         listeners.forEach(trainer::addListener);
-        RunRecord record = new RunRecord(argv).backend(backend, org.hhnn.backend.cpu.CpuBackend.isAvailable()
-                ? org.hhnn.backend.cpu.CpuBackend.threads() : 1).seed(c.seed);
+        RunRecord record = new RunRecord(argv).backend(backend).seed(c.seed);
         if (data == null) record.dataFiles(tt.dir());   // given data (compare's folds) has no files of its own
         trainer.provenance().add("run", record.json());
 
@@ -127,7 +124,7 @@ public final class TrainingRun extends AbstractRun<TrainingRun> {
         EvalResult test = trainer.evaluate(tt.test());
         JsonObject m = metrics(trainer, c, history, test, dataInfo, trainSeconds);
         if (par != null) m.add("distributed", par.metrics());
-        writeOutputs(m, record, png -> {
+        writeOutputs(m, record, history, png -> {
             List<Double> tl = new ArrayList<>(), vl = new ArrayList<>(), va = new ArrayList<>();
             for (EpochStats s : history) { tl.add(s.trainLoss()); vl.add(s.valLoss()); va.add(s.valAccuracy()); }
             Plots.trainingCurves(png, tl, vl, va, net.model + " on " + c.dataset + " (" + backend.name() + ")");

@@ -124,4 +124,14 @@ class ConfigFileTest {
         assertEquals(1, r.code());
         assertTrue(r.err().contains(bad + ": unknown key 'bogus' (not a flag of hhnn compare"), r.err());
     }
+
+    /** The YAML parser lets a NumberFormatException out for a hexadecimal escape with no digits left (the fuzzer's input). */
+    @Test void anEscapeCutShortByTheFilesEndIsOneSentenceNamingFileAndPosition() throws Exception {
+        Path bad = tmp.resolve("cut.yaml");
+        Files.writeString(bad, "batch-size: 8\nepochs: \"1\\x");   // the escape's backslash at line 2, column 11
+        CliRun.Result r = CliRun.run("train", "--config", bad.toString());
+        assertEquals(1, r.code());
+        assertTrue(r.err().contains(bad + " is not valid YAML or JSON: the escape at line 2, column 11"), r.err());
+        assertEquals(1, r.err().strip().lines().count(), r.err());
+    }
 }

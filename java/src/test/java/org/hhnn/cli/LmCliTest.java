@@ -80,6 +80,28 @@ class LmCliTest {
         assertEquals(Stats.welch(van, mod).t(), ms.get(1).getAsJsonObject().get("welch_t").getAsDouble(), 1e-12);
     }
 
+    /** A run stopped after its first epoch and resumed from its checkpoint ends where the straight run ends. */
+    @Test void stoppedAndResumedEndsAsTheStraightRun() throws Exception {
+        Path straight = tmp.resolve("straight.json"), resumed = tmp.resolve("resumed.json"), ck = tmp.resolve("ck");
+        String[] common = {"--model", "awd-lstm", "--dataset", "ptb", "--data", data.toString(), "--epochs", "2", "--backend", "reference"};
+        CliRun.Result a = CliRun.run(args(concat(new String[] {"train", "--metrics-out", straight.toString()}, common)));
+        assertEquals(0, a.code(), a.err());
+        CliRun.Result first = CliRun.run(args(concat(new String[] {"train", "--checkpoint-dir", ck.toString(), "--stop-after", "1"}, common)));
+        assertEquals(0, first.code(), first.err());
+        CliRun.Result b = CliRun.run("train", "--resume", ck.toString(), "--data", data.toString(), "--backend", "reference", "--no-progress",
+                "--metrics-out", resumed.toString());
+        assertEquals(0, b.code(), b.err());
+        JsonObject ma = JsonParser.parseString(Files.readString(straight)).getAsJsonObject();
+        JsonObject mb = JsonParser.parseString(Files.readString(resumed)).getAsJsonObject();
+        assertEquals(2, mb.getAsJsonArray("val_ppl_per_epoch").size(), mb.toString());
+        assertEquals(ma.get("val_ppl_per_epoch"), mb.get("val_ppl_per_epoch"));
+        assertEquals(ma.get("test_ppl"), mb.get("test_ppl"));
+    }
+
+    private static String[] concat(String[] a, String[] b) {
+        return java.util.stream.Stream.concat(java.util.Arrays.stream(a), java.util.Arrays.stream(b)).toArray(String[]::new);
+    }
+
     static double[] runs(JsonObject model) {
         JsonArray a = model.getAsJsonArray("runs");
         double[] v = new double[a.size()];

@@ -138,7 +138,7 @@ class TorchRoundTripTest {
 
     /** The network hhnn evaluates: a language model's with its NT-ASGD averages once they are on. */
     static Network network(Checkpoint.Loaded ck, Backend be) {
-        return LmTrainer.isLmCheckpoint(ck.config()) ? LmRun.network(ck, be) : ck.network(be, 0);
+        return LmTrainer.isLmCheckpoint(ck) ? LmRun.network(ck, be) : ck.network(be, 0);
     }
 
     static float[] logits(Network net, Backend be, float[] x, int n, int f) {

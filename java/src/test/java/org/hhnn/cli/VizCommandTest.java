@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.awt.image.BufferedImage;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import org.hhnn.train.ActivationCurves;
 import java.util.Arrays;
 import java.util.List;
 import javax.imageio.ImageIO;
@@ -57,9 +58,9 @@ class VizCommandTest {
             assertTrue(img.getWidth() > 100 && img.getHeight() > 100);
         }
         assertFalse(Files.exists(out.resolve("node3.png")), "only --nodes 3 nodes are plotted");
-        assertTrue(r.out().contains(out.resolve(VizActivationsCommand.CSV).toString()), r.out());
+        assertTrue(r.out().contains(out.resolve(ActivationCurves.CSV).toString()), r.out());
 
-        List<String> csv = Files.readAllLines(out.resolve(VizActivationsCommand.CSV));
+        List<String> csv = Files.readAllLines(out.resolve(ActivationCurves.CSV));
         assertEquals("node,input,text,class,i,s,g,activation", csv.get(0));
         assertEquals(1 + 3 * 2, csv.size(), "one row per node and input");
         List<String[]> rows = new java.util.ArrayList<>();

@@ -124,6 +124,15 @@ class ReproduceCommandTest {
         assertEquals(1, other.code());
         assertTrue(other.err().contains("holds a reproduction with other settings") && other.err().contains("--scale"), other.err());
         assertFalse(other.err().contains("INFO run "), other.err());
+
+        // A kept Table 5 run whose checkpoint is gone: the report still comes, saying what was not drawn and why.
+        Path ck = out.resolve("table5/control/run/checkpoint");
+        Files.move(ck, ck.resolveSibling("checkpoint-moved"));
+        CliRun.Result lost = CliRun.run(reproduce(out));
+        assertEquals(0, lost.code(), lost.err());
+        String md3 = Files.readString(out.resolve("REPORT.md"));
+        assertTrue(md3.contains("Not drawn: drawing the lstm-control2 run failed (checkpoint directory "), md3);
+        assertTrue(md3.contains("## Published beside ours"), md3);
     }
 
     @Test void printConfigListsThePlanWithoutTraining() {
@@ -142,6 +151,21 @@ class ReproduceCommandTest {
         assertTrue(full.out().contains("--models awd-lstm-mod --runs 2 --epochs 500 --no-progress"), "no size=small at scale 1:\n" + full.out());
         CliRun.Result small = CliRun.run("reproduce", "modulation-table7-ptb", "--print-config");
         assertTrue(small.out().contains("--set size=small"), small.out());
+        assertFalse(small.out().contains("table5"), "Table 5 is the LSTM classifiers' picture:\n" + small.out());
+        CliRun.Result lstm = CliRun.run("reproduce", "modulation-table4-names", "--print-config");
+        assertTrue(lstm.out().contains("  table5             one more run each of lstm-mod and lstm-control2 (seed 1"), "the runs Table 5 trains:\n" + lstm.out());
+    }
+
+    /** A damaged reproduction.json (a crash, an edit) is one sentence naming it, with Gson's position but not its exception text. */
+    @Test void aDamagedSettingsFileIsOneSentenceNamingIt() throws Exception {
+        Path out = Files.createDirectories(tmp.resolve("damaged"));
+        Files.writeString(out.resolve(Reproduction.SETTINGS), "{\"preset\": ");
+        CliRun.Result r = CliRun.run(reproduce(out));
+        assertEquals(1, r.code());
+        String error = r.err().lines().filter(l -> l.startsWith("hhnn: ")).findFirst().orElse(r.err());   // after the plan's INFO lines
+        assertTrue(error.startsWith("hhnn: " + out.resolve(Reproduction.SETTINGS) + ": not a JSON object (at line 1 column 12)"), error);
+        assertFalse(error.contains("Exception") || error.contains("com.google"), error);
+        assertTrue(r.err().endsWith(error + "\n"), "the error is the last line: " + r.err());
     }
 
     @Test void badNamesAndScales() {

@@ -181,4 +181,17 @@ class CheckpointTest {
         assertEquals(dir.resolve("config.json") + " does not hold a JSON object",
                 assertThrows(CheckpointException.class, () -> Checkpoint.load(dir)).getMessage());
     }
+
+    /** The class names a run recorded; a damaged entry is no names (predict then prints class numbers), not a crash. */
+    @Test
+    void classNamesAreTheRecordedOnesOrNone() {
+        JsonObject config = com.google.gson.JsonParser.parseString("{\"data\": {\"classes\": [\"cat\", \"dog\"]}}").getAsJsonObject();
+        Checkpoint.Loaded ck = new Checkpoint.Loaded(Path.of("ck"), java.util.Map.of(), config);
+        assertArrayEquals(new String[] {"cat", "dog"}, ck.classNames(2));
+        assertNull(ck.classNames(3), "another number of classes than the model's");
+        config.getAsJsonObject("data").add("classes", com.google.gson.JsonParser.parseString("[\"cat\", {\"a\": 1}]"));
+        assertNull(ck.classNames(2), "a name that is not a string");
+        config.remove("data");
+        assertNull(ck.classNames(2));
+    }
 }

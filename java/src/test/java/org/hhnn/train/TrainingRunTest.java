@@ -54,6 +54,22 @@ class TrainingRunTest {
         assertEquals("[0.5,0.8]", tc.get("lr_steps").toString(), "the model's default schedule, resolved");
     }
 
+    /** A run stopped in its first epoch has no epoch to draw: it writes its metrics and run record, and no curves. */
+    @Test void aRunStoppedInItsFirstEpochWritesNoCurves() throws Exception {
+        TrainConfig c = config();
+        c.checkpointDir = tmp.resolve("ck");
+        Path dir = tmp.resolve("run");
+        TrainingRun run = new TrainingRun(c, REF).data(DATA).log(QUIET).runDir(dir);
+        run.listener(new TrainingListener() {
+            @Override public void onStep(Trainer t, int epoch, int batch, long step, float loss) { if (step == 2) t.requestStop(); }
+        });
+        TrainingRun.Result r = run.run();
+        assertEquals(0, r.trainer().history().size());
+        assertEquals(0, JsonParser.parseString(Files.readString(dir.resolve("metrics.json"))).getAsJsonObject().getAsJsonArray("train_loss").size());
+        assertTrue(Files.exists(dir.resolve(RunRecord.FILE)));
+        assertTrue(!Files.exists(dir.resolve("curves.png")), "no curves without a finished epoch");
+    }
+
     /** The run a checkpoint recorded continues with its own epochs and data limit, not the defaults, to the same losses. */
     @Test void resumeContinuesTheRecordedRun() {
         TrainConfig straight = config();
