@@ -365,12 +365,12 @@ public final class JCudaDevice extends AbstractDevice {
             cuModuleGetFunction(fn, module, n);
             return fn;
         });
-        byte[] packed = pack(args);
-        int sizeAt = (packed.length + 7) / 8 * 8;
+        int size = packedSize(args), sizeAt = (size + 7) / 8 * 8;
         ByteBuffer p = PARAMS.get();
         if (p.capacity() < sizeAt + 8) PARAMS.set(p = direct(sizeAt + 8));
         p.clear();
-        p.put(packed).putLong(sizeAt, packed.length).clear();
+        packInto(args, p);
+        p.putLong(sizeAt, size);
         Pointer params = Pointer.to(p);
         Pointer extra = Pointer.to(JCudaDriver.CU_LAUNCH_PARAM_BUFFER_POINTER, params,
                 JCudaDriver.CU_LAUNCH_PARAM_BUFFER_SIZE, params.withByteOffset(sizeAt), JCudaDriver.CU_LAUNCH_PARAM_END);
@@ -393,12 +393,23 @@ public final class JCudaDevice extends AbstractDevice {
      * 64-bit integers and doubles, 4 for ints and floats), in host byte order; the length is where the last one ends.
      */
     static byte[] pack(KernelArgs args) {
+        ByteBuffer b = ByteBuffer.allocate(packedSize(args)).order(ByteOrder.nativeOrder());
+        packInto(args, b);
+        return b.array();
+    }
+
+    /** The parameter buffer's length: where the last argument ends. */
+    private static int packedSize(KernelArgs args) {
         int size = 0;
         for (int i = 0; i < args.count(); i++) {
             int w = width(args.kind(i));
             size = (size + w - 1) / w * w + w;
         }
-        ByteBuffer b = ByteBuffer.allocate(size).order(ByteOrder.nativeOrder());
+        return size;
+    }
+
+    /** Writes the arguments at their offsets from b's start (absolute puts: b's position does not move). */
+    private static void packInto(KernelArgs args, ByteBuffer b) {
         int off = 0;
         for (int i = 0; i < args.count(); i++) {
             int w = width(args.kind(i));
@@ -407,7 +418,6 @@ public final class JCudaDevice extends AbstractDevice {
             else b.putInt(off, (int) args.slot(i));
             off += w;
         }
-        return b.array();
     }
 
     private static int width(char kind) {
