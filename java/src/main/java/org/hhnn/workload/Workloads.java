@@ -39,13 +39,13 @@ public final class Workloads {
         }
     }
 
-    /** Rates (unit per second) of each timed repetition, after warmup untimed ones. */
     /** One run of w, returning once its backend has finished the work (a timer reads the clock after this). */
     public static void runToCompletion(Workload w) {
         w.run();
         w.backend().synchronize();
     }
 
+    /** Rates (unit per second) of each timed repetition, after warmup untimed ones. */
     public static double[] measure(Workload w, int warmup, int repeats) {
         for (int i = 0; i < warmup; i++) runToCompletion(w);
         double[] rates = new double[repeats];
